@@ -1,0 +1,146 @@
+"""Commands over a project's data: import, template, indicators, report, export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..project import Project
+from ._common import LANG, Bar, handle_errors, pick_lang, project_option
+from ._messages import msg
+
+
+@click.group("import")
+def import_group() -> None:
+    """Import data into the project. 导入数据。"""
+
+
+@import_group.command("stats")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--sheet", default=None, help="Excel sheet (default: the first). 工作表。")
+@click.option("--source", default="", help="Where the figures come from. 数据来源。")
+@click.option("--vintage", default="",
+              help="Release the figures belong to (a revision needs a new one). 数据版本。")
+@click.option("--encoding", default=None,
+              help="CSV encoding if not UTF-8, e.g. gbk. 非UTF-8编码时指定,如 gbk。")
+@project_option
+@LANG
+@handle_errors
+def import_stats(file: Path, sheet: str | None, source: str, vintage: str, encoding: str | None,
+                 project_dir: Path, lang: str | None) -> None:
+    """Import a statistics table (CSV or XLSX, long or wide). 导入统计表。
+
+    Every problem is reported at once with file, sheet, row and column; on any
+    error nothing is written. Importing the same file again changes nothing.
+    """
+    project = Project.open(project_dir)
+    lang = pick_lang(lang, project)
+    result = project.import_stats(file, source=source, vintage=vintage, sheet=sheet,
+                                  encoding=encoding)
+    if result.status == "unchanged":
+        click.echo(msg("unchanged", lang, file=file.name, id=result.record.id))
+        return
+    for warning in result.warnings:
+        click.echo(f"{msg('warning', lang)}: {warning}", err=True)
+    click.echo(msg("imported", lang, file=file.name, n=result.n_observations, id=result.record.id,
+                   same=result.n_unchanged, warn=len(result.warnings)))
+
+
+@click.command()
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="File to write (default: PROJECT/template.xlsx). 输出文件。")
+@click.option("--level", type=click.Choice(["province", "city", "county"]), default="city",
+              show_default=True, help="One row per unit of this level. 每行一个该层级单元。")
+@click.option("--period", default="", help="Period to pre-fill, e.g. 2024. 预填年份。")
+@project_option
+@LANG
+@handle_errors
+def template(out: Path | None, level: str, period: str, project_dir: Path, lang: str | None) -> None:
+    """Write an Excel template of the project's indicators. 生成指标填报Excel模板。"""
+    from ..io.template import write_template
+
+    project = Project.open(project_dir)
+    lang = pick_lang(lang, project)
+    with project.store() as store:
+        path = write_template(out or project.root / "template.xlsx", units=store.units(),
+                              catalogue=store.indicators(), period=period, level=level, lang=lang)
+    click.echo(msg("template", lang, path=path))
+
+
+@click.group()
+def indicators() -> None:
+    """Computed indicators. 计算指标。"""
+
+
+@indicators.command("compute")
+@project_option
+@LANG
+@handle_errors
+def compute(project_dir: Path, lang: str | None) -> None:
+    """Compute every registered indicator from the stored data. 计算全部指标。"""
+    from ..indicators import registered
+
+    project = Project.open(project_dir)
+    lang = pick_lang(lang, project)
+    bar = Bar(len(registered()), "indicators")
+    try:
+        table = project.compute(progress=bar)
+    finally:
+        bar.close()
+    click.echo(table.to_string(index=False))
+    done = table[table["status"] == "computed"]
+    click.echo(msg("computed", lang, n=len(done), values=int(done["n_values"].sum())))
+
+
+@indicators.command("list")
+@project_option
+@LANG
+@handle_errors
+def list_indicators(project_dir: Path, lang: str | None) -> None:
+    """List the project's indicators (raw and computed). 列出指标。"""
+    project = Project.open(project_dir)
+    lang = pick_lang(lang, project)
+    with project.store() as store:
+        cat = store.indicators()
+    name = "name_zh" if lang == "zh" else "name_en"
+    click.echo(cat[[name, "unit", "subject_kind", "kind"]].to_string())
+
+
+@click.command()
+@project_option
+@LANG
+@handle_errors
+def report(project_dir: Path, lang: str | None) -> None:
+    """Write the HTML report to PROJECT/report/index.html. 生成报告。"""
+    from ..reports.project_report import write_project_report
+
+    project = Project.open(project_dir)
+    lang = pick_lang(lang, project)
+    path = write_project_report(project, lang=lang)
+    click.echo(f"{msg('report', lang)}: {path}")
+    click.echo(msg("open_report", lang, path=path.as_uri()))
+
+
+@click.command()
+@click.option("--format", "fmt", type=click.Choice(["csv", "gpkg", "parquet"]), default="csv",
+              show_default=True, help="File format. 文件格式。")
+@project_option
+@LANG
+@handle_errors
+def export(fmt: str, project_dir: Path, lang: str | None) -> None:
+    """Export observations, units and city boundaries as open data. 导出开放数据。"""
+    from .. import datasets
+    from ..io.export import export_tables
+
+    project = Project.open(project_dir)
+    lang = pick_lang(lang, project)
+    with project.store() as store:
+        paths = export_tables(project.exports_dir, observations=store.observations(),
+                              units=store.units(), boundaries=datasets.boundaries("city"), fmt=fmt)
+    click.echo(msg("exported", lang))
+    for path in paths:
+        click.echo(f"  {path}")
+
+
+DATA_COMMANDS = (import_group, template, indicators, report, export)

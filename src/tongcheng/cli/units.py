@@ -1,0 +1,54 @@
+"""`tongcheng units …`: list administrative units."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from ..project import Project
+from ..units.metros import members
+from ._common import LANG, handle_errors, pick_lang, project_option
+
+
+@click.group()
+def units() -> None:
+    """Administrative units: provinces, cities, counties. 行政区划单元。"""
+
+
+@units.command("list")
+@click.option("--level", type=click.Choice(["province", "city", "county"]), default=None,
+              help="Only units of this level. 仅列出该层级。")
+@click.option("--metro", default=None,
+              help="Only members of this metropolitan area (code such as SH_1P8, or name such as "
+                   "上海大都市圈). 仅列出该都市圈成员。")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "geojson"]), default="table",
+              show_default=True, help="Output format. 输出格式。")
+@project_option
+@LANG
+@handle_errors
+def list_units(level: str | None, metro: str | None, fmt: str, project_dir: Path,
+               lang: str | None) -> None:
+    """List the project's units. 列出项目的行政区划单元。"""
+    from .. import datasets
+
+    project = Project.open(project_dir)
+    lang = pick_lang(lang, project)
+    with project.store() as store:
+        table = store.units(level=level)
+    if metro:
+        table = table[table.index.isin(members(metro))]
+    cols = ["name_zh", "name_en", "level", "parent_code"]
+    if fmt == "csv":
+        click.echo(table[cols + ["lon", "lat", "area_km2"]].to_csv(), nl=False)
+    elif fmt == "geojson":
+        frames = [datasets.boundaries(lv) for lv in ("province", "city", "county")]
+        geo = __import__("pandas").concat(frames)
+        geo = geo[geo.index.isin(table.index)]
+        out = geo.join(table[["level", "parent_code"]])
+        click.echo(json.dumps(json.loads(out.to_json(drop_id=False)), ensure_ascii=False))
+    else:
+        shown = table[cols].rename(columns={"name_zh": "名称" if lang == "zh" else "name_zh"})
+        click.echo(shown.to_string())
+        click.echo(f"({len(table)})")
