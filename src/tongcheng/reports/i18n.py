@@ -1,0 +1,201 @@
+"""User-interface strings in Chinese (first) and English.
+
+Every label a report shows comes from :data:`STRINGS`: one dict per language with the
+same keys. Other parts of tongcheng (CLI output, web pages) may use :func:`t` too, so
+keys are namespaced (``section.map``, ``table.from`` …). A test checks that both
+languages define exactly the same keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Final
+
+from .._errors import TongchengError
+
+__all__ = ["DEFAULT_LANG", "LANGS", "STRINGS", "MissingTranslationError", "check_lang", "t"]
+
+LANGS: Final = ("zh", "en")
+"""Supported languages, Chinese first."""
+
+DEFAULT_LANG: Final = "zh"
+
+_ZH: dict[str, str] = {
+    "lang.name": "中文",
+    "lang.switch_label": "语言",
+    "report.generated_at": "生成时间",
+    "report.version": "版本",
+    "report.region": "区域",
+    "report.contents": "目录",
+    "report.offline_note": "本报告为单一离线文件：所有数据与脚本均内嵌，无需联网或服务器。",
+    "report.noscript": "请启用 JavaScript 以显示地图和表格。",
+    "report.made_with": "由 tongcheng 同城化监测评估系统生成",
+    "section.overview": "概览",
+    "section.map": "地图",
+    "section.cities": "城市指标",
+    "section.pairs": "城市对指标",
+    "section.methods": "方法说明",
+    "section.sources": "数据来源",
+    "overview.empty": "暂无关键数据。",
+    "map.indicator": "指标",
+    "map.links": "最强联系",
+    "map.links_fallback": "最强联系（距离替代）",
+    "map.links_fallback_note": "虚线：缺少实测数据，按距离估算的联系。",
+    "map.link_value": "联系强度",
+    "map.no_data": "无数据",
+    "map.high": "高",
+    "map.low": "低",
+    "map.save_image": "保存图片",
+    "map.reset": "还原",
+    "map.metro": "都市圈",
+    "map.hint": "滚轮缩放、拖动平移；点击图例显示或隐藏都市圈边界与联系线。",
+    "table.code": "代码",
+    "table.city": "城市",
+    "table.from": "起点城市",
+    "table.to": "终点城市",
+    "table.filter": "筛选",
+    "table.filter_placeholder": "输入城市名或代码",
+    "table.rows": "行",
+    "table.sort_hint": "点击表头排序",
+    "table.missing": "—",
+    "table.empty": "无数据。",
+    "methods.citation": "参考文献",
+    "methods.empty": "暂无方法说明。",
+    "sources.name": "数据集",
+    "sources.licence": "许可",
+    "sources.citation": "引用",
+    "sources.url": "网址（仅文本，不联网获取）",
+    "sources.empty": "暂无数据来源。",
+    "indicator.direction_pos": "数值越高越好",
+    "indicator.direction_neg": "数值越低越好",
+}
+
+_EN: dict[str, str] = {
+    "lang.name": "English",
+    "lang.switch_label": "Language",
+    "report.generated_at": "Generated",
+    "report.version": "Version",
+    "report.region": "Region",
+    "report.contents": "Contents",
+    "report.offline_note": (
+        "This report is a single offline file: all data and scripts are embedded; "
+        "no network or server is needed."
+    ),
+    "report.noscript": "Enable JavaScript to see the map and the tables.",
+    "report.made_with": "Made with tongcheng, the metropolitan integration monitoring system",
+    "section.overview": "Overview",
+    "section.map": "Map",
+    "section.cities": "City indicators",
+    "section.pairs": "City-pair indicators",
+    "section.methods": "Methods",
+    "section.sources": "Data sources",
+    "overview.empty": "No key figures yet.",
+    "map.indicator": "Indicator",
+    "map.links": "Strongest links",
+    "map.links_fallback": "Strongest links (distance fallback)",
+    "map.links_fallback_note": "Dashed: no measured data, link estimated from distance.",
+    "map.link_value": "Link strength",
+    "map.no_data": "No data",
+    "map.high": "High",
+    "map.low": "Low",
+    "map.save_image": "Save image",
+    "map.reset": "Reset",
+    "map.metro": "Metropolitan area",
+    "map.hint": "Scroll to zoom, drag to pan; click the legend to show or hide metro outlines and links.",
+    "table.code": "Code",
+    "table.city": "City",
+    "table.from": "From",
+    "table.to": "To",
+    "table.filter": "Filter",
+    "table.filter_placeholder": "City name or code",
+    "table.rows": "rows",
+    "table.sort_hint": "Click a header to sort",
+    "table.missing": "—",
+    "table.empty": "No data.",
+    "methods.citation": "Reference",
+    "methods.empty": "No method notes yet.",
+    "sources.name": "Dataset",
+    "sources.licence": "Licence",
+    "sources.citation": "Citation",
+    "sources.url": "URL (text only, never fetched)",
+    "sources.empty": "No data sources listed.",
+    "indicator.direction_pos": "higher is better",
+    "indicator.direction_neg": "lower is better",
+}
+
+STRINGS: Final[Mapping[str, Mapping[str, str]]] = MappingProxyType(
+    {"zh": MappingProxyType(_ZH), "en": MappingProxyType(_EN)}
+)
+"""All UI strings: ``STRINGS[lang][key]`` (read-only)."""
+
+
+class MissingTranslationError(TongchengError, KeyError):
+    """A UI string key or a language is not defined in :data:`STRINGS`."""
+
+    def __str__(self) -> str:  # KeyError would repr() the message
+        return str(self.args[0]) if self.args else ""
+
+
+def check_lang(lang: str) -> str:
+    """Return `lang` if it is supported, else raise.
+
+    Parameters
+    ----------
+    lang
+        Language code, ``"zh"`` or ``"en"``.
+
+    Returns
+    -------
+    str
+        The same code.
+
+    Raises
+    ------
+    MissingTranslationError
+        If `lang` is not one of :data:`LANGS`.
+    """
+    if lang not in STRINGS:
+        msg = f"language {lang!r} is not supported; expected one of {', '.join(LANGS)}"
+        raise MissingTranslationError(msg)
+    return lang
+
+
+def t(key: str, lang: str = DEFAULT_LANG) -> str:
+    """Return the UI string `key` in language `lang`.
+
+    Parameters
+    ----------
+    key
+        A key of :data:`STRINGS`, e.g. ``"section.map"``.
+    lang
+        ``"zh"`` (default) or ``"en"``.
+
+    Returns
+    -------
+    str
+        The translated string.
+
+    Raises
+    ------
+    MissingTranslationError
+        If the language or the key is unknown (a ``KeyError`` and a ``TongchengError``).
+
+    Examples
+    --------
+    >>> t("section.map", "en")
+    'Map'
+    >>> t("section.map")
+    '地图'
+    """
+    table = STRINGS[check_lang(lang)]
+    try:
+        return table[key]
+    except KeyError:
+        close = sorted(k for k in table if k.split(".")[0] == key.split(".")[0])
+        hint = f" Keys in this group: {', '.join(close)}." if close else ""
+        msg = (
+            f"no UI string {key!r} for language {lang!r}. Add it to both dicts in "
+            f"tongcheng/reports/i18n.py.{hint}"
+        )
+        raise MissingTranslationError(msg) from None

@@ -1,0 +1,326 @@
+"""Input contract of the HTML report: what a caller hands to :func:`render_report`.
+
+:class:`ReportData` is the seam between the computations (indicators, index, flows …)
+and the report. Everything in it is plain data; the report never computes indicators.
+Later features add their own parts of the page as :class:`Section` objects, either in
+``ReportData.sections`` or through :func:`tongcheng.reports.register_section`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+
+import geopandas
+import pandas as pd
+
+from .._errors import Problem, ValidationError
+
+__all__ = [
+    "CITY_COLUMNS",
+    "LINK_COLUMNS",
+    "LINK_FLAG_DISTANCE_FALLBACK",
+    "METRO_COLUMNS",
+    "PAIR_COLUMNS",
+    "DataSource",
+    "IndicatorMeta",
+    "MethodNote",
+    "ReportData",
+    "Section",
+    "validate_report_data",
+]
+
+CITY_COLUMNS = ("name_zh", "name_en", "geometry")
+PAIR_COLUMNS = ("from_code", "from_zh", "from_en", "to_code", "to_zh", "to_en")
+LINK_COLUMNS = ("from_code", "to_code", "value", "flag")
+METRO_COLUMNS = ("name_zh", "name_en", "geometry")
+LINK_FLAG_DISTANCE_FALLBACK = "distance_fallback"
+_LINK_FLAGS = ("", LINK_FLAG_DISTANCE_FALLBACK)
+
+
+@dataclass
+class IndicatorMeta:
+    """How to label one indicator column of ``cities`` or ``pairs``.
+
+    Attributes
+    ----------
+    code
+        Column name in the table.
+    name_zh, name_en
+        Display names.
+    unit
+        Unit shown in table headers and map tooltips (e.g. ``"亿元"``, ``"min"``, ``"%"``);
+        ``""`` for none.
+    description_zh, description_en
+        One-sentence explanation, shown as a hint.
+    citation
+        Published method, shown with the description.
+    direction
+        ``1`` if higher is better, ``-1`` if lower is better (flips the map colours).
+    decimals
+        Decimal places to show; ``None`` chooses from the magnitude of the values.
+    """
+
+    code: str
+    name_zh: str
+    name_en: str
+    unit: str
+    description_zh: str = ""
+    description_en: str = ""
+    citation: str = ""
+    direction: int = 1
+    decimals: int | None = None
+
+
+@dataclass
+class MethodNote:
+    """A method note: plain text, blank lines separate paragraphs."""
+
+    title_zh: str
+    title_en: str
+    body_zh: str
+    body_en: str
+    citation: str = ""
+
+
+@dataclass
+class DataSource:
+    """A data source and its licence. ``url`` is shown as text and never fetched."""
+
+    name: str
+    licence: str
+    citation: str = ""
+    url: str = ""
+    name_en: str = ""
+
+
+@dataclass
+class Section:
+    """One section of the report page.
+
+    Attributes
+    ----------
+    key
+        Unique identifier (letters, digits, ``-``, ``_``); the section's element id is
+        ``sec-<key>``.
+    title_zh, title_en
+        Heading in each language.
+    html_zh, html_en
+        Already-escaped HTML fragments, shown only in their language.
+    order
+        Position on the page, ascending. Built-ins: overview 10, map 20, cities 30,
+        pairs 40, methods 90, sources 100; use 50–89 for analysis sections.
+    html
+        Language-neutral HTML fragment shown in both languages, after the language
+        fragments. Inside it, ``<span class="l-zh">…</span><span class="l-en">…</span>``
+        shows text per language, and elements with ``data-zh``/``data-en`` attributes
+        get their text swapped on a language switch. ``table.tc-sortable`` tables with
+        ``data-v`` cell attributes become sortable.
+    payload
+        JSON-serialisable data made available to `script` as
+        ``tongchengReport.payload(key)``.
+    script
+        JavaScript run after the page is set up (ECharts is loaded). It can call
+        ``tongchengReport.onLanguageChange(fn)``, ``tongchengReport.lang()``,
+        ``tongchengReport.t(key)`` and ``tongchengReport.fmt(value, decimals)``.
+    """
+
+    key: str
+    title_zh: str
+    title_en: str
+    html_zh: str = ""
+    html_en: str = ""
+    order: int = 50
+    html: str = ""
+    payload: Mapping[str, object] | list[object] | None = None
+    script: str = ""
+
+
+@dataclass
+class ReportData:
+    """Everything a report shows.
+
+    Attributes
+    ----------
+    title_zh, title_en
+        Report title.
+    region_zh, region_en
+        Name of the region covered.
+    cities
+        Index: city code. Columns ``name_zh``, ``name_en``, ``geometry`` (EPSG:4326; other
+        CRSs are converted) plus one numeric column per city indicator.
+    city_indicators
+        Columns of `cities` to show in the city table and the map selector, in order.
+    pairs
+        One row per city pair: ``from_code, from_zh, from_en, to_code, to_zh, to_en`` plus
+        numeric columns.
+    pair_indicators
+        Numeric columns of `pairs` to show.
+    links
+        Strongest links to draw: ``from_code, to_code, value, flag`` (``""`` or
+        ``"distance_fallback"``, drawn dashed). Line width is proportional to ``value``.
+    metros
+        Metropolitan-area outlines; index ``metro_code``; ``name_zh, name_en, geometry``.
+    overview
+        Key figures ``(label_zh, label_en, formatted value)``.
+    notes
+        Method notes.
+    sources
+        Data sources with licences.
+    sections
+        Extra sections, merged with those from registered providers.
+    default_indicator
+        City indicator shown first on the map; default the first of `city_indicators`.
+    generated_at, version
+        Shown in the header (e.g. ISO timestamp, package version).
+    """
+
+    title_zh: str
+    title_en: str
+    region_zh: str
+    region_en: str
+    cities: geopandas.GeoDataFrame
+    city_indicators: list[IndicatorMeta]
+    pairs: pd.DataFrame
+    pair_indicators: list[IndicatorMeta]
+    links: pd.DataFrame
+    metros: geopandas.GeoDataFrame
+    overview: list[tuple[str, str, str]]
+    notes: list[MethodNote]
+    sources: list[DataSource]
+    sections: list[Section] = field(default_factory=list)
+    default_indicator: str | None = None
+    generated_at: str = ""
+    version: str = ""
+
+
+def _missing_columns(
+    frame: pd.DataFrame, required: tuple[str, ...], where: str
+) -> list[Problem]:
+    return [
+        Problem(file=where, row=None, column=col, value=None,
+                expected=f"a column {col!r}",
+                fix=f"add {col!r} (required: {', '.join(required)})")
+        for col in required if col not in frame.columns
+    ]
+
+
+def _check_indicators(
+    frame: pd.DataFrame, metas: list[IndicatorMeta], where: str
+) -> list[Problem]:
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for meta in metas:
+        if meta.code in seen:
+            problems.append(Problem(file=where, row=None, column=meta.code, value=meta.code,
+                                    expected="each indicator listed once",
+                                    fix="remove the duplicate IndicatorMeta"))
+        seen.add(meta.code)
+        if meta.code not in frame.columns:
+            problems.append(Problem(file=where, row=None, column=meta.code, value=None,
+                                    expected=f"a numeric column {meta.code!r}",
+                                    fix="add the column or drop its IndicatorMeta"))
+        elif not pd.api.types.is_numeric_dtype(frame[meta.code]):
+            problems.append(Problem(file=where, row=None, column=meta.code,
+                                    value=str(frame[meta.code].dtype),
+                                    expected="a numeric column",
+                                    fix="convert it with pandas.to_numeric"))
+        if meta.direction not in (1, -1):
+            problems.append(Problem(file=where, row=None, column=meta.code,
+                                    value=str(meta.direction), expected="direction 1 or -1",
+                                    fix="set IndicatorMeta.direction to 1 or -1"))
+    return problems
+
+
+def _check_geo(frame: geopandas.GeoDataFrame, where: str) -> list[Problem]:
+    if not isinstance(frame, geopandas.GeoDataFrame):
+        return [Problem(file=where, row=None, column=None, value=type(frame).__name__,
+                        expected="a GeoDataFrame", fix="pass a geopandas.GeoDataFrame")]
+    problems = []
+    if frame.crs is None and len(frame) > 0:
+        problems.append(Problem(file=where, row=None, column="geometry", value="no CRS",
+                                expected="a CRS (EPSG:4326 preferred)",
+                                fix="call .set_crs('EPSG:4326') if the coordinates are lon/lat"))
+    if not frame.index.is_unique:
+        dup = frame.index[frame.index.duplicated()].unique()[:5]
+        problems.append(Problem(file=where, row=None, column="index",
+                                value=", ".join(map(str, dup)), expected="unique codes",
+                                fix="drop or merge the duplicated rows"))
+    return problems
+
+
+def _check_links(data: ReportData) -> list[Problem]:
+    where = "ReportData.links"
+    problems = _missing_columns(data.links, LINK_COLUMNS, where)
+    if problems:
+        return problems
+    known = {str(c) for c in data.cities.index}
+    for i, rec in enumerate(data.links.itertuples(index=False), start=2):
+        for col in ("from_code", "to_code"):
+            code = str(getattr(rec, col))
+            if code not in known:
+                problems.append(Problem(file=where, row=i, column=col, value=code,
+                                        expected="a code from the cities index",
+                                        fix="add the city or drop the link"))
+        if str(rec.flag) not in _LINK_FLAGS:
+            problems.append(Problem(file=where, row=i, column="flag", value=str(rec.flag),
+                                    expected='"" or "distance_fallback"',
+                                    fix="use one of the known flags"))
+    if not pd.api.types.is_numeric_dtype(data.links["value"]):
+        problems.append(Problem(file=where, row=None, column="value",
+                                value=str(data.links["value"].dtype),
+                                expected="numeric values", fix="convert with pandas.to_numeric"))
+    return problems
+
+
+def validate_report_data(data: ReportData) -> ReportData:
+    """Check `data` and return it with geometries in EPSG:4326.
+
+    All problems are collected and raised together.
+
+    Parameters
+    ----------
+    data
+        The report input.
+
+    Returns
+    -------
+    ReportData
+        A shallow copy whose ``cities`` and ``metros`` are in EPSG:4326.
+
+    Raises
+    ------
+    tongcheng.ValidationError
+        Listing every missing column, non-numeric indicator, unknown city code in
+        ``links``, bad flag, duplicated code or unknown ``default_indicator``.
+    """
+    problems: list[Problem] = []
+    problems += _check_geo(data.cities, "ReportData.cities")
+    problems += _check_geo(data.metros, "ReportData.metros")
+    if isinstance(data.cities, geopandas.GeoDataFrame):
+        problems += _missing_columns(data.cities, CITY_COLUMNS, "ReportData.cities")
+        problems += _check_indicators(data.cities, data.city_indicators, "ReportData.cities")
+        problems += _check_links(data)
+    if isinstance(data.metros, geopandas.GeoDataFrame):
+        problems += _missing_columns(data.metros, METRO_COLUMNS, "ReportData.metros")
+    problems += _missing_columns(data.pairs, PAIR_COLUMNS, "ReportData.pairs")
+    problems += _check_indicators(data.pairs, data.pair_indicators, "ReportData.pairs")
+    codes = [m.code for m in data.city_indicators]
+    if data.default_indicator is not None and data.default_indicator not in codes:
+        problems.append(Problem(file="ReportData", row=None, column="default_indicator",
+                                value=data.default_indicator,
+                                expected=f"one of the city indicators: {', '.join(codes)}",
+                                fix="pick a code listed in city_indicators, or None"))
+    keys = [s.key for s in data.sections]
+    for key in sorted({k for k in keys if keys.count(k) > 1}):
+        problems.append(Problem(file="ReportData.sections", row=None, column="key", value=key,
+                                expected="unique section keys", fix="rename one section"))
+    if problems:
+        raise ValidationError(problems, summary=f"{len(problems)} problem(s) in the report data")
+    return replace(data, cities=_to_wgs84(data.cities), metros=_to_wgs84(data.metros))
+
+
+def _to_wgs84(frame: geopandas.GeoDataFrame) -> geopandas.GeoDataFrame:
+    if frame.crs is None or frame.crs.to_epsg() == 4326:
+        return frame
+    return frame.to_crs(4326)

