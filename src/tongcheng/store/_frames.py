@@ -27,6 +27,7 @@ __all__ = [
     "raise_problems",
     "records",
     "require_columns",
+    "tuples",
 ]
 
 #: Columns of an observation as the store returns it, in order.
@@ -109,12 +110,11 @@ def _text_or_default(frame: pd.DataFrame, column: str, default: str | None) -> p
 
 
 def _derived_codes(key: pd.Series, kind: pd.Series) -> dict[str, pd.Series]:
-    unit = key.where(kind == "unit")
-    pair = key.where(kind == "pair").str.split(">", n=1, regex=False)
-    unit = unit.fillna(pair.str[0])
-    partner = pair.str[1]
-    metro = key.where(kind == "metro").str.removeprefix("metro:")
-    return {"unit_code": unit, "partner_code": partner, "metro_code": metro}
+    key = key.astype("str")
+    pair = key.where(kind == "pair").str.extract(r"^(\d{6})>(\d{6})$")
+    unit = key.where(kind == "unit").fillna(pair[0]).astype("str")
+    metro = key.where(kind == "metro").str.removeprefix("metro:").astype("str")
+    return {"unit_code": unit, "partner_code": pair[1].astype("str"), "metro_code": metro}
 
 
 def prepare_observations(
@@ -205,10 +205,15 @@ def records(frame: pd.DataFrame, **constants: Any) -> list[dict[str, Any]]:
     **constants
         Extra keys with the same value in every row (e.g. ``import_id``).
     """
-    names = [str(c) for c in frame.columns]
+    names = [*(str(c) for c in frame.columns), *constants]
+    return [dict(zip(names, row, strict=True)) for row in tuples(frame, **constants)]
+
+
+def tuples(frame: pd.DataFrame, **constants: Any) -> list[tuple[Any, ...]]:
+    """Return the rows of ``frame`` (then ``constants``) as tuples of Python values."""
     columns = [_column_list(frame[c]) for c in frame.columns]
-    extra = list(constants.items())
-    return [dict(zip(names, row, strict=True), **dict(extra)) for row in zip(*columns, strict=True)]
+    columns += [[value] * len(frame) for value in constants.values()]
+    return list(zip(*columns, strict=True))
 
 
 def frame_from_rows(

@@ -153,8 +153,9 @@ def connect(url: URL, *, create: bool = True) -> Engine:
     if url.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_on_connect)
     try:
-        with engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
+        with engine.connect() as conn:  # reading the catalogue also proves a file is SQLite
+            probe = "SELECT count(*) FROM sqlite_master" if url.get_backend_name() == "sqlite" else "SELECT 1"
+            conn.execute(text(probe))
     except (DBAPIError, SQLAlchemyError) as exc:
         engine.dispose()
         raise StoreError(_explain_connect_error(url, exc)) from exc

@@ -10,7 +10,7 @@ from typing import Any, Self
 
 import pandas as pd
 from sqlalchemy import Connection, Engine, delete, func, insert, select
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 
 from .._errors import StoreError
 from . import _reference as ref
@@ -23,6 +23,7 @@ from ._frames import (
     raise_problems,
     records,
     require_columns,
+    tuples,
 )
 from .db import connect, current_revision, normalise_url, upgrade
 from .models import SUBJECT_KINDS, Import, Indicator, MetroArea, Observation, Unit, utc_now
@@ -43,6 +44,22 @@ def _as_list(values: Sequence[str] | str | None) -> list[str] | None:
     if isinstance(values, str):
         return [values]
     return [str(v) for v in values]
+
+
+def _copy_rows(conn: Connection, rows: pd.DataFrame, constants: dict[str, Any]) -> None:
+    """Bulk-load observations on PostgreSQL with COPY (inside the caller's transaction)."""
+    columns = [*(str(c) for c in rows.columns), *constants]
+    table = Observation.__tablename__
+    sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"  # fixed names, no user input
+    driver = conn.connection.driver_connection
+    try:
+        with driver.cursor() as cursor, cursor.copy(sql) as copy:  # type: ignore[union-attr]
+            for row in tuples(rows, **constants):
+                copy.write_row(row)
+    except conn.dialect.loaded_dbapi.IntegrityError as exc:
+        raise IntegrityError(sql, None, exc) from exc
+    except conn.dialect.loaded_dbapi.Error as exc:
+        raise DBAPIError(sql, None, exc) from exc
 
 
 class Store:
@@ -366,8 +383,11 @@ class Store:
 
     @staticmethod
     def _insert_observations(conn: Connection, rows: pd.DataFrame, *, import_id: int | None) -> None:
-        now = utc_now()
-        batch = records(rows, import_id=import_id, created_at=now)
+        constants = {"import_id": import_id, "created_at": utc_now()}
+        if conn.dialect.name == "postgresql":
+            _copy_rows(conn, rows, constants)
+            return
+        batch = records(rows, **constants)
         stmt = insert(Observation)
         for start in range(0, len(batch), _INSERT_CHUNK):
             conn.execute(stmt, batch[start:start + _INSERT_CHUNK])
