@@ -1,0 +1,21 @@
+"""Administrative units: code/name resolution, code changes over time, metropolitan areas."""
+
+from __future__ import annotations
+
+from .crosswalk import changes_for as changes_for
+from .crosswalk import current_codes as current_codes
+from .metros import members as members
+from .metros import metro_areas as metro_areas
+from .metros import metro_outline as metro_outline
+from .resolve import Resolution as Resolution
+from .resolve import UnitResolver as UnitResolver
+
+__all__ = [
+    "Resolution",
+    "UnitResolver",
+    "changes_for",
+    "current_codes",
+    "members",
+    "metro_areas",
+    "metro_outline",
+]
