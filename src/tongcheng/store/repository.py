@@ -360,11 +360,12 @@ class Store:
         problems: list[str] = []
         codes = set(rows["indicator"])
         kinds = dict(conn.execute(select(Indicator.code, Indicator.subject_kind)
-                                  .where(Indicator.code.in_(sorted(codes)))).tuples().all())
+                                  .where(Indicator.code.in_(sorted(codes)))).all())
         if unknown := codes - set(kinds):
             problems.append(f"unknown indicator(s) {', '.join(sorted(unknown)[:10])}; add them "
                             "to the catalogue with put_indicators first")
-        wrong = rows["subject_kind"] != rows["indicator"].map(kinds).fillna(rows["subject_kind"])
+        expected = rows["indicator"].map(kinds).astype("str")
+        wrong = expected.notna() & (expected != rows["subject_kind"])
         if wrong.any():
             first = rows.loc[wrong].iloc[0]
             problems.append(f"{int(wrong.sum())} row(s) have a subject_kind other than their "

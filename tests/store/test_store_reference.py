@@ -1,0 +1,110 @@
+"""Units, metropolitan areas and the indicator catalogue: round trips and idempotent upserts."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from conftest import CATALOGUE, METROS, UNITS
+
+from tongcheng import StoreError
+from tongcheng.store import Store
+
+
+def test_units_round_trip_with_string_codes(store: Store) -> None:
+    assert store.put_units(UNITS) == len(UNITS)
+    got = store.units()
+    assert got.index.name == "code"
+    assert list(got.index) == sorted(UNITS["code"])
+    assert all(isinstance(code, str) for code in got.index)
+    assert got.loc["320505", "parent_code"] == "320500"
+    assert got.loc["320500", "name_zh"] == "苏州市"
+    assert got.loc["320500", "lon"] == pytest.approx(120.58)
+    assert pd.isna(got.loc["320505", "area_km2"])
+    assert pd.isna(got.loc["310000", "parent_code"])
+    expected = UNITS.set_index("code").sort_index()
+    pd.testing.assert_frame_equal(got, expected, check_dtype=False)
+
+
+def test_units_upsert_is_idempotent_and_updates(store: Store) -> None:
+    store.put_units(UNITS)
+    store.put_units(UNITS)
+    assert len(store.units()) == len(UNITS)
+    renamed = UNITS.assign(name_en=UNITS["name_en"].str.upper())
+    store.put_units(renamed.set_index("code"))  # the index may carry the code
+    assert store.units().loc["320500", "name_en"] == "SUZHOU"
+
+
+def test_numeric_codes_become_strings_and_level_filter(store: Store) -> None:
+    numeric = UNITS.assign(code=UNITS["code"].astype(int))
+    store.put_units(numeric)
+    cities = store.units(level="city")
+    assert list(cities.index) == ["310100", "320100", "320500"]
+    assert set(cities["level"]) == {"city"}
+    with pytest.raises(StoreError, match="level="):
+        store.units(level="town")
+
+
+def test_bad_units_list_every_problem(store: Store) -> None:
+    bad = pd.DataFrame({"code": ["32050", "320500"], "name_zh": ["x", "y"],
+                        "level": ["city", "village"], "parent_code": [None, "999999"]})
+    with pytest.raises(StoreError) as info:
+        store.put_units(bad)
+    msg = str(info.value)
+    assert "3 problem(s)" in msg
+    assert "'32050'" in msg or "32050" in msg
+    assert "village" in msg
+    assert "999999" in msg
+    assert store.units().empty
+
+
+def test_missing_unit_columns_are_named(store: Store) -> None:
+    with pytest.raises(StoreError, match="missing column.*name_zh, level"):
+        store.put_units(pd.DataFrame({"code": ["320500"]}))
+
+
+def test_metros_round_trip_and_replace_members(store: Store) -> None:
+    store.put_units(UNITS)
+    assert store.put_metros(METROS) == 4
+    assert store.put_metros(METROS) == 4
+    got = store.metro_memberships()
+    assert "member_name" not in got.columns
+    assert len(got) == 4
+    sh = got[got["metro_code"] == "SH_1P8"]
+    assert sorted(sh["member_code"]) == ["310100", "320500"]
+    assert set(sh["status"]) == {"adopted"}
+    assert set(sh["issued"]) == {"2022-09"}
+    smaller = METROS[METROS["member_code"] != "320500"]
+    store.put_metros(smaller)
+    got = store.metro_memberships()
+    assert sorted(got["member_code"]) == ["310100", "320100"]
+
+
+def test_metros_need_stored_units_and_consistent_rows(store: Store) -> None:
+    store.put_units(UNITS)
+    unknown = METROS.assign(member_code=["310100", "330100", "320100", "320500"])
+    with pytest.raises(StoreError, match="330100.*put_units first"):
+        store.put_metros(unknown)
+    clash = METROS.assign(name_zh=["上海大都市圈", "别名", "南京都市圈", "南京都市圈"])
+    with pytest.raises(StoreError, match="SH_1P8.*must agree"):
+        store.put_metros(clash)
+    assert store.metro_memberships().empty
+
+
+def test_indicators_round_trip_and_upsert(store: Store) -> None:
+    assert store.put_indicators(CATALOGUE) == 5
+    got = store.indicators()
+    assert got.index.name == "code"
+    assert got.loc["commute_share", "subject_kind"] == "pair"
+    assert got.loc["gdp_per_cap", "kind"] == "computed"
+    store.put_indicators(pd.DataFrame({"code": ["gdp"], "name_zh": ["GDP"], "subject_kind": ["unit"],
+                                       "unit": ["CNY"]}))
+    got = store.indicators()
+    assert len(got) == 5
+    assert got.loc["gdp", "unit"] == "CNY"
+    assert got.loc["gdp", "kind"] == "raw"
+
+
+def test_bad_indicators_are_refused(store: Store) -> None:
+    bad = pd.DataFrame({"code": ["a", "a"], "name_zh": ["x", "y"], "subject_kind": ["unit", "city"]})
+    with pytest.raises(StoreError, match=r"city.*\n.*more than once"):
+        store.put_indicators(bad)
