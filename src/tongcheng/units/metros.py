@@ -33,8 +33,8 @@ def metro_areas() -> pd.DataFrame:
 
     Examples
     --------
-    >>> metro_areas().set_index("metro_code").loc["SH_1P8", "n_members"]
-    np.int64(9)
+    >>> int(metro_areas().set_index("metro_code").loc["SH_1P8", "n_members"])
+    9
     """
     m = _memberships()
     keys = ["metro_code", "version", "name_zh", "name_en", "core_code", "status", "source_doc",

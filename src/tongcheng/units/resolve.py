@@ -143,17 +143,16 @@ class UnitResolver:
         return news, note
 
     def _suggest(self, query: str, level: str | None) -> list[tuple[str, str]]:
-        pool: dict[str, set[str]] = defaultdict(set)
+        zh: dict[str, set[str]] = defaultdict(set)
         for kind in ("name_zh", "short_zh"):
             for name, codes in self._by_name[kind].items():
-                pool[name] |= codes
-        en = {str(r["name_en"]): c for c, r in self._units.iterrows()}
-        for name, code in en.items():
-            pool[name].add(code)
-        close = difflib.get_close_matches(query, list(pool), n=10, cutoff=0.5)
+                zh[name] |= codes
+        close_zh = difflib.get_close_matches(query, list(zh), n=10, cutoff=0.5)
+        en = self._by_name["name_en"]
+        close_en = difflib.get_close_matches(_en_key(query), list(en), n=10, cutoff=0.75)
         out: list[tuple[str, str]] = []
-        for name in close:
-            for c in self._filter(pool[name], level):
+        for codes in [zh[n] for n in close_zh] + [en[n] for n in close_en]:
+            for c in self._filter(codes, level):
                 if (c, self._name(c)) not in out:
                     out.append((c, self._name(c)))
         return out[:5]
