@@ -1,10 +1,12 @@
-"""A small synthetic report: four square cities near 120–122°E, 30–32°N."""
+"""A small synthetic report: four square cities near 120–122°E, 30–32°N.
+
+Imported by the report tests (and usable by others: ``make_report_data()``).
+"""
 
 from __future__ import annotations
 
 import geopandas as gpd
 import pandas as pd
-import pytest
 from shapely.geometry import box
 
 from tongcheng.reports import DataSource, IndicatorMeta, MethodNote, ReportData, Section
@@ -86,8 +88,3 @@ def make_report_data() -> ReportData:
         generated_at="2026-11-24T09:00:00Z",
         version="0.1.0",
     )
-
-
-@pytest.fixture
-def report_data() -> ReportData:
-    return make_report_data()

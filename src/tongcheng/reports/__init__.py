@@ -17,7 +17,12 @@ Public API
 from __future__ import annotations
 
 from ._format import format_number
-from .browser_check import BrowserCheck, BrowserUnavailableError, check_in_browser
+from .browser_check import (
+    BrowserCheck,
+    BrowserUnavailableError,
+    check_in_browser,
+    open_in_browser,
+)
 from .i18n import LANGS, STRINGS, MissingTranslationError, t
 from .model import (
     LINK_FLAG_DISTANCE_FALLBACK,
@@ -56,6 +61,7 @@ __all__ = [
     "check_in_browser",
     "embed_json",
     "format_number",
+    "open_in_browser",
     "register_section",
     "render_report",
     "render_report_html",

@@ -12,13 +12,21 @@ from __future__ import annotations
 import base64
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .._errors import TongchengError
 
-__all__ = ["CHROMIUM_ARGS", "BrowserCheck", "BrowserUnavailableError", "check_in_browser"]
+__all__ = [
+    "CHROMIUM_ARGS",
+    "BrowserCheck",
+    "BrowserUnavailableError",
+    "check_in_browser",
+    "open_in_browser",
+]
 
 CHROMIUM_ARGS = (
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -26,6 +34,9 @@ CHROMIUM_ARGS = (
     "--disable-dev-shm-usage", "--disable-extensions", "--hide-scrollbars",
 )
 _LOCAL_SCHEMES = ("file:", "data:", "blob:", "about:")
+_READY = "return !!(window.tongchengReport && window.tongchengReport.ready);"
+_MAP_FINISHED = ("var m = document.getElementById('tc-map');"
+                 "return !m || m.getAttribute('data-rendered') === '1';")
 
 _MAP_PROBE = """
 var el = document.getElementById('tc-map');
@@ -78,8 +89,8 @@ class BrowserCheck:
     failed_requests
         URLs whose loading failed.
     external_requests
-        Requests to anything other than ``file:``, ``data:``, ``blob:`` or ``about:``
-        (should be empty: the page must work offline).
+        Requests made by the page to anything other than ``file:``, ``data:``,
+        ``blob:`` or ``about:`` (should be empty: the page must work offline).
     map_series
         ``type:id`` of each ECharts series.
     screenshot
@@ -133,20 +144,26 @@ def _start(chromium: str, chromedriver: str, profile: str, size: tuple[int, int]
     return webdriver.Chrome(service=Service(executable_path=chromedriver), options=options)
 
 
-def _network(perf_log: list[dict[str, Any]]) -> tuple[list[str], list[str]]:
+def _network(perf_log: list[dict[str, Any]], page_url: str) -> tuple[list[str], list[str]]:
+    """Return (failed, external) requests made by the page at `page_url`.
+
+    Chromium also logs its own new-tab page and background services; only requests
+    whose document is the report count.
+    """
     import json
 
-    urls: dict[str, str] = {}
+    ours: dict[str, str] = {}
     failed: list[str] = []
     for entry in perf_log:
         message = json.loads(entry["message"])["message"]
         params = message.get("params", {})
         if message.get("method") == "Network.requestWillBeSent":
-            urls[params["requestId"]] = params["request"]["url"]
-        elif message.get("method") == "Network.loadingFailed":
-            url = urls.get(params.get("requestId", ""), "?")
-            failed.append(f"{url}: {params.get('errorText', '')}")
-    external = sorted({u for u in urls.values() if not u.startswith(_LOCAL_SCHEMES)})
+            document = str(params.get("documentURL", "")).split("#")[0]
+            if document == page_url:
+                ours[params["requestId"]] = params["request"]["url"]
+        elif message.get("method") == "Network.loadingFailed" and params.get("requestId") in ours:
+            failed.append(f"{ours[params['requestId']]}: {params.get('errorText', '')}")
+    external = sorted({u for u in ours.values() if not u.startswith(_LOCAL_SCHEMES)})
     return failed, external
 
 
@@ -162,14 +179,16 @@ def _screenshot(driver: Any, target: Path) -> Path:
     return target
 
 
-def _switch_to_en(driver: Any, wait: Any) -> bool:
+def _switch_to_en(driver: Any, timeout: float) -> bool:
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.common.by import By
 
-    driver.find_element(By.CSS_SELECTOR, '[data-set-lang="en"]').click()
     try:
-        wait.until(lambda d: d.execute_script(
-            "return document.documentElement.getAttribute('data-lang') === 'en';"))
-    except Exception:  # noqa: BLE001 - a timeout here is a failed switch, reported below
+        driver.find_element(By.CSS_SELECTOR, '[data-set-lang="en"]').click()
+    except WebDriverException:
+        return False
+    if not _wait(driver, "return document.documentElement.getAttribute('data-lang') === 'en';",
+                 timeout):
         return False
     expected = driver.execute_script("return window.tongchengReport.data.title.en;")
     h1 = driver.find_element(By.CSS_SELECTOR, "h1").text.strip()
@@ -177,7 +196,80 @@ def _switch_to_en(driver: Any, wait: Any) -> bool:
     map_ok = not heads or heads[0].text.strip() == driver.execute_script(
         "return window.tongchengReport.t('section.map', 'en');")
     hash_ok = driver.execute_script("return window.location.hash;") == "#en"
-    return h1 == expected.strip() and map_ok and hash_ok
+    return bool(h1 == expected.strip() and map_ok and hash_ok)
+
+
+def _wait(driver: Any, script: str, timeout: float) -> bool:
+    from selenium.common.exceptions import TimeoutException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    try:
+        WebDriverWait(driver, timeout).until(lambda d: d.execute_script(script))
+    except TimeoutException:
+        return False
+    return True
+
+
+def _report_path(html_path: Path | str) -> Path:
+    path = Path(html_path).resolve()
+    if not path.is_file():
+        msg = f"no report at {path}; render one with tongcheng.reports.render_report"
+        raise FileNotFoundError(msg)
+    return path
+
+
+@contextmanager
+def open_in_browser(
+    html_path: Path | str,
+    *,
+    fragment: str = "",
+    chromium: str = "/usr/bin/chromium",
+    chromedriver: str = "/usr/bin/chromedriver",
+    timeout: float = 30.0,
+    window_size: tuple[int, int] = (1366, 1000),
+) -> Iterator[Any]:
+    """Open a report in headless Chromium and yield the selenium WebDriver.
+
+    Waits until the page has set itself up and the map has finished drawing (or
+    `timeout` passed); the browser and its temporary profile are removed afterwards.
+
+    Parameters
+    ----------
+    html_path
+        The report's ``index.html``.
+    fragment
+        URL fragment to open with, e.g. ``"en"``.
+    chromium, chromedriver, timeout, window_size
+        As for :func:`check_in_browser`.
+
+    Yields
+    ------
+    selenium.webdriver.Chrome
+        The driver, with console (``get_log("browser")``) and network
+        (``get_log("performance")``) logging on.
+
+    Raises
+    ------
+    BrowserUnavailableError
+        If selenium, Chromium or chromedriver is missing.
+    """
+    path = _report_path(html_path)
+    _require(chromium, chromedriver)
+    profile = tempfile.mkdtemp(prefix="tongcheng-chromium-")
+    try:
+        driver = _start(chromium, chromedriver, profile, window_size)
+        try:
+            driver.set_page_load_timeout(timeout)
+            driver.get_log("browser")  # drop start-up noise (Chromium's own new-tab page)
+            driver.get_log("performance")
+            driver.get(path.as_uri() + (f"#{fragment}" if fragment else ""))
+            if _wait(driver, _READY, timeout):
+                _wait(driver, _MAP_FINISHED, timeout)
+            yield driver
+        finally:
+            driver.quit()
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
 
 
 def check_in_browser(
@@ -218,41 +310,26 @@ def check_in_browser(
         If selenium, Chromium or chromedriver is missing (with how to install them).
     FileNotFoundError
         If `html_path` does not exist.
-    """
-    path = Path(html_path).resolve()
-    if not path.is_file():
-        msg = f"no report at {path}; render one with tongcheng.reports.render_report"
-        raise FileNotFoundError(msg)
-    _require(chromium, chromedriver)
-    from selenium.webdriver.support.ui import WebDriverWait
 
-    profile = tempfile.mkdtemp(prefix="tongcheng-chromium-")
-    driver = _start(chromium, chromedriver, profile, window_size)
-    try:
-        driver.set_page_load_timeout(timeout)
-        driver.get(path.as_uri())
-        wait = WebDriverWait(driver, timeout)
-        wait.until(lambda d: d.execute_script(
-            "return !!(window.tongchengReport && window.tongchengReport.ready);"))
-        try:
-            wait.until(lambda d: d.execute_script(
-                "var m = document.getElementById('tc-map');"
-                "return !m || m.getAttribute('data-rendered') === '1';"))
-        except Exception:  # noqa: BLE001 - map never finished: reported as not drawn
-            pass
+    Examples
+    --------
+    >>> result = check_in_browser(render_report(data, out))  # doctest: +SKIP
+    >>> result.ok, result.console_errors  # doctest: +SKIP
+    (True, [])
+    """
+    path = _report_path(html_path)
+    with open_in_browser(path, chromium=chromium, chromedriver=chromedriver,
+                         timeout=timeout, window_size=window_size) as driver:
         probe = driver.execute_script(_MAP_PROBE)
         has_indicators = bool(driver.execute_script(
-            "var p = window.tongchengReport.payload('map');"
+            "var p = window.tongchengReport && window.tongchengReport.payload('map');"
             "return !!(p && p.indicators && p.indicators.length);"))
         title = driver.title
         shot = _screenshot(driver, Path(screenshot)) if screenshot is not None else None
-        switched = _switch_to_en(driver, wait)
+        switched = _switch_to_en(driver, timeout)
         console = [f"{e.get('level')}: {e.get('message')}" for e in driver.get_log("browser")
                    if e.get("level") == "SEVERE"]
-        failed, external = _network(driver.get_log("performance"))
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
+        failed, external = _network(driver.get_log("performance"), path.as_uri())
     drawn = (probe["instance"] and probe["pixels"] >= min_pixels
              and (probe["mapItems"] > 0 or not has_indicators)
              and any(s.startswith("map:") for s in probe["series"]))

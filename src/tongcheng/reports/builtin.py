@@ -43,6 +43,11 @@ def _decimals(meta: IndicatorMeta, values: list[float | None]) -> int:
     return auto_decimals(values) if meta.decimals is None else meta.decimals
 
 
+def _rounded(values: list[float | None], decimals: int) -> list[float | None]:
+    """Round to two places more than shown: enough to sort, much smaller JSON."""
+    return [None if v is None else round(v, decimals + 2) for v in values]
+
+
 def overview_section(ctx: ReportContext) -> Section:
     """Key figures as cards."""
     zh, en = _title(ctx, "section.overview")
@@ -52,12 +57,14 @@ def overview_section(ctx: ReportContext) -> Section:
 
 def _indicator_payload(meta: IndicatorMeta, frame: pd.DataFrame) -> dict[str, Any]:
     values = _numbers(frame[meta.code])
+    decimals = _decimals(meta, values)
+    values = _rounded(values, decimals)
     finite = [v for v in values if v is not None]
     return {
         "code": meta.code, "name_zh": meta.name_zh, "name_en": meta.name_en,
         "unit": meta.unit, "direction": meta.direction,
         "description_zh": meta.description_zh, "description_en": meta.description_en,
-        "decimals": _decimals(meta, values),
+        "decimals": decimals,
         "values": dict(zip(map(str, frame.index), values, strict=True)),
         "min": min(finite) if finite else None, "max": max(finite) if finite else None,
     }
@@ -84,15 +91,14 @@ def _links_payload(ctx: ReportContext, known: dict[str, list[float]]) -> list[di
 def _map_payload(ctx: ReportContext) -> dict[str, Any]:
     data = ctx.data
     cities = data.cities
-    geojson = _geo.geojson_for_echarts(cities)
-    tolerance = _geo.default_tolerance(cities)
+    geojson, tolerance = _geo.geojson_for_echarts(cities)
     centres = _geo.centroids(cities)
     names = {str(c): [str(zh), str(en)] for c, zh, en
              in zip(cities.index, cities["name_zh"], cities["name_en"], strict=True)}
     metros = [
         {"code": str(code), "name_zh": str(row["name_zh"]), "name_en": str(row["name_en"]),
          "colour": METRO_COLOURS[i % len(METRO_COLOURS)],
-         "paths": _geo.outline_paths(row.geometry, tolerance=tolerance)}
+         "paths": _geo.outline_paths(row.geometry, tolerance=1.5 * tolerance)}
         for i, (code, row) in enumerate(data.metros.iterrows())
     ]
     links = _links_payload(ctx, centres)
@@ -100,7 +106,7 @@ def _map_payload(ctx: ReportContext) -> dict[str, Any]:
     codes = [m.code for m in data.city_indicators]
     default = data.default_indicator or (codes[0] if codes else None)
     return {
-        "geojson": geojson, "names": names, "centroids": centres,
+        "geojson": geojson, "scale": _geo.ENCODE_SCALE, "names": names, "centroids": centres,
         "aspect": _geo.aspect_scale(cities),
         "indicators": [_indicator_payload(m, cities) for m in data.city_indicators],
         "default": default, "metros": metros, "links": links,
@@ -126,31 +132,50 @@ def _num_column(meta: IndicatorMeta, values: list[float | None]) -> dict[str, An
             "decimals": _decimals(meta, values)}
 
 
+def _name_column(ctx: ReportContext, key: str) -> dict[str, Any]:
+    return {"kind": "name", "zh": ctx.t(key, "zh"), "en": ctx.t(key, "en"), "unit": ""}
+
+
 def _table_section(
     ctx: ReportContext, key: str, order: int, head: list[dict[str, Any]],
-    rows: list[list[Any]],
+    rows: list[list[Any]], names: dict[str, list[str]],
 ) -> Section:
+    """A table section whose body the page builds from the payload.
+
+    Payload: ``columns`` (``kind``: ``text``, ``name`` or ``num``, with ``decimals``),
+    ``rows`` (``name`` cells hold a code looked up in ``names``: ``{code: [zh, en]}``).
+    """
     zh, en = _title(ctx, f"section.{key}")
     payload = {"columns": [{k: c[k] for k in ("kind", "decimals") if k in c} for c in head],
-               "rows": rows}
+               "rows": rows, "names": names}
     html = ctx.render_template("sections/table.html.j2", key=key, columns=head,
                                filter=len(rows) >= FILTER_MIN_ROWS, n_rows=len(rows))
     return Section(key, zh, en, html=html, order=order, payload=payload)
 
 
+def _value_columns(
+    frame: pd.DataFrame, metas: list[IndicatorMeta]
+) -> tuple[list[dict[str, Any]], list[list[float | None]]]:
+    head, columns = [], []
+    for meta in metas:
+        values = _numbers(frame[meta.code])
+        column = _num_column(meta, values)
+        head.append(column)
+        columns.append(_rounded(values, column["decimals"]))
+    return head, columns
+
+
 def cities_section(ctx: ReportContext) -> Section:
     """Sortable table of the city indicators."""
     cities = ctx.data.cities
-    metas = ctx.data.city_indicators
-    columns = [_numbers(cities[m.code]) for m in metas]
+    codes = [str(c) for c in cities.index]
+    names = {c: [str(zh), str(en)] for c, zh, en
+             in zip(codes, cities["name_zh"], cities["name_en"], strict=True)}
+    head, columns = _value_columns(cities, ctx.data.city_indicators)
     head = [{"kind": "text", "zh": ctx.t("table.code", "zh"), "en": ctx.t("table.code", "en"),
-             "unit": ""},
-            {"kind": "name", "zh": ctx.t("table.city", "zh"), "en": ctx.t("table.city", "en"),
-             "unit": ""}]
-    head += [_num_column(m, col) for m, col in zip(metas, columns, strict=True)]
-    rows = [[str(code), [str(zh), str(en), str(code)], *vals] for code, zh, en, *vals
-            in zip(cities.index, cities["name_zh"], cities["name_en"], *columns, strict=True)]
-    return _table_section(ctx, "cities", 30, head, rows)
+             "unit": ""}, _name_column(ctx, "table.city"), *head]
+    rows = [[code, code, *vals] for code, *vals in zip(codes, *columns, strict=True)]
+    return _table_section(ctx, "cities", 30, head, rows, names)
 
 
 def pairs_section(ctx: ReportContext) -> Section | None:
@@ -158,18 +183,16 @@ def pairs_section(ctx: ReportContext) -> Section | None:
     pairs = ctx.data.pairs
     if pairs.empty and not ctx.data.pair_indicators:
         return None
-    metas = ctx.data.pair_indicators
-    columns = [_numbers(pairs[m.code]) for m in metas]
-    head = [{"kind": "name", "zh": ctx.t("table.from", "zh"), "en": ctx.t("table.from", "en"),
-             "unit": ""},
-            {"kind": "name", "zh": ctx.t("table.to", "zh"), "en": ctx.t("table.to", "en"),
-             "unit": ""}]
-    head += [_num_column(m, col) for m, col in zip(metas, columns, strict=True)]
-    rows = [[[str(fz), str(fe), str(fc)], [str(tz), str(te), str(tc)], *vals]
-            for fc, fz, fe, tc, tz, te, *vals in zip(
-                pairs["from_code"], pairs["from_zh"], pairs["from_en"],
-                pairs["to_code"], pairs["to_zh"], pairs["to_en"], *columns, strict=True)]
-    return _table_section(ctx, "pairs", 40, head, rows)
+    names: dict[str, list[str]] = {}
+    for side in ("from", "to"):
+        for code, zh, en in zip(pairs[f"{side}_code"], pairs[f"{side}_zh"], pairs[f"{side}_en"],
+                                strict=True):
+            names.setdefault(str(code), [str(zh), str(en)])
+    head, columns = _value_columns(pairs, ctx.data.pair_indicators)
+    head = [_name_column(ctx, "table.from"), _name_column(ctx, "table.to"), *head]
+    rows = [[str(a), str(b), *vals] for a, b, *vals
+            in zip(pairs["from_code"], pairs["to_code"], *columns, strict=True)]
+    return _table_section(ctx, "pairs", 40, head, rows, names)
 
 
 def methods_section(ctx: ReportContext) -> Section:

@@ -15,6 +15,18 @@
   var chart = echarts.init(el, null, { renderer: 'canvas' });
   R.charts.map = chart;
 
+  /* metro outlines use the same compact ring encoding as the GeoJSON (see _geo.py) */
+  function decodeRing(text, offset) {
+    var x = offset[0], y = offset[1], out = [];
+    for (var i = 0; i < text.length; i += 2) {
+      var cx = text.charCodeAt(i) - 64, cy = text.charCodeAt(i + 1) - 64;
+      x += (cx >> 1) ^ -(cx & 1);
+      y += (cy >> 1) ^ -(cy & 1);
+      out.push([x / P.scale, y / P.scale]);
+    }
+    return out;
+  }
+
   function lang() { return R.lang(); }
   function indicator() {
     for (var i = 0; i < P.indicators.length; i++) {
@@ -118,7 +130,7 @@
       series.push({
         id: 'metro:' + m.code, name: 'metro:' + m.code, type: 'lines', coordinateSystem: 'geo',
         polyline: true, z: 3, lineStyle: { color: m.colour, width: 2.5, opacity: 0.95 },
-        data: m.paths.map(function (path) { return { coords: path }; })
+        data: m.paths.map(function (path) { return { coords: decodeRing(path[0], path[1]) }; })
       });
     });
     series.push(linkSeries('links', false));
@@ -126,7 +138,7 @@
     var base = {
       animationDuration: 300,
       tooltip: { trigger: 'item', formatter: tooltip, confine: true },
-      legend: { data: legendNames(), top: 8, left: 'center', formatter: seriesLabel },
+      legend: { type: 'scroll', data: legendNames(), top: 8, left: 16, right: 56, formatter: seriesLabel },
       toolbox: { right: 12, top: 8, feature: { saveAsImage: { name: 'tongcheng-map', pixelRatio: 2 } } },
       geo: {
         map: 'tc-region', roam: true, aspectScale: P.aspect, top: 48, bottom: 24,

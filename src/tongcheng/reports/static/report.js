@@ -76,20 +76,23 @@
 
   /* ---------- tables ---------- */
 
-  function cellFor(kind, value, decimals) {
+  function cellFor(kind, value, decimals, names) {
     var td = document.createElement('td');
     if (kind === 'num') {
       td.className = isMissing(value) ? 'num missing' : 'num';
       td.setAttribute('data-v', isMissing(value) ? '' : String(value));
       td.textContent = fmt(value, decimals);
     } else if (kind === 'name') {
+      /* a code looked up in the payload's names, or [zh, en] inline */
+      var code = typeof value === 'string' ? value : '';
+      var pair = code ? (names && names[code]) || [code, code] : value;
       var zh = document.createElement('span'); zh.className = 'l-zh'; zh.lang = 'zh-CN';
-      zh.textContent = value[0];
+      zh.textContent = pair[0];
       var en = document.createElement('span'); en.className = 'l-en'; en.lang = 'en';
-      en.textContent = value[1];
+      en.textContent = pair[1];
       td.appendChild(zh); td.appendChild(en);
-      if (value[2]) { td.title = value[2]; }
-      td.setAttribute('data-f', value.join(' ').toLowerCase());
+      if (code) { td.title = code; }
+      td.setAttribute('data-f', (pair[0] + ' ' + pair[1] + ' ' + code).toLowerCase());
     } else {
       td.textContent = isMissing(value) ? t('table.missing') : String(value);
     }
@@ -105,7 +108,7 @@
       var tr = document.createElement('tr');
       row.forEach(function (value, j) {
         var col = spec.columns[j] || {};
-        tr.appendChild(cellFor(col.kind || 'text', value, col.decimals));
+        tr.appendChild(cellFor(col.kind || 'text', value, col.decimals, spec.names));
       });
       frag.appendChild(tr);
     });
