@@ -61,7 +61,7 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 @pytest.fixture
 def store(store_url: str) -> Iterator[Store]:
-    """A freshly migrated, empty store."""
+    """Yield a freshly migrated, empty store."""
     with Store.open(store_url) as opened:
         yield opened
 
@@ -113,7 +113,7 @@ CATALOGUE = pd.DataFrame(
 
 @pytest.fixture
 def loaded(store: Store) -> Store:
-    """A store with units, metro areas and the indicator catalogue."""
+    """Return the store loaded with units, metro areas and the indicator catalogue."""
     store.put_units(UNITS)
     store.put_metros(METROS)
     store.put_indicators(CATALOGUE)
@@ -126,31 +126,30 @@ def make_obs(
     *,
     periods: tuple[str, ...] = ("2020",),
     value: float = 1.0,
-    vintage: str = "2021",
-    subject_kind: str = "unit",
-    value_kind: str = "reported",
+    **columns: str,
 ) -> pd.DataFrame:
-    """Observations of one indicator for every key and period (values value, value+1, ...)."""
+    """Return observations of one indicator for every key and period.
+
+    Values are ``value``, ``value + 1``, ...; ``columns`` override the constant columns
+    (``vintage="2021"``, ``subject_kind="unit"``, ``value_kind="reported"``, ...).
+    """
     rows = [(k, p) for k in keys for p in periods]
+    constants = {"subject_kind": "unit", "unit": "100 million CNY", "value_kind": "reported",
+                 "vintage": "2021", "source": "统计年鉴", "flags": "", **columns}
     return pd.DataFrame(
         {
             "indicator": indicator,
-            "subject_kind": subject_kind,
             "subject_key": [k for k, _ in rows],
             "period": [p for _, p in rows],
             "value": [value + i for i in range(len(rows))],
-            "unit": "100 million CNY",
-            "value_kind": value_kind,
-            "vintage": vintage,
-            "source": "统计年鉴",
-            "flags": "",
+            **constants,
         }
     )
 
 
 @pytest.fixture
 def new_record() -> Callable[..., ImportRecord]:
-    """Factory of import records with unique hashes."""
+    """Return a factory of import records with unique hashes."""
 
     def make(vintage: str = "2021", **kw: object) -> ImportRecord:
         base: dict[str, object] = {

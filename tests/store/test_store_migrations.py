@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
@@ -85,7 +86,5 @@ def test_migrations_ship_inside_the_package() -> None:
     assert (MIGRATIONS_DIR / "versions" / "0001_initial.py").is_file()
 
 
-def _one_indicator():  # type: ignore[no-untyped-def]
-    import pandas as pd
-
+def _one_indicator() -> pd.DataFrame:
     return pd.DataFrame({"code": ["x"], "name_zh": ["某指标"], "subject_kind": ["unit"]})

@@ -9,9 +9,10 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import make_obs
 from sqlalchemy import func, insert, select
+from sqlalchemy.exc import IntegrityError
 
+from conftest import make_obs
 from tongcheng import StoreError
 from tongcheng.store import ImportRecord, Store
 from tongcheng.store.models import Import, Observation
@@ -93,12 +94,15 @@ def test_unique_key_enforced_by_the_database(loaded: Store, new_record: NewRecor
     row = {"indicator": "gdp", "subject_kind": "unit", "subject_key": "320500", "period": "2020",
            "value": 2.0, "unit": "x", "value_kind": "reported", "vintage": "2021",
            "source": "s", "import_id": rec.id}
-    with pytest.raises(Exception, match="(?i)unique|duplicate"), loaded.engine.begin() as conn:
-        conn.execute(insert(Observation), [row])
+    with pytest.raises(IntegrityError, match=r"(?i)unique|duplicate"):
+        with loaded.engine.begin() as conn:
+            conn.execute(insert(Observation), [row])
     assert _counts(loaded) == (1, 1)
 
 
-def test_invalid_frames_are_refused_with_every_problem(loaded: Store, new_record: NewRecord) -> None:
+def test_invalid_frames_are_refused_with_every_problem(
+    loaded: Store, new_record: NewRecord
+) -> None:
     with pytest.raises(StoreError, match=r"missing column\(s\) subject_key, value"):
         loaded.record_import(new_record(), make_obs().drop(columns=["subject_key", "value"]))
     bad = make_obs()

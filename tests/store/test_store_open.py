@@ -18,7 +18,8 @@ from tongcheng.store import Store
         ("mysql://u@localhost/db", r"Unsupported database 'mysql'.*SQLite and PostgreSQL"),
         ("postgresql+psycopg2://u@localhost/db", r"driver.*psycopg 3"),
         ("sqlite:////no/such/folder/tongcheng.db", r"folder '/no/such/folder' does not exist"),
-        ("postgresql+psycopg://nobody@127.0.0.1:1/x", r"Cannot connect to .*Is the PostgreSQL server running"),
+        ("postgresql+psycopg://nobody@127.0.0.1:1/x",
+         r"Cannot connect to .*Is the PostgreSQL server running"),
     ],
 )
 def test_bad_url_raises_store_error_with_a_fix(url: str, expected: str) -> None:

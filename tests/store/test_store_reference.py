@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from conftest import CATALOGUE, METROS, UNITS
 
+from conftest import CATALOGUE, METROS, UNITS
 from tongcheng import StoreError
 from tongcheng.store import Store
 
@@ -58,7 +58,7 @@ def test_bad_units_list_every_problem(store: Store) -> None:
 
 
 def test_missing_unit_columns_are_named(store: Store) -> None:
-    with pytest.raises(StoreError, match="missing column.*name_zh, level"):
+    with pytest.raises(StoreError, match=r"missing column.*name_zh, level"):
         store.put_units(pd.DataFrame({"code": ["320500"]}))
 
 
@@ -82,10 +82,10 @@ def test_metros_round_trip_and_replace_members(store: Store) -> None:
 def test_metros_need_stored_units_and_consistent_rows(store: Store) -> None:
     store.put_units(UNITS)
     unknown = METROS.assign(member_code=["310100", "330100", "320100", "320500"])
-    with pytest.raises(StoreError, match="330100.*put_units first"):
+    with pytest.raises(StoreError, match=r"330100.*put_units first"):
         store.put_metros(unknown)
     clash = METROS.assign(name_zh=["上海大都市圈", "别名", "南京都市圈", "南京都市圈"])
-    with pytest.raises(StoreError, match="SH_1P8.*must agree"):
+    with pytest.raises(StoreError, match=r"SH_1P8.*must agree"):
         store.put_metros(clash)
     assert store.metro_memberships().empty
 
@@ -96,8 +96,8 @@ def test_indicators_round_trip_and_upsert(store: Store) -> None:
     assert got.index.name == "code"
     assert got.loc["commute_share", "subject_kind"] == "pair"
     assert got.loc["gdp_per_cap", "kind"] == "computed"
-    store.put_indicators(pd.DataFrame({"code": ["gdp"], "name_zh": ["GDP"], "subject_kind": ["unit"],
-                                       "unit": ["CNY"]}))
+    update = {"code": ["gdp"], "name_zh": ["GDP"], "subject_kind": ["unit"], "unit": ["CNY"]}
+    store.put_indicators(pd.DataFrame(update))
     got = store.indicators()
     assert len(got) == 5
     assert got.loc["gdp", "unit"] == "CNY"
@@ -105,6 +105,7 @@ def test_indicators_round_trip_and_upsert(store: Store) -> None:
 
 
 def test_bad_indicators_are_refused(store: Store) -> None:
-    bad = pd.DataFrame({"code": ["a", "a"], "name_zh": ["x", "y"], "subject_kind": ["unit", "city"]})
+    bad = pd.DataFrame({"code": ["a", "a"], "name_zh": ["x", "y"],
+                        "subject_kind": ["unit", "city"]})
     with pytest.raises(StoreError, match=r"city.*\n.*more than once"):
         store.put_indicators(bad)

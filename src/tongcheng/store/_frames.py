@@ -6,6 +6,7 @@ one :class:`~tongcheng.StoreError` that names the columns and rows concerned and
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -191,7 +192,7 @@ def prepare_observations(
 
 def _column_list(series: pd.Series) -> list[Any]:
     if pd.api.types.is_float_dtype(series):
-        return [None if v != v else float(v) for v in series.tolist()]
+        return [None if math.isnan(v) else float(v) for v in series.tolist()]
     return series.astype(object).where(series.notna(), None).tolist()
 
 
@@ -217,7 +218,7 @@ def tuples(frame: pd.DataFrame, **constants: Any) -> list[tuple[Any, ...]]:
 
 
 def frame_from_rows(
-    rows: Sequence[Sequence[Any]], columns: Sequence[str], *, dtypes: Mapping[str, str],
+    rows: Sequence[Any], columns: Sequence[str], *, dtypes: Mapping[str, str],
     index: str | None = None,
 ) -> pd.DataFrame:
     """Build a frame from database rows with fixed dtypes (``str`` unless told otherwise).
@@ -241,7 +242,7 @@ def frame_from_rows(
         elif kind == "float64":
             frame[col] = pd.to_numeric(frame[col]).astype("float64")
         else:
-            frame[col] = frame[col].astype(kind)
+            frame[col] = frame[col].astype(pd.api.types.pandas_dtype(kind))
     if index is not None:
         frame = frame.set_index(index)
     return frame

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, Table, delete, select
+from sqlalchemy import Connection, Table, delete, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from .._errors import StoreError
@@ -66,7 +66,9 @@ def known(conn: Connection, column: Any, values: Iterable[str]) -> set[str]:
     return found
 
 
-def _upsert(conn: Connection, table: Table, rows: list[dict[str, Any]], keys: Sequence[str]) -> None:
+def _upsert(
+    conn: Connection, table: Table, rows: list[dict[str, Any]], keys: Sequence[str]
+) -> None:
     if not rows:
         return
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
@@ -91,7 +93,9 @@ def _text_frame(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
     return out
 
 
-def _check_values(frame: pd.DataFrame, column: str, allowed: Sequence[str], problems: list[str]) -> None:
+def _check_values(
+    frame: pd.DataFrame, column: str, allowed: Sequence[str], problems: list[str]
+) -> None:
     bad = ~frame[column].isin(allowed)
     if bad.any():
         seen = ", ".join(sorted({str(v) for v in frame.loc[bad, column]})[:5])
@@ -159,9 +163,9 @@ def write_metros(conn: Connection, memberships: pd.DataFrame) -> int:
     areas = frame[list(METRO_AREA_COLUMNS)].drop_duplicates()
     clash = areas["metro_code"].duplicated(keep=False)
     if clash.any():
-        codes = ", ".join(sorted(set(areas.loc[clash, "metro_code"]))[:5])
-        problems.append(f"metro area(s) {codes} have differing names, versions, status or sources "
-                        "across their rows; the metro-level columns must agree within a metro_code")
+        clashing = ", ".join(sorted(set(areas.loc[clash, "metro_code"]))[:5])
+        problems.append(f"metro area(s) {clashing} have differing names, versions, status or "
+                        "sources across their rows; the metro-level columns must agree within a metro_code")
     codes = set(frame["member_code"].dropna()) | set(frame["core_code"].dropna())
     missing = codes - known(conn, Unit.code, codes)
     if missing:
@@ -174,7 +178,7 @@ def write_metros(conn: Connection, memberships: pd.DataFrame) -> int:
     for part in _chunks(metro_codes, 1000):
         conn.execute(delete(MetroMember).where(MetroMember.metro_code.in_(part)))
     for part in _chunks(records(members), _CHUNK):
-        conn.execute(MetroMember.__table__.insert(), list(part))
+        conn.execute(insert(MetroMember), list(part))
     return len(members)
 
 

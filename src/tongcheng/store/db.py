@@ -69,8 +69,8 @@ def normalise_url(url: str) -> URL:
         backend = "postgresql"
     if backend == "postgresql":
         if parsed.get_driver_name() not in ("psycopg", "postgresql"):
-            msg = (f"Unsupported PostgreSQL driver '{parsed.drivername}'; tongcheng uses psycopg 3. "
-                   f"{_URL_HELP}")
+            msg = (f"Unsupported PostgreSQL driver '{parsed.drivername}'; tongcheng uses "
+                   f"psycopg 3. {_URL_HELP}")
             raise StoreError(msg)
         return parsed.set(drivername="postgresql+psycopg")
     if backend == "sqlite":
@@ -78,7 +78,8 @@ def normalise_url(url: str) -> URL:
             msg = f"Unsupported SQLite driver '{parsed.drivername}'. {_URL_HELP}"
             raise StoreError(msg)
         return parsed
-    msg = f"Unsupported database '{backend}' in {url!r}: tongcheng supports SQLite and PostgreSQL. {_URL_HELP}"
+    msg = (f"Unsupported database '{backend}' in {url!r}: tongcheng supports SQLite and "
+           f"PostgreSQL. {_URL_HELP}")
     raise StoreError(msg)
 
 
@@ -154,8 +155,8 @@ def connect(url: URL, *, create: bool = True) -> Engine:
         event.listen(engine, "connect", _sqlite_on_connect)
     try:
         with engine.connect() as conn:  # reading the catalogue also proves a file is SQLite
-            probe = "SELECT count(*) FROM sqlite_master" if url.get_backend_name() == "sqlite" else "SELECT 1"
-            conn.execute(text(probe))
+            sqlite = url.get_backend_name() == "sqlite"
+            conn.execute(text("SELECT count(*) FROM sqlite_master" if sqlite else "SELECT 1"))
     except (DBAPIError, SQLAlchemyError) as exc:
         engine.dispose()
         raise StoreError(_explain_connect_error(url, exc)) from exc

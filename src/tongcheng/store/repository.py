@@ -9,7 +9,7 @@ from types import TracebackType
 from typing import Any, Self
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, delete, func, insert, select
+from sqlalchemy import ColumnElement, Connection, Engine, delete, func, insert, select
 from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 
 from .._errors import StoreError
@@ -334,13 +334,15 @@ class Store:
         try:
             with self._write(what) as conn:
                 self._check_references(conn, rows, what=what)
-                import_id = conn.execute(insert(Import).values(**values)).inserted_primary_key[0]
+                result = conn.execute(insert(Import).values(**values))
+                import_id = int(result.inserted_primary_key[0])  # type: ignore[index]
                 self._insert_observations(conn, rows, import_id=import_id)
         except StoreError as exc:
             if isinstance(exc.__cause__, IntegrityError):
-                raise StoreError(f"{exc}{self._conflict_hint(rows)}") from exc.__cause__
+                msg = f"{exc}{self._conflict_hint(rows)}"
+                raise StoreError(msg) from exc.__cause__
             raise
-        return dataclasses.replace(stored, id=int(import_id))
+        return dataclasses.replace(stored, id=import_id)
 
     def _conflict_hint(self, rows: pd.DataFrame) -> str:
         try:
@@ -383,7 +385,9 @@ class Store:
         raise_problems(problems, what=what)
 
     @staticmethod
-    def _insert_observations(conn: Connection, rows: pd.DataFrame, *, import_id: int | None) -> None:
+    def _insert_observations(
+        conn: Connection, rows: pd.DataFrame, *, import_id: int | None
+    ) -> None:
         constants = {"import_id": import_id, "created_at": utc_now()}
         if conn.dialect.name == "postgresql":
             _copy_rows(conn, rows, constants)
@@ -430,7 +434,8 @@ class Store:
         hits = keys.merge(stored, on=list(KEY_COLUMNS), how="inner").sort_values("_pos")
         out = observations.iloc[hits["_pos"].to_numpy()].copy()
         out["stored_value"] = hits["stored_value"].to_numpy()
-        out["stored_import_id"] = pd.array(hits["stored_import_id"], dtype="Int64")
+        out["stored_import_id"] = hits["stored_import_id"].astype("Int64").to_numpy()
+        out["stored_import_id"] = out["stored_import_id"].astype("Int64")
         return out
 
     def observations(
@@ -468,7 +473,7 @@ class Store:
             msg = f"subject_kind={subject_kind!r}; use one of {', '.join(SUBJECT_KINDS)} or None."
             raise StoreError(msg)
         o = Observation.__table__
-        conds = []
+        conds: list[ColumnElement[bool]] = []
         if (wanted := _as_list(indicators)) is not None:
             conds.append(o.c.indicator.in_(wanted))
         if (wanted_periods := _as_list(periods)) is not None:
