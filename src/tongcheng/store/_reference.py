@@ -165,7 +165,8 @@ def write_metros(conn: Connection, memberships: pd.DataFrame) -> int:
     if clash.any():
         clashing = ", ".join(sorted(set(areas.loc[clash, "metro_code"]))[:5])
         problems.append(f"metro area(s) {clashing} have differing names, versions, status or "
-                        "sources across their rows; the metro-level columns must agree within a metro_code")
+                        "sources across their rows; the metro-level columns must agree within "
+                        "a metro_code")
     codes = set(frame["member_code"].dropna()) | set(frame["core_code"].dropna())
     missing = codes - known(conn, Unit.code, codes)
     if missing:

@@ -13,7 +13,6 @@ from sqlalchemy import Connection, create_engine, pool
 
 from tongcheng.store.models import Base
 
-config = context.config
 target_metadata = Base.metadata
 
 
@@ -31,7 +30,7 @@ def _configure_and_run(connection: Connection) -> None:
 def run_migrations_offline() -> None:
     """Emit the SQL of the migrations without a database (``alembic upgrade --sql``)."""
     context.configure(
-        url=config.get_main_option("sqlalchemy.url"),
+        url=context.config.get_main_option("sqlalchemy.url"),
         target_metadata=target_metadata,
         literal_binds=True,
         dialect_opts={"paramstyle": "named"},
@@ -42,6 +41,7 @@ def run_migrations_offline() -> None:
 
 def run_migrations_online() -> None:
     """Run the migrations on the connection given by the store, or on ``sqlalchemy.url``."""
+    config = context.config
     connection = config.attributes.get("connection")
     if connection is not None:
         _configure_and_run(connection)
@@ -59,7 +59,17 @@ def run_migrations_online() -> None:
         engine.dispose()
 
 
-if context.is_offline_mode():
-    run_migrations_offline()
-else:
-    run_migrations_online()
+def _run_by_alembic() -> bool:
+    """Tell whether Alembic is running this file (not, e.g., a doctest collector importing it)."""
+    try:
+        context.config  # noqa: B018 - only set while Alembic runs a command
+    except AttributeError:
+        return False
+    return True
+
+
+if _run_by_alembic():
+    if context.is_offline_mode():
+        run_migrations_offline()
+    else:
+        run_migrations_online()
