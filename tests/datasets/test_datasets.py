@@ -16,7 +16,11 @@ def units() -> pd.DataFrame:
 def test_unit_counts_by_level(units: pd.DataFrame) -> None:
     assert units["level"].value_counts().to_dict() == {"county": 305, "city": 41, "province": 4}
     assert sorted(units.index[units["level"] == "province"]) == [
-        "310000", "320000", "330000", "340000"]
+        "310000",
+        "320000",
+        "330000",
+        "340000",
+    ]
 
 
 def test_parents_form_a_tree(units: pd.DataFrame) -> None:
@@ -47,26 +51,34 @@ def test_codes_are_strings_everywhere(units: pd.DataFrame) -> None:
     assert datasets.boundaries("city").index.map(type).unique().tolist() == [str]
 
 
-@pytest.mark.parametrize(("code", "name_zh", "short_zh", "name_en", "kind"), [
-    ("310100", "上海市", "上海", "Shanghai", "直辖市"),
-    ("320000", "江苏省", "江苏", "Jiangsu", "省"),
-    ("320500", "苏州市", "苏州", "Suzhou", "地级市"),
-    ("320509", "吴江区", "吴江", "Wujiang", "市辖区"),
-    ("341500", "六安市", "六安", "Lu'an", "地级市"),
-    ("340300", "蚌埠市", "蚌埠", "Bengbu", "地级市"),
-    ("330522", "长兴县", "长兴", "Changxing", "县"),
-    ("330382", "乐清市", "乐清", "Yueqing", "县级市"),
-    ("331100", "丽水市", "丽水", "Lishui", "地级市"),
-    ("341021", "歙县", "歙县", "Shexian", "县"),
-    ("331127", "景宁畲族自治县", "景宁", "Jingning", "自治县"),
-    ("310115", "浦东新区", "浦东", "Pudong", "市辖区"),
-    ("341600", "亳州市", "亳州", "Bozhou", "地级市"),
-])
-def test_names(units: pd.DataFrame, code: str, name_zh: str, short_zh: str, name_en: str,
-               kind: str) -> None:
+@pytest.mark.parametrize(
+    ("code", "name_zh", "short_zh", "name_en", "kind"),
+    [
+        ("310100", "上海市", "上海", "Shanghai", "直辖市"),
+        ("320000", "江苏省", "江苏", "Jiangsu", "省"),
+        ("320500", "苏州市", "苏州", "Suzhou", "地级市"),
+        ("320509", "吴江区", "吴江", "Wujiang", "市辖区"),
+        ("341500", "六安市", "六安", "Lu'an", "地级市"),
+        ("340300", "蚌埠市", "蚌埠", "Bengbu", "地级市"),
+        ("330522", "长兴县", "长兴", "Changxing", "县"),
+        ("330382", "乐清市", "乐清", "Yueqing", "县级市"),
+        ("331100", "丽水市", "丽水", "Lishui", "地级市"),
+        ("341021", "歙县", "歙县", "Shexian", "县"),
+        ("331127", "景宁畲族自治县", "景宁", "Jingning", "自治县"),
+        ("310115", "浦东新区", "浦东", "Pudong", "市辖区"),
+        ("341600", "亳州市", "亳州", "Bozhou", "地级市"),
+    ],
+)
+def test_names(
+    units: pd.DataFrame, code: str, name_zh: str, short_zh: str, name_en: str, kind: str
+) -> None:
     row = units.loc[code]
     assert (row["name_zh"], row["short_zh"], row["name_en"], row["kind_zh"]) == (
-        name_zh, short_zh, name_en, kind)
+        name_zh,
+        short_zh,
+        name_en,
+        kind,
+    )
 
 
 def test_areas_are_plausible(units: pd.DataFrame) -> None:
@@ -79,7 +91,7 @@ def test_areas_are_plausible(units: pd.DataFrame) -> None:
 
 
 def test_path_unknown_lists_names() -> None:
-    with pytest.raises(DataError, match="units.csv"):
+    with pytest.raises(DataError, match=r"units\.csv"):
         datasets.path("nope.csv")
     assert datasets.path("units.csv").is_file()
 

@@ -13,12 +13,19 @@ def rail() -> pd.DataFrame:
     return datasets.rail_times()
 
 
-@pytest.mark.parametrize(("a", "b", "minutes"), [
-    # minimum scheduled times in RailwayVIS schedulers.json (raw/railwayvis/SOURCE.md)
-    ("上海市", "苏州市", 23), ("上海市", "杭州市", 45), ("上海市", "南京市", 59),
-    ("上海市", "嘉兴市", 27), ("杭州市", "宁波市", 43), ("南京市", "合肥市", 48),
-    ("上海市", "合肥市", 124),
-])
+@pytest.mark.parametrize(
+    ("a", "b", "minutes"),
+    [
+        # minimum scheduled times in RailwayVIS schedulers.json (raw/railwayvis/SOURCE.md)
+        ("上海市", "苏州市", 23),
+        ("上海市", "杭州市", 45),
+        ("上海市", "南京市", 59),
+        ("上海市", "嘉兴市", 27),
+        ("杭州市", "宁波市", 43),
+        ("南京市", "合肥市", 48),
+        ("上海市", "合肥市", 124),
+    ],
+)
 def test_rail_minimum_times(rail: pd.DataFrame, a: str, b: str, minutes: int) -> None:
     hit = rail[(rail["from_name"] == a) & (rail["to_name"] == b)]
     assert hit["value"].tolist() == [minutes]
@@ -47,7 +54,8 @@ def test_city_stats() -> None:
     assert nb["vintage"].tolist() == ["revised (5th economic census)"]
     # the three sectors add up to GDP wherever all four are present
     w = s.pivot_table(index=["code", "period"], columns="indicator", values="value").dropna(
-        subset=["gdp", "gdp_primary", "gdp_secondary", "gdp_tertiary"])
+        subset=["gdp", "gdp_primary", "gdp_secondary", "gdp_tertiary"]
+    )
     parts = w["gdp_primary"] + w["gdp_secondary"] + w["gdp_tertiary"]
     assert ((parts - w["gdp"]).abs() <= 0.02 * w["gdp"]).all()
     p = datasets.province_stats()
@@ -57,8 +65,12 @@ def test_city_stats() -> None:
 def test_every_indicator_is_catalogued() -> None:
     cat = datasets.indicator_catalogue()
     assert not cat["code"].duplicated().any()
-    used = (set(datasets.census("city")["indicator"]) | set(datasets.census("county")["indicator"])
-            | set(datasets.city_stats()["indicator"]) | set(datasets.rail_times()["indicator"]))
+    used = (
+        set(datasets.census("city")["indicator"])
+        | set(datasets.census("county")["indicator"])
+        | set(datasets.city_stats()["indicator"])
+        | set(datasets.rail_times()["indicator"])
+    )
     assert used <= set(cat["code"])
     assert {f"emp_{c}" for c in "abcdefghijklmnopqrst"} <= used
     assert set(cat["subject_kind"]) == {"unit", "pair"}
@@ -68,14 +80,17 @@ def test_every_indicator_is_catalogued() -> None:
         assert (df["unit"] == df["indicator"].map(units)).all()
 
 
-@pytest.mark.parametrize(("year", "old", "new"), [
-    (2019, "340225", "340281"),  # 无为县 → 无为市
-    (2020, "320684", "320614"),  # 海门市 → 海门区
-    (2021, "330103", "330105"),  # 下城区 → 拱墅区
-    (2021, "330104", "330114"),  # 江干区 (part) → 钱塘区
-    (2011, "341400", "340100"),  # 巢湖 (prefecture) split
-    (2015, "320202", "320213"),  # 崇安区 → 梁溪区
-])
+@pytest.mark.parametrize(
+    ("year", "old", "new"),
+    [
+        (2019, "340225", "340281"),  # 无为县 → 无为市
+        (2020, "320684", "320614"),  # 海门市 → 海门区
+        (2021, "330103", "330105"),  # 下城区 → 拱墅区
+        (2021, "330104", "330114"),  # 江干区 (part) → 钱塘区
+        (2011, "341400", "340100"),  # 巢湖 (prefecture) split
+        (2015, "320202", "320213"),  # 崇安区 → 梁溪区
+    ],
+)
 def test_code_changes(year: int, old: str, new: str) -> None:
     ch = datasets.code_changes()
     hit = ch[(ch["year"] == year) & (ch["old_code"] == old) & (ch["new_code"] == new)]

@@ -9,16 +9,19 @@ from tongcheng import DataError, UnitMatchError, datasets
 from tongcheng.units import changes_for, current_codes, members, metro_areas, metro_outline
 
 
-@pytest.mark.parametrize(("old", "since", "expected"), [
-    ("320684", None, ["320614"]),            # 海门市 → 海门区
-    ("341422", 2010, ["340281"]),            # 无为县 (巢湖) → 340225 (2011) → 无为市 (2019)
-    ("330104", None, ["330102", "330114"]),  # 江干区 split
-    ("341424", 2010, ["340207", "340523"]),  # 和县: 沈巷镇 went to 鸠江区
-    ("320202", None, ["320213"]),            # 崇安区 → 梁溪区
-    ("320500", None, ["320500"]),            # unchanged
-    ("330110", 2020, ["330110", "330113"]),  # 余杭区 gave 临平区 in 2021
-    ("330110", 2022, ["330110"]),
-])
+@pytest.mark.parametrize(
+    ("old", "since", "expected"),
+    [
+        ("320684", None, ["320614"]),  # 海门市 → 海门区
+        ("341422", 2010, ["340281"]),  # 无为县 (巢湖) → 340225 (2011) → 无为市 (2019)
+        ("330104", None, ["330102", "330114"]),  # 江干区 split
+        ("341424", 2010, ["340207", "340523"]),  # 和县: 沈巷镇 went to 鸠江区
+        ("320202", None, ["320213"]),  # 崇安区 → 梁溪区
+        ("320500", None, ["320500"]),  # unchanged
+        ("330110", 2020, ["330110", "330113"]),  # 余杭区 gave 临平区 in 2021
+        ("330110", 2022, ["330110"]),
+    ],
+)
 def test_current_codes(old: str, since: int | None, expected: list[str]) -> None:
     assert current_codes(old, since=since) == expected
 
@@ -42,8 +45,9 @@ def test_members() -> None:
     assert len(members("上海大都市圈 1+13")) == 14
     assert members("SH_1P13") == members("上海大都市圈1+13")
     assert sorted(members("SFQ")) == ["310118", "320509", "330421"]
-    assert members("Yangtze River Delta Eco-Green Integrated Development Demonstration Zone") == \
-        members("SFQ")
+    assert members(
+        "Yangtze River Delta Eco-Green Integrated Development Demonstration Zone"
+    ) == members("SFQ")
     assert members("hangzhou metropolitan area") == members("杭州都市圈")
     with pytest.raises(UnitMatchError) as err:
         members("广州都市圈")
@@ -65,8 +69,10 @@ def test_metro_outline() -> None:
     out = metro_outline("SFQ")
     counties = datasets.boundaries("county").loc[["310118", "320509", "330421"]]
     assert shapely.equals_exact(
-        shapely.normalize(out), shapely.normalize(shapely.union_all(counties.geometry.values)),
-        tolerance=1e-9)
+        shapely.normalize(out),
+        shapely.normalize(shapely.union_all(counties.geometry.values)),
+        tolerance=1e-9,
+    )
     import geopandas as gpd
 
     area = gpd.GeoSeries([out], crs="EPSG:4326").to_crs(alb).area.iloc[0] / 1e6

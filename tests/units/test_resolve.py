@@ -14,22 +14,25 @@ def r() -> UnitResolver:
     return UnitResolver.from_bundled()
 
 
-@pytest.mark.parametrize(("query", "code", "by"), [
-    ("320500", "320500", "code"),
-    (" 320500 ", "320500", "code"),
-    ("320500000000", "320500", "code"),
-    ("苏州市", "320500", "name_zh"),
-    ("苏州", "320500", "short_zh"),
-    ("宿州", "341300", "short_zh"),
-    ("吴江区", "320509", "name_zh"),
-    ("Wujiang", "320509", "name_en"),
-    ("LU'AN", "341500", "name_en"),
-    ("luan", "341500", "name_en"),
-    ("Xuzhou City", "320300", "name_en"),
-    ("xuzhou shi", "320300", "name_en"),
-    ("上海", "310100", "short_zh"),
-    ("Shanghai", "310100", "name_en"),
-])
+@pytest.mark.parametrize(
+    ("query", "code", "by"),
+    [
+        ("320500", "320500", "code"),
+        (" 320500 ", "320500", "code"),
+        ("320500000000", "320500", "code"),
+        ("苏州市", "320500", "name_zh"),
+        ("苏州", "320500", "short_zh"),
+        ("宿州", "341300", "short_zh"),
+        ("吴江区", "320509", "name_zh"),
+        ("Wujiang", "320509", "name_en"),
+        ("LU'AN", "341500", "name_en"),
+        ("luan", "341500", "name_en"),
+        ("Xuzhou City", "320300", "name_en"),
+        ("xuzhou shi", "320300", "name_en"),
+        ("上海", "310100", "short_zh"),
+        ("Shanghai", "310100", "name_en"),
+    ],
+)
 def test_resolve(r: UnitResolver, query: str, code: str, by: str) -> None:
     res = r.resolve(query)
     assert isinstance(res, Resolution)
@@ -44,15 +47,19 @@ def test_level_restricts(r: UnitResolver) -> None:
         r.resolve("苏州", level="town")
 
 
-@pytest.mark.parametrize(("query", "level", "expected"), [
-    ("Suzhou", None, [("320500", "苏州市"), ("341300", "宿州市")]),
-    ("Suzhou", "city", [("320500", "苏州市"), ("341300", "宿州市")]),
-    ("Taizhou", None, [("321200", "泰州市"), ("331000", "台州市")]),
-    ("鼓楼区", None, [("320106", "鼓楼区"), ("320302", "鼓楼区")]),
-    ("Gulou", "county", [("320106", "鼓楼区"), ("320302", "鼓楼区")]),
-])
-def test_ambiguous(r: UnitResolver, query: str, level: str | None,
-                   expected: list[tuple[str, str]]) -> None:
+@pytest.mark.parametrize(
+    ("query", "level", "expected"),
+    [
+        ("Suzhou", None, [("320500", "苏州市"), ("341300", "宿州市")]),
+        ("Suzhou", "city", [("320500", "苏州市"), ("341300", "宿州市")]),
+        ("Taizhou", None, [("321200", "泰州市"), ("331000", "台州市")]),
+        ("鼓楼区", None, [("320106", "鼓楼区"), ("320302", "鼓楼区")]),
+        ("Gulou", "county", [("320106", "鼓楼区"), ("320302", "鼓楼区")]),
+    ],
+)
+def test_ambiguous(
+    r: UnitResolver, query: str, level: str | None, expected: list[tuple[str, str]]
+) -> None:
     with pytest.raises(UnitMatchError) as err:
         r.resolve(query, level=level)
     assert err.value.candidates == expected
@@ -72,8 +79,9 @@ def test_no_match_suggests(r: UnitResolver) -> None:
 def test_old_code(r: UnitResolver) -> None:
     res = r.resolve("320684")
     assert (res.code, res.name_zh, res.matched_by) == ("320614", "海门区", "old_code")
-    assert res.note == ("海门市 (320684) → 海门区 (320614), 2020 撤市设区 / "
-                        "county-level city became a district")
+    assert res.note == (
+        "海门市 (320684) → 海门区 (320614), 2020 撤市设区 / county-level city became a district"
+    )
 
 
 def test_old_name(r: UnitResolver) -> None:
@@ -106,15 +114,32 @@ def test_resolve_many_never_raises(r: UnitResolver) -> None:
     res, errs = r.resolve_many(["苏州", "Suzhou", "320684", "nowhere", "苏州"])
     assert [x.code if x else None for x in res] == ["320500", None, "320614", None, "320500"]
     assert [type(e).__name__ if e else None for e in errs] == [
-        None, "UnitMatchError", None, "UnitMatchError", None]
+        None,
+        "UnitMatchError",
+        None,
+        "UnitMatchError",
+        None,
+    ]
 
 
 def test_custom_tables() -> None:
-    units = pd.DataFrame({"name_zh": ["甲市"], "short_zh": ["甲"], "name_en": ["Jia"],
-                          "level": ["city"]}, index=pd.Index(["990100"], name="code"))
-    changes = pd.DataFrame({"year": [2020], "kind": ["更名"], "kind_en": ["renamed"],
-                            "old_code": ["990200"], "old_name": ["乙市"], "new_code": ["990100"],
-                            "new_name": ["甲市"], "relation": ["whole"], "source": ["test"]})
+    units = pd.DataFrame(
+        {"name_zh": ["甲市"], "short_zh": ["甲"], "name_en": ["Jia"], "level": ["city"]},
+        index=pd.Index(["990100"], name="code"),
+    )
+    changes = pd.DataFrame(
+        {
+            "year": [2020],
+            "kind": ["更名"],
+            "kind_en": ["renamed"],
+            "old_code": ["990200"],
+            "old_name": ["乙市"],
+            "new_code": ["990100"],
+            "new_name": ["甲市"],
+            "relation": ["whole"],
+            "source": ["test"],
+        }
+    )
     r = UnitResolver(units, changes)
     assert r.resolve("乙市").code == "990100"
     assert r.resolve("jia city").code == "990100"

@@ -37,9 +37,22 @@ __all__ = [
 ]
 
 _LEVELS = ("province", "city", "county")
-_CODE_COLUMNS = ("code", "parent_code", "province_code", "from_code", "to_code", "old_code",
-                 "new_code", "metro_code", "core_code", "member_code", "period", "version",
-                 "issued", "train")
+_CODE_COLUMNS = (
+    "code",
+    "parent_code",
+    "province_code",
+    "from_code",
+    "to_code",
+    "old_code",
+    "new_code",
+    "metro_code",
+    "core_code",
+    "member_code",
+    "period",
+    "version",
+    "issued",
+    "train",
+)
 
 
 def names() -> list[str]:
@@ -52,7 +65,8 @@ def names() -> list[str]:
     """
     root = resources.files(__name__)
     return sorted(
-        p.name for p in root.iterdir()
+        p.name
+        for p in root.iterdir()
         if p.is_file() and p.name.endswith((".csv", ".geojson", ".md", ".txt"))
     )
 
@@ -77,7 +91,7 @@ def path(name: str) -> Path:
     """
     available = names()
     if name not in available:
-        msg = (f"no bundled data file named {name!r}; expected one of: {', '.join(available)}")
+        msg = f"no bundled data file named {name!r}; expected one of: {', '.join(available)}"
         raise DataError(msg)
     return Path(str(resources.files(__name__).joinpath(name)))
 
@@ -86,8 +100,12 @@ def _read_csv(name: str) -> pd.DataFrame:
     # read codes (and other identifiers) as text so that "310100" never becomes 310100
     header = pd.read_csv(path(name), nrows=0).columns
     dtypes = {c: "str" for c in header if c in _CODE_COLUMNS}
-    return pd.read_csv(path(name), dtype=dtypes, keep_default_na=False,
-                       na_values={c: [""] for c in header if c not in _CODE_COLUMNS})
+    return pd.read_csv(
+        path(name),
+        dtype=dtypes,
+        keep_default_na=False,
+        na_values={c: [""] for c in header if c not in _CODE_COLUMNS},
+    )
 
 
 @functools.cache

@@ -37,8 +37,17 @@ def metro_areas() -> pd.DataFrame:
     9
     """
     m = _memberships()
-    keys = ["metro_code", "version", "name_zh", "name_en", "core_code", "status", "source_doc",
-            "issued", "source_url"]
+    keys = [
+        "metro_code",
+        "version",
+        "name_zh",
+        "name_en",
+        "core_code",
+        "status",
+        "source_doc",
+        "issued",
+        "source_url",
+    ]
     out = m.groupby(keys, sort=False, dropna=False).size().rename("n_members").reset_index()
     return out
 
@@ -59,9 +68,10 @@ def _find(metro: str, m: pd.DataFrame) -> str:
             return str(hit["metro_code"].iloc[0])
         if len(hit) > 1:
             raise UnitMatchError(metro, list(zip(hit["metro_code"], hit["name_zh"], strict=True)))
-    cands = areas[areas["name_zh"].str.contains(str(metro).strip(), regex=False)
-                  | areas["name_en"].str.lower().str.contains(str(metro).strip().lower(),
-                                                               regex=False)]
+    cands = areas[
+        areas["name_zh"].str.contains(str(metro).strip(), regex=False)
+        | areas["name_en"].str.lower().str.contains(str(metro).strip().lower(), regex=False)
+    ]
     if cands.empty:
         cands = areas
     raise UnitMatchError(metro, list(zip(cands["metro_code"], cands["name_zh"], strict=True)))
@@ -97,9 +107,9 @@ def members(metro: str) -> list[str]:
     return m.loc[m["metro_code"] == code, "member_code"].astype(str).tolist()
 
 
-def metro_outline(metro: str, *,
-                  level_boundaries: dict[str, geopandas.GeoDataFrame] | None = None
-                  ) -> BaseGeometry:
+def metro_outline(
+    metro: str, *, level_boundaries: dict[str, geopandas.GeoDataFrame] | None = None
+) -> BaseGeometry:
     """Return the union of the member boundaries of a metropolitan area.
 
     Parameters

@@ -82,7 +82,9 @@ class UnitResolver:
         self._changes = code_changes_df.copy()
         self._current = set(self._units.index)
         self._by_name: dict[str, dict[str, set[str]]] = {
-            "name_zh": defaultdict(set), "short_zh": defaultdict(set), "name_en": defaultdict(set),
+            "name_zh": defaultdict(set),
+            "short_zh": defaultdict(set),
+            "name_en": defaultdict(set),
         }
         for code, row in self._units.iterrows():
             self._by_name["name_zh"][str(row["name_zh"])].add(str(code))
@@ -131,12 +133,15 @@ class UnitResolver:
             return None
         direct = rows[rows["new_code"] == new_code]
         r = (direct if not direct.empty else rows).iloc[-1]
-        note = (f"{r['old_name']} ({old_code}) → {self._name(new_code)} ({new_code}), "
-                f"{int(r['year'])} {r['kind']} / {r['kind_en']}")
+        note = (
+            f"{r['old_name']} ({old_code}) → {self._name(new_code)} ({new_code}), "
+            f"{int(r['year'])} {r['kind']} / {r['kind_en']}"
+        )
         return note
 
-    def _from_old_code(self, old_code: str, year: int | None,
-                       level: str | None) -> tuple[list[str], str | None]:
+    def _from_old_code(
+        self, old_code: str, year: int | None, level: str | None
+    ) -> tuple[list[str], str | None]:
         news = current_codes(old_code, since=year, current=self._current, changes=self._changes)
         news = self._filter(news, level)
         note = self._change_note(old_code, news[0]) if len(news) == 1 else None
@@ -159,8 +164,9 @@ class UnitResolver:
 
     # -- public ----------------------------------------------------------------------------
 
-    def resolve(self, query: str, *, level: str | None = None,
-                year: int | None = None) -> Resolution:
+    def resolve(
+        self, query: str, *, level: str | None = None, year: int | None = None
+    ) -> Resolution:
         """Resolve one code or name to today's unit.
 
         Parameters
@@ -201,20 +207,9 @@ class UnitResolver:
             q = q[:6]
         if re.fullmatch(r"\d{6}", q):
             return self._resolve_code(q, level, year)
-        for kind in ("name_zh", "short_zh"):
-            hit = self._filter(self._by_name[kind].get(q, ()), level)
-            hit = self._pick(q, hit, level)
-            if len(hit) == 1:
-                return Resolution(hit[0], self._name(hit[0]), kind)
-            if len(hit) > 1:
-                raise UnitMatchError(query, [(c, self._name(c)) for c in hit])
-        key = _en_key(q)
-        for k in (key, _EN_SUFFIX.sub("", key)):
-            hit = self._pick(q, self._filter(self._by_name["name_en"].get(k, ()), level), level)
-            if len(hit) == 1:
-                return Resolution(hit[0], self._name(hit[0]), "name_en")
-            if len(hit) > 1:
-                raise UnitMatchError(query, [(c, self._name(c)) for c in hit])
+        named = self._match_names(query, q, level)
+        if named is not None:
+            return named
         if q in self._old_names:
             found: dict[str, str | None] = {}
             for old in sorted(self._old_names[q]):
@@ -222,18 +217,37 @@ class UnitResolver:
                 for n in news:
                     found.setdefault(n, note if len(news) == 1 else None)
             if len(found) == 1:
-                (code, note), = found.items()
+                ((code, note),) = found.items()
                 return Resolution(code, self._name(code), "old_name", note)
             if found:
                 raise UnitMatchError(query, [(c, self._name(c)) for c in sorted(found)])
         raise UnitMatchError(query, self._suggest(q, level))
 
+    def _match_names(self, query: str, q: str, level: str | None) -> Resolution | None:
+        """Match current Chinese, short and English names; raise on ambiguity."""
+        key = _en_key(q)
+        attempts = [
+            ("name_zh", q),
+            ("short_zh", q),
+            ("name_en", key),
+            ("name_en", _EN_SUFFIX.sub("", key)),
+        ]
+        for kind, k in attempts:
+            hit = self._pick(q, self._filter(self._by_name[kind].get(k, ()), level), level)
+            if len(hit) == 1:
+                return Resolution(hit[0], self._name(hit[0]), kind)
+            if len(hit) > 1:
+                raise UnitMatchError(query, [(c, self._name(c)) for c in hit])
+        return None
+
     def _resolve_code(self, code: str, level: str | None, year: int | None) -> Resolution:
         changed_later = (
             year is not None
-            and not self._changes[(self._changes["old_code"] == code)
-                                  & (self._changes["year"] >= year)
-                                  & (self._changes["new_code"] != code)].empty
+            and not self._changes[
+                (self._changes["old_code"] == code)
+                & (self._changes["year"] >= year)
+                & (self._changes["new_code"] != code)
+            ].empty
         )
         if code in self._current and not changed_later:
             if self._filter([code], level):
