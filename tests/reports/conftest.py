@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from pathlib import Path
 
@@ -23,9 +24,7 @@ def report_data() -> ReportData:
 def browser() -> dict[str, str]:
     """Paths of Chromium and chromedriver; skip locally if absent, fail on CI."""
     missing = [p for p in (CHROMIUM, CHROMEDRIVER) if not Path(p).exists()]
-    try:
-        import selenium  # noqa: F401
-    except ImportError:
+    if importlib.util.find_spec("selenium") is None:
         missing.append("the selenium package (pip install 'tongcheng[test]')")
     if missing:
         msg = (f"browser test needs {', '.join(missing)}; "

@@ -56,7 +56,7 @@ def encode_ring(coords: Any) -> tuple[str, list[int]] | None:
         q = (round(float(x) * ENCODE_SCALE), round(float(y) * ENCODE_SCALE))
         if not quantised or q != quantised[-1]:
             quantised.append(q)
-    if len(quantised) < 4:  # noqa: PLR2004 - a closed ring needs 3 corners + closing point
+    if len(quantised) < 4:  # a closed ring needs 3 corners + the closing point
         return None
     prev = quantised[0]
     chars = []
@@ -119,7 +119,9 @@ def simplify(geoms: geopandas.GeoSeries, tolerance: float) -> np.ndarray:
     """Simplify each geometry (degrees), keeping it valid; tiny parts may vanish."""
     if tolerance <= 0:
         return np.asarray(geoms.values)
-    return shapely.simplify(np.asarray(geoms.values), tolerance, preserve_topology=True)
+    simple: np.ndarray = shapely.simplify(np.asarray(geoms.values), tolerance,
+                                          preserve_topology=True)
+    return simple
 
 
 def default_tolerance(frame: geopandas.GeoDataFrame) -> float:

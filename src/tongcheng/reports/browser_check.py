@@ -10,6 +10,7 @@ the English switch. Needs ``selenium`` (``pip install 'tongcheng[test]'``) and D
 from __future__ import annotations
 
 import base64
+import json
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -129,8 +130,8 @@ def _require(chromium: str, chromedriver: str) -> None:
 
 def _start(chromium: str, chromedriver: str, profile: str, size: tuple[int, int]) -> Any:
     try:
-        from selenium import webdriver
-        from selenium.webdriver.chrome.service import Service
+        from selenium import webdriver  # noqa: PLC0415 - optional dependency
+        from selenium.webdriver.chrome.service import Service  # noqa: PLC0415
     except ImportError as exc:
         msg = ("selenium is not installed; install the test extra: "
                "`pip install 'tongcheng[test]'` (or `pip install selenium==4.51.0`).")
@@ -150,8 +151,6 @@ def _network(perf_log: list[dict[str, Any]], page_url: str) -> tuple[list[str], 
     Chromium also logs its own new-tab page and background services; only requests
     whose document is the report count.
     """
-    import json
-
     ours: dict[str, str] = {}
     failed: list[str] = []
     for entry in perf_log:
@@ -180,8 +179,8 @@ def _screenshot(driver: Any, target: Path) -> Path:
 
 
 def _switch_to_en(driver: Any, timeout: float) -> bool:
-    from selenium.common.exceptions import WebDriverException
-    from selenium.webdriver.common.by import By
+    from selenium.common.exceptions import WebDriverException  # noqa: PLC0415 - optional
+    from selenium.webdriver.common.by import By  # noqa: PLC0415
 
     try:
         driver.find_element(By.CSS_SELECTOR, '[data-set-lang="en"]').click()
@@ -200,8 +199,8 @@ def _switch_to_en(driver: Any, timeout: float) -> bool:
 
 
 def _wait(driver: Any, script: str, timeout: float) -> bool:
-    from selenium.common.exceptions import TimeoutException
-    from selenium.webdriver.support.ui import WebDriverWait
+    from selenium.common.exceptions import TimeoutException  # noqa: PLC0415 - optional
+    from selenium.webdriver.support.ui import WebDriverWait  # noqa: PLC0415
 
     try:
         WebDriverWait(driver, timeout).until(lambda d: d.execute_script(script))
@@ -219,7 +218,7 @@ def _report_path(html_path: Path | str) -> Path:
 
 
 @contextmanager
-def open_in_browser(
+def open_in_browser(  # noqa: PLR0913 - options are keyword-only
     html_path: Path | str,
     *,
     fragment: str = "",
@@ -272,7 +271,7 @@ def open_in_browser(
         shutil.rmtree(profile, ignore_errors=True)
 
 
-def check_in_browser(
+def check_in_browser(  # noqa: PLR0913 - options are keyword-only
     html_path: Path | str,
     *,
     screenshot: Path | None = None,

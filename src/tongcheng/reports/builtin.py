@@ -49,7 +49,7 @@ def _rounded(values: list[float | None], decimals: int) -> list[float | None]:
 
 
 def overview_section(ctx: ReportContext) -> Section:
-    """Key figures as cards."""
+    """Build the key-figure cards."""
     zh, en = _title(ctx, "section.overview")
     html = ctx.render_template("sections/overview.html.j2", items=ctx.data.overview)
     return Section("overview", zh, en, html=html, order=10)
@@ -115,7 +115,7 @@ def _map_payload(ctx: ReportContext) -> dict[str, Any]:
 
 
 def map_section(ctx: ReportContext) -> Section:
-    """Choropleth of a chosen city indicator, metro outlines and strongest links."""
+    """Build the map: choropleth of a city indicator, metro outlines, strongest links."""
     zh, en = _title(ctx, "section.map")
     payload = _map_payload(ctx)
     html = ctx.render_template(
@@ -136,11 +136,11 @@ def _name_column(ctx: ReportContext, key: str) -> dict[str, Any]:
     return {"kind": "name", "zh": ctx.t(key, "zh"), "en": ctx.t(key, "en"), "unit": ""}
 
 
-def _table_section(
-    ctx: ReportContext, key: str, order: int, head: list[dict[str, Any]],
+def _table_section(  # noqa: PLR0913 - private; options keyword-only
+    ctx: ReportContext, key: str, *, order: int, head: list[dict[str, Any]],
     rows: list[list[Any]], names: dict[str, list[str]],
 ) -> Section:
-    """A table section whose body the page builds from the payload.
+    """Build a table section whose body the page fills from the payload.
 
     Payload: ``columns`` (``kind``: ``text``, ``name`` or ``num``, with ``decimals``),
     ``rows`` (``name`` cells hold a code looked up in ``names``: ``{code: [zh, en]}``).
@@ -166,7 +166,7 @@ def _value_columns(
 
 
 def cities_section(ctx: ReportContext) -> Section:
-    """Sortable table of the city indicators."""
+    """Build the sortable table of city indicators."""
     cities = ctx.data.cities
     codes = [str(c) for c in cities.index]
     names = {c: [str(zh), str(en)] for c, zh, en
@@ -175,11 +175,11 @@ def cities_section(ctx: ReportContext) -> Section:
     head = [{"kind": "text", "zh": ctx.t("table.code", "zh"), "en": ctx.t("table.code", "en"),
              "unit": ""}, _name_column(ctx, "table.city"), *head]
     rows = [[code, code, *vals] for code, *vals in zip(codes, *columns, strict=True)]
-    return _table_section(ctx, "cities", 30, head, rows, names)
+    return _table_section(ctx, "cities", order=30, head=head, rows=rows, names=names)
 
 
 def pairs_section(ctx: ReportContext) -> Section | None:
-    """Sortable, filterable table of the city-pair indicators (skipped when empty)."""
+    """Build the sortable, filterable city-pair table (``None`` when there is none)."""
     pairs = ctx.data.pairs
     if pairs.empty and not ctx.data.pair_indicators:
         return None
@@ -192,11 +192,11 @@ def pairs_section(ctx: ReportContext) -> Section | None:
     head = [_name_column(ctx, "table.from"), _name_column(ctx, "table.to"), *head]
     rows = [[str(a), str(b), *vals] for a, b, *vals
             in zip(pairs["from_code"], pairs["to_code"], *columns, strict=True)]
-    return _table_section(ctx, "pairs", 40, head, rows, names)
+    return _table_section(ctx, "pairs", order=40, head=head, rows=rows, names=names)
 
 
 def methods_section(ctx: ReportContext) -> Section:
-    """Method notes and indicator definitions with citations."""
+    """Build the method notes and indicator definitions, with citations."""
     zh, en = _title(ctx, "section.methods")
     indicators = [*ctx.data.city_indicators, *ctx.data.pair_indicators]
     html = {lang: ctx.render_template("sections/methods.html.j2", lang=lang,
@@ -206,7 +206,7 @@ def methods_section(ctx: ReportContext) -> Section:
 
 
 def sources_section(ctx: ReportContext) -> Section:
-    """Data sources with licences; URLs as plain text."""
+    """Build the data-source table with licences; URLs as plain text."""
     zh, en = _title(ctx, "section.sources")
     html = ctx.render_template("sections/sources.html.j2", sources=ctx.data.sources)
     return Section("sources", zh, en, html=html, order=100)

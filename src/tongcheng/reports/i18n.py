@@ -102,7 +102,10 @@ _EN: dict[str, str] = {
     "map.save_image": "Save image",
     "map.reset": "Reset",
     "map.metro": "Metropolitan area",
-    "map.hint": "Scroll to zoom, drag to pan; click the legend to show or hide metro outlines and links.",
+    "map.hint": (
+        "Scroll to zoom, drag to pan; click the legend to show or hide metro outlines "
+        "and links."
+    ),
     "table.code": "Code",
     "table.city": "City",
     "table.from": "From",
@@ -192,7 +195,8 @@ def t(key: str, lang: str = DEFAULT_LANG) -> str:
     try:
         return table[key]
     except KeyError:
-        close = sorted(k for k in table if k.split(".")[0] == key.split(".")[0])
+        group = key.partition(".")[0]
+        close = sorted(k for k in table if k.partition(".")[0] == group)
         hint = f" Keys in this group: {', '.join(close)}." if close else ""
         msg = (
             f"no UI string {key!r} for language {lang!r}. Add it to both dicts in "

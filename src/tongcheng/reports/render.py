@@ -33,9 +33,9 @@ def _static(name: str) -> str:
 
 
 def embed_json(value: Any) -> str:
-    """Serialise `value` as JSON that is safe inside ``<script>`` in HTML.
+    r"""Serialise `value` as JSON that is safe inside ``<script>`` in HTML.
 
-    ``<``, ``>`` and ``&`` become ``\\u003c``, ``\\u003e`` and ``\\u0026`` (still valid
+    ``<``, ``>`` and ``&`` become ``\u003c``, ``\u003e`` and ``\u0026`` (still valid
     JSON), so no ``</script>`` or ``<!--`` can appear. NaN is not allowed.
 
     Parameters
@@ -51,7 +51,7 @@ def embed_json(value: Any) -> str:
     Examples
     --------
     >>> embed_json({"name": "</script><b>"})
-    '{"name":"\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e"}'
+    '{"name":"\\u003c/script\\u003e\\u003cb\\u003e"}'
     """
     try:
         text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
