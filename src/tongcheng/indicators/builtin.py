@@ -12,7 +12,7 @@ from .structure import krugman_specialisation
 
 SHANGHAI = "310100"
 CENSUS_YEARS = ("2010", "2020")
-EMPLOYMENT_SECTIONS = tuple(f"emp_{c}" for c in "ABCDEFGHIJKLMNOPQRST")
+EMPLOYMENT_SECTIONS = tuple(f"emp_{c}" for c in "abcdefghijklmnopqrst")
 NDRC_2019 = ("国家发展改革委《关于培育发展现代化都市圈的指导意见》(发改规划〔2019〕328号): "
              "都市圈以1小时通勤圈为基本范围")
 

@@ -350,7 +350,7 @@ def parse_stats(table: RawTable, *, resolver: object, catalogue: pd.DataFrame,
         "unit": unit_expected,
         "value_kind": value_kind,
         "vintage": _column_or(long, "vintage", vintage),
-        "source": _column_or(long, "source", source),
+        "source": _column_or(long, "source", _row_sources(long, source)),
         "flags": _column_or(long, "flags", ""),
         "metro_code": None,
     })
@@ -385,8 +385,19 @@ def parse_stats(table: RawTable, *, resolver: object, catalogue: pd.DataFrame,
     return ParsedStats(obs, problems, n_rows)
 
 
-def _column_or(long: pd.DataFrame, column: str, default: str) -> pd.Series:
+def _column_or(long: pd.DataFrame, column: str, default: str | pd.Series) -> pd.Series:
     if column not in long.columns:
+        if isinstance(default, pd.Series):
+            return default
         return pd.Series(default, index=long.index, dtype=object)
     values = long[column].astype(str)
     return values.where(values != "", default)
+
+
+def _row_sources(long: pd.DataFrame, default: str) -> pd.Series | str:
+    """Per-row source from ``source_note`` and ``source_url`` columns, where a table has them."""
+    parts = [long[c].astype(str) for c in ("source_note", "source_url") if c in long.columns]
+    if not parts:
+        return default
+    text = parts[0] if len(parts) == 1 else (parts[0] + " — " + parts[1]).str.strip(" —")
+    return text.where(text != "", default)

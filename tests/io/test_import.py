@@ -1,0 +1,187 @@
+"""Importing statistics: every problem located, nothing half-written, vintages kept."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import Workbook
+
+from tongcheng import ValidationError
+from tongcheng.project import Project
+
+
+def state(project: Project) -> tuple[int, int, list[str]]:
+    """Observations, imports and kept raw files: what must not change on a failed import."""
+    with project.store() as store:
+        n_obs = len(store.observations(latest_vintage=False))
+        n_imp = len(store.imports())
+    return n_obs, n_imp, sorted(p.name for p in project.raw_dir.iterdir())
+
+
+def write_csv(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def rejected(project: Project, path: Path, **kwargs: object) -> ValidationError:
+    before = state(project)
+    with pytest.raises(ValidationError) as info:
+        project.import_stats(path, **kwargs)
+    assert state(project) == before, "a failed import must write nothing"
+    return info.value
+
+
+def only_error(exc: ValidationError):  # noqa: ANN201
+    assert len(exc.errors) == 1, exc
+    return exc.errors[0]
+
+
+GOOD = "code,indicator,period,value,unit\n320500,gdp,2024,26700.0,亿元\n310100,gdp,2024,53926.7,亿元\n"
+
+
+def test_good_file_imports_and_reimport_is_noop(yrd_project: Project, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "gdp.csv", GOOD)
+    before = state(yrd_project)
+    first = yrd_project.import_stats(path, source="统计公报", vintage="2024-bulletin")
+    assert first.status == "imported"
+    assert first.n_observations == 2
+    after = state(yrd_project)
+    assert after[0] == before[0] + 2 and after[1] == before[1] + 1
+    kept = yrd_project.raw_dir / Path(first.record.stored_path).name
+    assert kept.read_bytes() == path.read_bytes()
+    second = yrd_project.import_stats(path, source="统计公报", vintage="2024-bulletin")
+    assert second.status == "unchanged"
+    assert second.record.id == first.record.id
+    assert state(yrd_project) == after
+    with yrd_project.store() as store:
+        imp = store.imports().set_index("id").loc[first.record.id]
+    assert imp["sha256"] == first.record.sha256 and len(imp["sha256"]) == 64
+    assert imp["n_rows_read"] == 2 and imp["vintage"] == "2024-bulletin"
+
+
+def test_revision_keeps_both_vintages(yrd_project: Project, tmp_path: Path) -> None:
+    yrd_project.import_stats(write_csv(tmp_path / "v1.csv", GOOD), vintage="2024-bulletin")
+    revised = GOOD.replace("26700.0", "26727.5")
+    exc = rejected(yrd_project, write_csv(tmp_path / "v2.csv", revised), vintage="2024-bulletin")
+    problem = only_error(exc)
+    assert problem.row == 2 and "26700" in problem.expected and "--vintage" in problem.fix
+    yrd_project.import_stats(tmp_path / "v2.csv", vintage="2025-yearbook")
+    with yrd_project.store() as store:
+        both = store.observations(indicators=["gdp"], periods=["2024"], latest_vintage=False)
+        latest = store.observations(indicators=["gdp"], periods=["2024"], latest_vintage=True)
+    suzhou = both[both["subject_key"] == "320500"].set_index("vintage")["value"]
+    assert suzhou.to_dict() == {"2024-bulletin": 26700.0, "2025-yearbook": 26727.5}
+    assert latest.set_index("subject_key").loc["320500", "value"] == 26727.5
+
+
+def test_unknown_code(yrd_project: Project, tmp_path: Path) -> None:
+    exc = rejected(yrd_project, write_csv(tmp_path / "u.csv", GOOD.replace("310100", "999999")))
+    problem = only_error(exc)
+    assert (problem.file, problem.row, problem.column, problem.value) == ("u.csv", 3, "code", "999999")
+
+
+def test_ambiguous_name_lists_candidates(yrd_project: Project, tmp_path: Path) -> None:
+    text = "name,indicator,period,value\nSuzhou,gdp,2024,1\n苏州,gdp,2023,2\n苏州市,gdp,2022,3\n"
+    exc = rejected(yrd_project, write_csv(tmp_path / "a.csv", text))
+    problem = only_error(exc)
+    assert (problem.row, problem.column, problem.value) == (2, "name", "Suzhou")
+    assert "320500" in problem.fix and "341300" in problem.fix
+
+
+def test_text_in_number_column(yrd_project: Project, tmp_path: Path) -> None:
+    exc = rejected(yrd_project, write_csv(tmp_path / "t.csv", GOOD.replace("53926.7", "约5.4万")))
+    problem = only_error(exc)
+    assert (problem.row, problem.column, problem.value) == (3, "value", "约5.4万")
+    assert problem.expected == "a number"
+
+
+def test_duplicate_key(yrd_project: Project, tmp_path: Path) -> None:
+    text = GOOD + "苏州市,gdp,2024,26700.0,亿元\n"
+    exc = rejected(yrd_project, write_csv(tmp_path / "d.csv", text))
+    problem = only_error(exc)
+    assert problem.row == 4 and "row 2" in problem.fix
+
+
+def test_missing_column(yrd_project: Project, tmp_path: Path) -> None:
+    text = "code,indicator,value\n320500,gdp,1\n"
+    problem = only_error(rejected(yrd_project, write_csv(tmp_path / "m.csv", text)))
+    assert problem.column == "period" and problem.row is None
+
+
+def test_wrong_sheet_and_empty_file(yrd_project: Project, tmp_path: Path) -> None:
+    book = Workbook()
+    book.active.title = "GDP"
+    for row in [["code", "indicator", "period", "value"], ["320500", "gdp", 2024, 1.0]]:
+        book.active.append(row)
+    book.save(tmp_path / "w.xlsx")
+    problem = only_error(rejected(yrd_project, tmp_path / "w.xlsx", sheet="数据"))
+    assert problem.value == "数据" and "GDP" in problem.fix
+    empty = write_csv(tmp_path / "e.csv", "")
+    assert "empty" in str(only_error(rejected(yrd_project, empty)))
+
+
+def test_gbk_csv(yrd_project: Project, tmp_path: Path) -> None:
+    text = "name,indicator,period,value\n苏州,gdp,2024,1.5\n"
+    path = write_csv(tmp_path / "gbk.csv", text, encoding="gbk")
+    problem = only_error(rejected(yrd_project, path))
+    assert problem.file == "gbk.csv" and problem.row == 2 and "GBK" in problem.expected
+    assert yrd_project.import_stats(path, encoding="gbk").n_observations == 1
+
+
+def test_all_problems_reported_at_once(yrd_project: Project, tmp_path: Path) -> None:
+    text = ("code,indicator,period,value,unit\n999999,gdp,2024,1,亿元\n320500,gdpp,2024,2,亿元\n"
+            "320500,gdp,20x4,3,亿元\n320500,gdp,2023,x,亿元\n320500,gdp,2022,4,万元\n")
+    exc = rejected(yrd_project, write_csv(tmp_path / "many.csv", text))
+    located = {(p.row, p.column) for p in exc.errors}
+    assert located == {(2, "code"), (3, "indicator"), (4, "period"), (5, "value"), (6, "unit")}
+    assert "did you mean gdp" in next(p.fix for p in exc.errors if p.column == "indicator")
+
+
+def test_old_codes_and_names_map_through_crosswalk(yrd_project: Project, tmp_path: Path) -> None:
+    text = "code,name,indicator,period,value\n320684,海门市,gdp,2019,1\n,无为县,gdp,2019,2\n"
+    result = yrd_project.import_stats(write_csv(tmp_path / "old.csv", text), vintage="2019")
+    notes = " ".join(str(w) for w in result.warnings)
+    assert "320614" in notes and "340281" in notes
+    with yrd_project.store() as store:
+        obs = store.observations(indicators=["gdp"], periods=["2019"])
+    assert set(obs["subject_key"]) == {"320614", "340281"}
+
+
+def test_wide_layouts_and_pairs(yrd_project: Project, tmp_path: Path) -> None:
+    wide = "code,period,gdp,pop_resident_yearend\n320500,2024,26700,1295.8\n"
+    res = yrd_project.import_stats(write_csv(tmp_path / "wide.csv", wide), vintage="w")
+    assert res.n_observations == 2
+    by_year = "地区,指标,2022年,2023年\n苏州,gdp,23958.3,24653.4\n"
+    assert yrd_project.import_stats(write_csv(tmp_path / "years.csv", by_year), vintage="y") \
+        .n_observations == 2
+    pairs = "from,to,indicator,period,value\n上海,苏州,rail_time_min,2025,21\n"
+    yrd_project.import_stats(write_csv(tmp_path / "pairs.csv", pairs), vintage="2025")
+    with yrd_project.store() as store:
+        obs = store.observations(indicators=["rail_time_min"], periods=["2025"])
+    assert obs.iloc[0]["subject_key"] == "310100>320500" and obs.iloc[0]["subject_kind"] == "pair"
+    years = yrd_project.import_stats  # wide-by-period periods are normalised
+    del years
+    with yrd_project.store() as store:
+        gdp = store.observations(indicators=["gdp"], latest_vintage=False)
+    assert {"2022", "2023"} <= set(gdp[gdp["vintage"] == "y"]["period"])
+
+
+def test_template_round_trip(yrd_project: Project, tmp_path: Path) -> None:
+    from tongcheng.io.template import write_template
+
+    with yrd_project.store() as store:
+        path = write_template(tmp_path / "t.xlsx", units=store.units(), catalogue=store.indicators(),
+                              period="2024")
+    frame = pd.read_excel(path, sheet_name=0, dtype=str)
+    assert len(frame) == 41 and list(frame.columns[:3]) == ["code", "name", "period"]
+    from openpyxl import load_workbook
+
+    book = load_workbook(path)
+    sheet = book.worksheets[0]
+    gdp_col = list(frame.columns).index("gdp") + 1
+    sheet.cell(row=2, column=gdp_col, value=123.4)
+    book.save(path)
+    result = yrd_project.import_stats(path, vintage="template")
+    assert result.n_observations == 1
