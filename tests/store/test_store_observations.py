@@ -37,7 +37,7 @@ def test_record_import_stores_rows_and_provenance(loaded: Store, new_record: New
     assert rec.imported_at.tzinfo is not None
     assert loaded.find_import(rec.sha256) == rec
     assert loaded.find_import("0" * 64) is None
-    imports = loaded.imports()
+    imports = loaded.imports().set_index("id")
     assert list(imports.index) == [rec.id]
     assert imports.loc[rec.id, "warnings_json"] == '["w"]'
     assert str(imports["imported_at"].dtype) == "datetime64[us, UTC]"

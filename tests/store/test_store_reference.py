@@ -93,12 +93,14 @@ def test_metros_need_stored_units_and_consistent_rows(store: Store) -> None:
 def test_indicators_round_trip_and_upsert(store: Store) -> None:
     assert store.put_indicators(CATALOGUE) == 5
     got = store.indicators()
-    assert got.index.name == "code"
+    assert got.columns[0] == "code"
+    assert got["code"].tolist() == sorted(CATALOGUE["code"])
+    got = got.set_index("code")
     assert got.loc["commute_share", "subject_kind"] == "pair"
     assert got.loc["gdp_per_cap", "kind"] == "computed"
     update = {"code": ["gdp"], "name_zh": ["GDP"], "subject_kind": ["unit"], "unit": ["CNY"]}
     store.put_indicators(pd.DataFrame(update))
-    got = store.indicators()
+    got = store.indicators().set_index("code")
     assert len(got) == 5
     assert got.loc["gdp", "unit"] == "CNY"
     assert got.loc["gdp", "kind"] == "raw"

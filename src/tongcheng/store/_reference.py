@@ -213,7 +213,7 @@ def write_indicators(conn: Connection, catalogue: pd.DataFrame) -> int:
 
 
 def read_indicators(conn: Connection) -> pd.DataFrame:
-    """Return the catalogue indexed by code."""
+    """Return the catalogue, one row per indicator, sorted by code."""
     cols = [getattr(Indicator, c) for c in INDICATOR_COLUMNS]
     rows = conn.execute(select(*cols).order_by(Indicator.code)).all()
-    return frame_from_rows(rows, INDICATOR_COLUMNS, dtypes={}, index="code")
+    return frame_from_rows(rows, INDICATOR_COLUMNS, dtypes={})

@@ -267,7 +267,7 @@ class Store:
             return ref.write_indicators(conn, catalogue)
 
     def indicators(self) -> pd.DataFrame:
-        """Return the indicator catalogue indexed by ``code``."""
+        """Return the indicator catalogue: a ``code`` column and the catalogue columns."""
         with self._read() as conn:
             return ref.read_indicators(conn)
 
@@ -280,11 +280,11 @@ class Store:
         return None if row is None else ImportRecord(**row._asdict())
 
     def imports(self) -> pd.DataFrame:
-        """Return every recorded import, indexed by ``id``, oldest first."""
+        """Return every recorded import (columns of :class:`ImportRecord`), oldest first."""
         cols = [getattr(Import, c) for c in _IMPORT_COLUMNS]
         with self._read() as conn:
             rows = conn.execute(select(*cols).order_by(Import.id)).all()
-        return frame_from_rows(rows, _IMPORT_COLUMNS, dtypes=_IMPORT_DTYPES, index="id")
+        return frame_from_rows(rows, _IMPORT_COLUMNS, dtypes=_IMPORT_DTYPES)
 
     def record_import(self, record: ImportRecord, observations: pd.DataFrame) -> ImportRecord:
         """Store one import and all its observations in a single transaction.
