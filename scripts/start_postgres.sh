@@ -62,7 +62,7 @@ if [[ "$ACTION" == stop ]]; then
     DATA="$(datadir_for "$PORT")"
     if [[ -f "$DATA/PG_VERSION" ]]; then
         as_owner "$BINDIR/pg_ctl" -D "$DATA" -m fast -w stop >&2 || true
-        rm -rf "$DATA"
+        rm -rf "$DATA" "$DATA.initdb.log"
         log "stopped and removed $DATA"
     else
         log "nothing to stop at $DATA"
