@@ -279,3 +279,22 @@ def test_page_size_budget(report_data: ReportData, tmp_path: Path) -> None:
     big = render_report(_big_region(), tmp_path / "big").stat().st_size
     assert small < SIZE_BUDGET
     assert big < SIZE_BUDGET, f"41-city report is {big:,} bytes"
+
+
+def minimal_report_data() -> ReportData:
+    """Boundaries only: no indicators, pairs, links, metros, notes or sources."""
+    base = make_report_data()
+    empty_metros = gpd.GeoDataFrame({"name_zh": [], "name_en": []}, geometry=[], crs=4326)
+    return replace(
+        base, cities=base.cities[["name_zh", "name_en", "geometry"]], city_indicators=[],
+        pairs=base.pairs.iloc[0:0, :6], pair_indicators=[],
+        links=base.links.iloc[0:0], metros=empty_metros, overview=[], notes=[], sources=[],
+        sections=[], default_indicator=None, generated_at="", version="")
+
+
+def test_minimal_report_renders(tmp_path: Path) -> None:
+    html = render_report(minimal_report_data(), tmp_path).read_text("utf-8")
+    assert t("overview.empty", "en") in html and t("sources.empty", "zh") in html
+    assert 'id="tc-indicator"' not in html  # no selector without indicators
+    assert '<section id="sec-pairs"' not in html
+    assert '<section id="sec-map"' in html and '<section id="sec-cities"' in html

@@ -163,9 +163,9 @@
     desc.textContent = ind ? ind['description_' + lang()] || '' : '';
   }
 
+  chart.on('finished', function () { el.setAttribute('data-rendered', '1'); });
   chart.setOption(option());
   describe();
-  chart.on('finished', function () { el.setAttribute('data-rendered', '1'); });
 
   if (select) {
     select.addEventListener('change', function () {
