@@ -88,3 +88,11 @@ def test_migrations_ship_inside_the_package() -> None:
 
 def _one_indicator() -> pd.DataFrame:
     return pd.DataFrame({"code": ["x"], "name_zh": ["某指标"], "subject_kind": ["unit"]})
+
+
+def test_schema_changes_are_transactional(store: Store) -> None:
+    """A failed migration leaves nothing behind, on SQLite too (sqlite3 autocommits DDL)."""
+    with pytest.raises(RuntimeError), store.engine.begin() as conn:
+        conn.execute(text("CREATE TABLE scratch (x INTEGER)"))
+        raise RuntimeError
+    assert "scratch" not in inspect(store.engine).get_table_names()

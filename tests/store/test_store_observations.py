@@ -110,11 +110,12 @@ def test_invalid_frames_are_refused_with_every_problem(
     bad.loc[0, "subject_kind"] = "city"
     bad.loc[1, "subject_key"] = "3201"
     bad.loc[2, "value"] = "abc"
-    bad = pd.concat([bad, bad.iloc[[2]]])
+    bad = pd.concat([bad, bad.iloc[[2]], bad.iloc[[0]].assign(period="1999", value=np.inf)])
     with pytest.raises(StoreError) as info:
         loaded.record_import(new_record(), bad)
     msg = str(info.value)
-    assert "4 problem(s)" in msg
+    assert "5 problem(s)" in msg
+    assert "infinite" in msg
     assert "'city'" in msg or "city" in msg
     assert "3201" in msg
     assert "not a number" in msg

@@ -177,7 +177,11 @@ def prepare_observations(
     if bad.any():
         problems.append(f"column 'value' is not a number in {int(bad.sum())} row(s)"
                         f"{_rows_hint(out, bad)}; leave a cell empty for a missing value")
-    out["value"] = values.replace([np.inf, -np.inf], np.nan)
+    infinite = np.isinf(values)
+    if infinite.any():
+        problems.append(f"column 'value' is infinite in {int(infinite.sum())} row(s)"
+                        f"{_rows_hint(out, infinite)}; store a missing value (NaN) instead")
+    out["value"] = values
     derived = _derived_codes(out["subject_key"], out["subject_kind"])
     for col, series in derived.items():
         out[col] = as_text(frame[col]) if col in frame.columns else series

@@ -84,12 +84,19 @@ def normalise_url(url: str) -> URL:
 
 
 def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Let SQLAlchemy, not the sqlite3 module, decide where transactions begin: sqlite3 would
+    # otherwise run DDL (migrations) outside any transaction. See _sqlite_on_begin.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute("PRAGMA busy_timeout = 30000")
     finally:
         cursor.close()
+
+
+def _sqlite_on_begin(connection: Connection) -> None:
+    connection.exec_driver_sql("BEGIN")
 
 
 def _explain_connect_error(url: URL, exc: BaseException) -> str:
@@ -153,6 +160,7 @@ def connect(url: URL, *, create: bool = True) -> Engine:
         raise StoreError(msg) from exc
     if url.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_on_connect)
+        event.listen(engine, "begin", _sqlite_on_begin)
     try:
         with engine.connect() as conn:  # reading the catalogue also proves a file is SQLite
             sqlite = url.get_backend_name() == "sqlite"
