@@ -177,7 +177,7 @@ def prepare_observations(
     if bad.any():
         problems.append(f"column 'value' is not a number in {int(bad.sum())} row(s)"
                         f"{_rows_hint(out, bad)}; leave a cell empty for a missing value")
-    infinite = np.isinf(values)
+    infinite = values.abs() == np.inf
     if infinite.any():
         problems.append(f"column 'value' is infinite in {int(infinite.sum())} row(s)"
                         f"{_rows_hint(out, infinite)}; store a missing value (NaN) instead")
