@@ -138,9 +138,9 @@ def test_checker_reports_broken_pages(tmp_path: Path, browser: dict[str, str]) -
     assert result.failed_requests and not result.map_drawn and not result.switched_to_en
 
 
-def test_minimal_report_has_no_errors(tmp_path: Path, browser: dict[str, str]) -> None:
-    from test_report_render import minimal_report_data
-
-    page = render_report(minimal_report_data(), tmp_path / "report")
+def test_minimal_report_has_no_errors(
+    minimal_data: ReportData, tmp_path: Path, browser: dict[str, str]
+) -> None:
+    page = render_report(minimal_data, tmp_path / "report")
     result = check_in_browser(page, **browser)
     assert result.console_errors == [] and result.map_drawn and result.switched_to_en

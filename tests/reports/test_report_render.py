@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import replace
+from importlib.resources import files
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 import pytest
-from report_samples import EVIL, make_report_data
 from shapely.geometry import Point
 
 from tongcheng import DataError, TongchengError, ValidationError
@@ -27,6 +27,7 @@ from tongcheng.reports import (
     t,
     unregister_section,
 )
+from tongcheng.reports.render import ECHARTS_VERSION
 
 SIZE_BUDGET = 1_500_000
 
@@ -135,16 +136,16 @@ def test_no_script_loaded_by_url(html: str) -> None:
     assert len(tags) == 5
 
 
-def test_escaping_of_hostile_names(report_data: ReportData) -> None:
-    data = replace(report_data, title_en="Report " + EVIL, region_zh=EVIL,
-                   overview=[(EVIL, EVIL, EVIL)])
+def test_escaping_of_hostile_names(report_data: ReportData, evil: str) -> None:
+    data = replace(report_data, title_en="Report " + evil, region_zh=evil,
+                   overview=[(evil, evil, evil)])
     html = render_report_html(data)
-    assert EVIL not in html
+    assert evil not in html
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html
     assert len(re.findall(r"<script\b", html)) == 5  # nothing injected
     page = _page_data(html)  # JSON still parses and round-trips the name
-    assert page["title"]["en"] == "Report " + EVIL
-    assert page["payloads"]["map"]["names"]["320600"][1] == "Nantong " + EVIL
+    assert page["title"]["en"] == "Report " + evil
+    assert page["payloads"]["map"]["names"]["320600"][1] == "Nantong " + evil
     assert "\\u003cscript\\u003e" in html
 
 
@@ -250,9 +251,8 @@ def test_format_number() -> None:
     assert format_number(12.345) == "12.35"
 
 
-def _big_region(n: int = 41, vertices: int = 4000) -> ReportData:
+def _big_region(base: ReportData, n: int = 41, vertices: int = 4000) -> ReportData:
     """41 detailed circular 'cities' on a grid, all 1,640 ordered pairs."""
-    base = make_report_data()
     codes = [f"{320100 + 100 * i}" for i in range(n)]
     geoms = [Point(116 + (i % 7) * 0.9, 28 + (i // 7) * 0.9).buffer(0.42, quad_segs=vertices // 4)
              for i in range(n)]
@@ -276,25 +276,23 @@ def _big_region(n: int = 41, vertices: int = 4000) -> ReportData:
 
 def test_page_size_budget(report_data: ReportData, tmp_path: Path) -> None:
     small = render_report(report_data, tmp_path / "small").stat().st_size
-    big = render_report(_big_region(), tmp_path / "big").stat().st_size
+    big = render_report(_big_region(report_data), tmp_path / "big").stat().st_size
     assert small < SIZE_BUDGET
     assert big < SIZE_BUDGET, f"41-city report is {big:,} bytes"
 
 
-def minimal_report_data() -> ReportData:
-    """Boundaries only: no indicators, pairs, links, metros, notes or sources."""
-    base = make_report_data()
-    empty_metros = gpd.GeoDataFrame({"name_zh": [], "name_en": []}, geometry=[], crs=4326)
-    return replace(
-        base, cities=base.cities[["name_zh", "name_en", "geometry"]], city_indicators=[],
-        pairs=base.pairs.iloc[0:0, :6], pair_indicators=[],
-        links=base.links.iloc[0:0], metros=empty_metros, overview=[], notes=[], sources=[],
-        sections=[], default_indicator=None, generated_at="", version="")
-
-
-def test_minimal_report_renders(tmp_path: Path) -> None:
-    html = render_report(minimal_report_data(), tmp_path).read_text("utf-8")
+def test_minimal_report_renders(minimal_data: ReportData, tmp_path: Path) -> None:
+    html = render_report(minimal_data, tmp_path).read_text("utf-8")
     assert t("overview.empty", "en") in html and t("sources.empty", "zh") in html
     assert 'id="tc-indicator"' not in html  # no selector without indicators
     assert '<section id="sec-pairs"' not in html
     assert '<section id="sec-map"' in html and '<section id="sec-cities"' in html
+
+
+def test_vendored_echarts_matches_declared_version() -> None:
+    static = files("tongcheng.reports") / "static"
+    js = (static / "echarts.min.js").read_text("utf-8")
+    assert f'version:"{ECHARTS_VERSION}"' in js
+    assert "</script" not in js.lower()
+    assert ECHARTS_VERSION in (static / "VENDORED.md").read_text("utf-8")
+    assert "Apache License" in (static / "echarts.LICENSE").read_text("utf-8")

@@ -7,6 +7,7 @@
 
   var PALETTE = ['#eff3ff', '#c6dbef', '#6baed6', '#2171b5', '#08306b'];
   var LINK_COLOUR = '#3a3a3a';
+  var FALLBACK_COLOUR = '#8a8a8a';  /* grey + dashed: estimated from distance */
   var select = document.getElementById('tc-indicator');
   var desc = document.getElementById('tc-indicator-desc');
   var current = P['default'];
@@ -106,7 +107,8 @@
   function linkSeries(id, fallback) {
     return {
       id: id, name: id, type: 'lines', coordinateSystem: 'geo', zlevel: 0, z: 4,
-      lineStyle: { color: LINK_COLOUR, opacity: 0.7, type: fallback ? 'dashed' : 'solid', curveness: 0.12 },
+      lineStyle: { color: fallback ? FALLBACK_COLOUR : LINK_COLOUR, opacity: 0.75,
+                   type: fallback ? 'dashed' : 'solid', curveness: 0.12 },
       emphasis: { lineStyle: { opacity: 1 } },
       data: P.links.filter(function (l) { return l.fallback === fallback; }).map(function (l) {
         return { coords: l.coords, value: l.value, from: l.from, to: l.to, fallback: l.fallback,
