@@ -120,7 +120,7 @@ def loaded(store: Store) -> Store:
     return store
 
 
-def make_obs(
+def _make_obs(
     indicator: str = "gdp",
     keys: tuple[str, ...] = ("310100", "320100", "320500"),
     *,
@@ -145,6 +145,33 @@ def make_obs(
             **constants,
         }
     )
+
+
+MakeObs = Callable[..., pd.DataFrame]
+
+
+@pytest.fixture
+def make_obs() -> MakeObs:
+    """Return the factory of observation frames (see :func:`_make_obs`)."""
+    return _make_obs
+
+
+@pytest.fixture
+def units_table() -> pd.DataFrame:
+    """Return six real units (two provinces, three cities, one district)."""
+    return UNITS.copy()
+
+
+@pytest.fixture
+def metros_table() -> pd.DataFrame:
+    """Return a long membership table of two metropolitan areas."""
+    return METROS.copy()
+
+
+@pytest.fixture
+def catalogue_table() -> pd.DataFrame:
+    """Return a small indicator catalogue (unit, pair and metro indicators)."""
+    return CATALOGUE.copy()
 
 
 @pytest.fixture

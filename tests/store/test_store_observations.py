@@ -12,12 +12,12 @@ import pytest
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from conftest import make_obs
 from tongcheng import StoreError
 from tongcheng.store import ImportRecord, Store
 from tongcheng.store.models import Import, Observation
 
 NewRecord = Callable[..., ImportRecord]
+MakeObs = Callable[..., pd.DataFrame]
 
 
 def _counts(store: Store) -> tuple[int, int]:
@@ -27,7 +27,9 @@ def _counts(store: Store) -> tuple[int, int]:
     return int(n_imports or 0), int(n_obs or 0)
 
 
-def test_record_import_stores_rows_and_provenance(loaded: Store, new_record: NewRecord) -> None:
+def test_record_import_stores_rows_and_provenance(
+    loaded: Store, new_record: NewRecord, make_obs: MakeObs
+) -> None:
     obs = make_obs(periods=("2019", "2020"))
     obs.loc[1, "value"] = np.nan
     rec = loaded.record_import(new_record(n_rows_read=6, n_warnings=1, warnings_json='["w"]'), obs)
@@ -50,7 +52,9 @@ def test_record_import_stores_rows_and_provenance(loaded: Store, new_record: New
     assert got["created_at"].dt.tz is not None
 
 
-def test_pair_and_metro_keys_fill_their_codes(loaded: Store, new_record: NewRecord) -> None:
+def test_pair_and_metro_keys_fill_their_codes(
+    loaded: Store, new_record: NewRecord, make_obs: MakeObs
+) -> None:
     pairs = make_obs("commute_share", ("320500>310100", "320100>310100"), subject_kind="pair")
     metro = make_obs("metro_gdp", ("metro:SH_1P8",), subject_kind="metro", value_kind="estimated")
     loaded.record_import(new_record(), pd.concat([pairs, metro], ignore_index=True))
@@ -63,7 +67,7 @@ def test_pair_and_metro_keys_fill_their_codes(loaded: Store, new_record: NewReco
 
 
 def test_record_import_is_atomic_when_the_database_fails_half_way(
-    loaded: Store, new_record: NewRecord, monkeypatch: pytest.MonkeyPatch
+    loaded: Store, new_record: NewRecord, monkeypatch: pytest.MonkeyPatch, make_obs: MakeObs
 ) -> None:
     """A row in the middle violates a foreign key: nothing of the import remains."""
     monkeypatch.setattr(Store, "_check_references", lambda *a, **k: None)  # let the DB catch it
@@ -77,7 +81,7 @@ def test_record_import_is_atomic_when_the_database_fails_half_way(
 
 
 def test_record_import_is_atomic_on_a_key_already_stored(
-    loaded: Store, new_record: NewRecord
+    loaded: Store, new_record: NewRecord, make_obs: MakeObs
 ) -> None:
     first = loaded.record_import(new_record(), make_obs(periods=("2020",)))
     big = make_obs(periods=tuple(str(1900 + i) for i in range(200)))  # 600 rows incl. 2020
@@ -89,7 +93,9 @@ def test_record_import_is_atomic_on_a_key_already_stored(
     assert set(loaded.observations()["import_id"]) == {first.id}
 
 
-def test_unique_key_enforced_by_the_database(loaded: Store, new_record: NewRecord) -> None:
+def test_unique_key_enforced_by_the_database(
+    loaded: Store, new_record: NewRecord, make_obs: MakeObs
+) -> None:
     rec = loaded.record_import(new_record(), make_obs(keys=("320500",)))
     row = {"indicator": "gdp", "subject_kind": "unit", "subject_key": "320500", "period": "2020",
            "value": 2.0, "unit": "x", "value_kind": "reported", "vintage": "2021",
@@ -101,7 +107,7 @@ def test_unique_key_enforced_by_the_database(loaded: Store, new_record: NewRecor
 
 
 def test_invalid_frames_are_refused_with_every_problem(
-    loaded: Store, new_record: NewRecord
+    loaded: Store, new_record: NewRecord, make_obs: MakeObs
 ) -> None:
     with pytest.raises(StoreError, match=r"missing column\(s\) subject_key, value"):
         loaded.record_import(new_record(), make_obs().drop(columns=["subject_key", "value"]))
@@ -126,14 +132,18 @@ def test_invalid_frames_are_refused_with_every_problem(
     assert _counts(loaded) == (0, 0)
 
 
-def test_same_file_twice_is_refused(loaded: Store, new_record: NewRecord) -> None:
+def test_same_file_twice_is_refused(
+    loaded: Store, new_record: NewRecord, make_obs: MakeObs
+) -> None:
     rec = loaded.record_import(new_record(), make_obs())
     with pytest.raises(StoreError, match=f"already imported as import #{rec.id}"):
         loaded.record_import(new_record(sha256=rec.sha256), make_obs(vintage="2022"))
     assert _counts(loaded) == (1, 3)
 
 
-def test_two_vintages_coexist_and_latest_wins(loaded: Store, new_record: NewRecord) -> None:
+def test_two_vintages_coexist_and_latest_wins(
+    loaded: Store, new_record: NewRecord, make_obs: MakeObs
+) -> None:
     old = loaded.record_import(new_record("2021"), make_obs(value=1.0, vintage="2021"))
     new = loaded.record_import(new_record("2022"), make_obs(value=10.0, vintage="2022"))
     both = loaded.observations(latest_vintage=False)
@@ -147,7 +157,7 @@ def test_two_vintages_coexist_and_latest_wins(loaded: Store, new_record: NewReco
     assert old.id is not None and old.id < new.id  # type: ignore[operator]
 
 
-def test_observation_filters(loaded: Store, new_record: NewRecord) -> None:
+def test_observation_filters(loaded: Store, new_record: NewRecord, make_obs: MakeObs) -> None:
     loaded.record_import(new_record(), pd.concat([
         make_obs("gdp", periods=("2019", "2020")), make_obs("pop", periods=("2020",)),
         make_obs("commute_share", ("320500>310100",), subject_kind="pair"),
@@ -162,7 +172,9 @@ def test_observation_filters(loaded: Store, new_record: NewRecord) -> None:
         loaded.observations(subject_kind="city")
 
 
-def test_conflicts_finds_stored_keys(loaded: Store, new_record: NewRecord) -> None:
+def test_conflicts_finds_stored_keys(
+    loaded: Store, new_record: NewRecord, make_obs: MakeObs
+) -> None:
     rec = loaded.record_import(new_record(), make_obs(value=5.0))
     incoming = make_obs(keys=("320500", "320100", "310000"), value=7.0)
     incoming.index = [10, 11, 12]
@@ -178,7 +190,9 @@ def test_conflicts_finds_stored_keys(loaded: Store, new_record: NewRecord) -> No
     assert loaded.conflicts(incoming.iloc[0:0]).empty
 
 
-def test_replace_computed_replaces_only_computed_rows(loaded: Store, new_record: NewRecord) -> None:
+def test_replace_computed_replaces_only_computed_rows(
+    loaded: Store, new_record: NewRecord, make_obs: MakeObs
+) -> None:
     loaded.record_import(new_record(), make_obs("gdp_per_cap", ("320500",), value=1.0))  # reported
     first = make_obs("gdp_per_cap", ("310100", "320100"), value=100.0, value_kind="computed",
                      vintage="")
@@ -199,7 +213,9 @@ def test_replace_computed_replaces_only_computed_rows(loaded: Store, new_record:
     assert len(loaded.observations(indicators=["metro_gdp"])) == 0
 
 
-def test_replace_computed_refuses_stray_rows_and_keeps_old_ones(loaded: Store) -> None:
+def test_replace_computed_refuses_stray_rows_and_keeps_old_ones(
+    loaded: Store, make_obs: MakeObs
+) -> None:
     rows = make_obs("gdp_per_cap", ("310100",), value_kind="computed", vintage="")
     loaded.replace_computed(rows, indicators=["gdp_per_cap"])
     with pytest.raises(StoreError, match="not in indicators="):
@@ -210,7 +226,7 @@ def test_replace_computed_refuses_stray_rows_and_keeps_old_ones(loaded: Store) -
 
 
 def test_replace_computed_rolls_back_when_an_insert_fails(
-    loaded: Store, new_record: NewRecord
+    loaded: Store, new_record: NewRecord, make_obs: MakeObs
 ) -> None:
     loaded.record_import(new_record(vintage=""), make_obs("gdp_per_cap", ("320500",), vintage=""))
     loaded.replace_computed(make_obs("gdp_per_cap", ("310100",), value_kind="computed", vintage=""),
@@ -222,7 +238,7 @@ def test_replace_computed_rolls_back_when_an_insert_fails(
     assert sorted(kept.index) == ["310100", "320500"]  # the old computed row survived
 
 
-def test_latest_vintage_prefers_the_newest_computed_row(loaded: Store) -> None:
+def test_latest_vintage_prefers_the_newest_computed_row(loaded: Store, make_obs: MakeObs) -> None:
     rows_a = make_obs("gdp_per_cap", ("310100",), value=1.0, value_kind="computed", vintage="a")
     rows_b = make_obs("gdp_per_cap", ("310100",), value=2.0, value_kind="computed", vintage="b")
     loaded.replace_computed(pd.concat([rows_a]), indicators=["gdp_per_cap"])
@@ -234,7 +250,7 @@ def test_latest_vintage_prefers_the_newest_computed_row(loaded: Store) -> None:
 
 
 @pytest.mark.slow
-def test_100k_observations_insert_fast(loaded: Store) -> None:
+def test_100k_observations_insert_fast(loaded: Store, make_obs: MakeObs) -> None:
     n_keys = 1000
     codes = [f"{c:06d}" for c in range(500001, 500001 + n_keys)]
     loaded.put_units(pd.DataFrame({"code": codes, "name_zh": "测试", "level": "county"}))

@@ -5,37 +5,38 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from conftest import CATALOGUE, METROS, UNITS
 from tongcheng import StoreError
 from tongcheng.store import Store
 
 
-def test_units_round_trip_with_string_codes(store: Store) -> None:
-    assert store.put_units(UNITS) == len(UNITS)
+def test_units_round_trip_with_string_codes(store: Store, units_table: pd.DataFrame) -> None:
+    assert store.put_units(units_table) == len(units_table)
     got = store.units()
     assert got.index.name == "code"
-    assert list(got.index) == sorted(UNITS["code"])
+    assert list(got.index) == sorted(units_table["code"])
     assert all(isinstance(code, str) for code in got.index)
     assert got.loc["320505", "parent_code"] == "320500"
     assert got.loc["320500", "name_zh"] == "苏州市"
     assert got.loc["320500", "lon"] == pytest.approx(120.58)
     assert pd.isna(got.loc["320505", "area_km2"])
     assert pd.isna(got.loc["310000", "parent_code"])
-    expected = UNITS.set_index("code").sort_index()
+    expected = units_table.set_index("code").sort_index()
     pd.testing.assert_frame_equal(got, expected, check_dtype=False)
 
 
-def test_units_upsert_is_idempotent_and_updates(store: Store) -> None:
-    store.put_units(UNITS)
-    store.put_units(UNITS)
-    assert len(store.units()) == len(UNITS)
-    renamed = UNITS.assign(name_en=UNITS["name_en"].str.upper())
+def test_units_upsert_is_idempotent_and_updates(store: Store, units_table: pd.DataFrame) -> None:
+    store.put_units(units_table)
+    store.put_units(units_table)
+    assert len(store.units()) == len(units_table)
+    renamed = units_table.assign(name_en=units_table["name_en"].str.upper())
     store.put_units(renamed.set_index("code"))  # the index may carry the code
     assert store.units().loc["320500", "name_en"] == "SUZHOU"
 
 
-def test_numeric_codes_become_strings_and_level_filter(store: Store) -> None:
-    numeric = UNITS.assign(code=UNITS["code"].astype(int))
+def test_numeric_codes_become_strings_and_level_filter(
+    store: Store, units_table: pd.DataFrame
+) -> None:
+    numeric = units_table.assign(code=units_table["code"].astype(int))
     store.put_units(numeric)
     cities = store.units(level="city")
     assert list(cities.index) == ["310100", "320100", "320500"]
@@ -62,10 +63,12 @@ def test_missing_unit_columns_are_named(store: Store) -> None:
         store.put_units(pd.DataFrame({"code": ["320500"]}))
 
 
-def test_metros_round_trip_and_replace_members(store: Store) -> None:
-    store.put_units(UNITS)
-    assert store.put_metros(METROS) == 4
-    assert store.put_metros(METROS) == 4
+def test_metros_round_trip_and_replace_members(
+    store: Store, units_table: pd.DataFrame, metros_table: pd.DataFrame
+) -> None:
+    store.put_units(units_table)
+    assert store.put_metros(metros_table) == 4
+    assert store.put_metros(metros_table) == 4
     got = store.metro_memberships()
     assert "member_name" not in got.columns
     assert len(got) == 4
@@ -73,28 +76,30 @@ def test_metros_round_trip_and_replace_members(store: Store) -> None:
     assert sorted(sh["member_code"]) == ["310100", "320500"]
     assert set(sh["status"]) == {"adopted"}
     assert set(sh["issued"]) == {"2022-09"}
-    smaller = METROS[METROS["member_code"] != "320500"]
+    smaller = metros_table[metros_table["member_code"] != "320500"]
     store.put_metros(smaller)
     got = store.metro_memberships()
     assert sorted(got["member_code"]) == ["310100", "320100"]
 
 
-def test_metros_need_stored_units_and_consistent_rows(store: Store) -> None:
-    store.put_units(UNITS)
-    unknown = METROS.assign(member_code=["310100", "330100", "320100", "320500"])
+def test_metros_need_stored_units_and_consistent_rows(
+    store: Store, units_table: pd.DataFrame, metros_table: pd.DataFrame
+) -> None:
+    store.put_units(units_table)
+    unknown = metros_table.assign(member_code=["310100", "330100", "320100", "320500"])
     with pytest.raises(StoreError, match=r"330100.*put_units first"):
         store.put_metros(unknown)
-    clash = METROS.assign(name_zh=["上海大都市圈", "别名", "南京都市圈", "南京都市圈"])
+    clash = metros_table.assign(name_zh=["上海大都市圈", "别名", "南京都市圈", "南京都市圈"])
     with pytest.raises(StoreError, match=r"SH_1P8.*must agree"):
         store.put_metros(clash)
     assert store.metro_memberships().empty
 
 
-def test_indicators_round_trip_and_upsert(store: Store) -> None:
-    assert store.put_indicators(CATALOGUE) == 5
+def test_indicators_round_trip_and_upsert(store: Store, catalogue_table: pd.DataFrame) -> None:
+    assert store.put_indicators(catalogue_table) == 5
     got = store.indicators()
     assert got.columns[0] == "code"
-    assert got["code"].tolist() == sorted(CATALOGUE["code"])
+    assert got["code"].tolist() == sorted(catalogue_table["code"])
     got = got.set_index("code")
     assert got.loc["commute_share", "subject_kind"] == "pair"
     assert got.loc["gdp_per_cap", "kind"] == "computed"

@@ -62,6 +62,26 @@ def _copy_rows(conn: Connection, rows: pd.DataFrame, constants: dict[str, Any]) 
         raise DBAPIError(sql, None, exc) from exc
 
 
+def _executemany_rows(conn: Connection, rows: pd.DataFrame, constants: dict[str, Any]) -> None:
+    """Bulk-insert observations with the driver's executemany (SQLite), skipping per-row work.
+
+    Values are converted once per column here, so SQLAlchemy's per-row parameter processing is
+    not needed; the one typed constant (``created_at``) goes through its column type once.
+    """
+    table = Observation.__table__
+    values = dict(constants)
+    stamp = table.c.created_at.type.bind_processor(conn.dialect)
+    if stamp is not None:
+        values["created_at"] = stamp(values["created_at"])
+    columns = [*(str(c) for c in rows.columns), *values]
+    marks = ", ".join(["?"] * len(columns))
+    name = Observation.__tablename__
+    sql = f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({marks})"  # fixed names only
+    batch = tuples(rows, **values)
+    for start in range(0, len(batch), _INSERT_CHUNK):
+        conn.exec_driver_sql(sql, batch[start:start + _INSERT_CHUNK])
+
+
 class Store:
     """The system of record: units, metro areas, indicators, imports and observations.
 
@@ -391,11 +411,10 @@ class Store:
         constants = {"import_id": import_id, "created_at": utc_now()}
         if conn.dialect.name == "postgresql":
             _copy_rows(conn, rows, constants)
-            return
-        batch = records(rows, **constants)
-        stmt = insert(Observation)
-        for start in range(0, len(batch), _INSERT_CHUNK):
-            conn.execute(stmt, batch[start:start + _INSERT_CHUNK])
+        elif conn.dialect.paramstyle == "qmark":
+            _executemany_rows(conn, rows, constants)
+        else:  # pragma: no cover - a driver tongcheng does not use
+            conn.execute(insert(Observation), records(rows, **constants))
 
     # ------------------------------------------------------------------ observations
     def conflicts(self, observations: pd.DataFrame) -> pd.DataFrame:
