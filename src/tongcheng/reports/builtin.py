@@ -62,7 +62,7 @@ def _indicator_payload(meta: IndicatorMeta, frame: pd.DataFrame) -> dict[str, An
     finite = [v for v in values if v is not None]
     return {
         "code": meta.code, "name_zh": meta.name_zh, "name_en": meta.name_en,
-        "unit": meta.unit, "direction": meta.direction,
+        "unit": meta.unit, "unit_zh": meta.unit_in("zh"), "direction": meta.direction,
         "description_zh": meta.description_zh, "description_en": meta.description_en,
         "decimals": decimals,
         "values": dict(zip(map(str, frame.index), values, strict=True)),
@@ -129,6 +129,7 @@ def map_section(ctx: ReportContext) -> Section:
 
 def _num_column(meta: IndicatorMeta, values: list[float | None]) -> dict[str, Any]:
     return {"kind": "num", "zh": meta.name_zh, "en": meta.name_en, "unit": meta.unit,
+            "unit_zh": meta.unit_in("zh"),
             "decimals": _decimals(meta, values)}
 
 

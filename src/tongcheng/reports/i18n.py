@@ -14,7 +14,16 @@ from typing import Final
 
 from .._errors import TongchengError
 
-__all__ = ["DEFAULT_LANG", "LANGS", "STRINGS", "MissingTranslationError", "check_lang", "t"]
+__all__ = [
+    "DEFAULT_LANG",
+    "LANGS",
+    "STRINGS",
+    "UNITS_ZH",
+    "MissingTranslationError",
+    "check_lang",
+    "t",
+    "unit_label",
+]
 
 LANGS: Final = ("zh", "en")
 """Supported languages, Chinese first."""
@@ -203,3 +212,33 @@ def t(key: str, lang: str = DEFAULT_LANG) -> str:
             f"tongcheng/reports/i18n.py.{hint}"
         )
         raise MissingTranslationError(msg) from None
+
+
+UNITS_ZH: Final[Mapping[str, str]] = MappingProxyType({
+    "persons": "人",
+    "10,000 persons": "万人",
+    "persons per household": "人/户",
+    "persons (long-form sample)": "人(长表抽样)",
+    "100 million CNY": "亿元",
+    "10,000 CNY": "万元",
+    "CNY": "元",
+    "min": "分钟",
+    "km": "公里",
+    "km2": "平方公里",
+    "cities": "个城市",
+    "index (0–2)": "指数(0—2)",
+    "(10⁶ persons)²/min²": "(百万人)²/分钟²",
+})
+"""Chinese labels of the units used in catalogues (which are written in English)."""
+
+
+def unit_label(unit: str, lang: str = DEFAULT_LANG) -> str:
+    """Return a unit as shown in ``lang``: the Chinese label where one is known.
+
+    Examples
+    --------
+    >>> unit_label("persons", "zh"), unit_label("persons", "en"), unit_label("%", "zh")
+    ('人', 'persons', '%')
+    """
+    check_lang(lang)
+    return UNITS_ZH.get(unit, unit) if lang == "zh" else unit

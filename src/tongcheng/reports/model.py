@@ -71,6 +71,12 @@ class IndicatorMeta:
     direction: int = 1
     decimals: int | None = None
 
+    def unit_in(self, lang: str) -> str:
+        """Return the unit as shown in ``lang`` (Chinese label where one is known)."""
+        from .i18n import unit_label
+
+        return unit_label(self.unit, lang)
+
 
 @dataclass
 class MethodNote:

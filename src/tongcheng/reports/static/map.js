@@ -46,7 +46,10 @@
     return null;
   }
   function indicatorName(ind) { return ind ? ind['name_' + lang()] : ''; }
-  function unitSuffix(ind) { return ind && ind.unit ? ' ' + ind.unit : ''; }
+  function unitSuffix(ind) {
+    if (!ind || !ind.unit) { return ''; }
+    return ' ' + (R.lang() === 'zh' && ind.unit_zh ? ind.unit_zh : ind.unit);
+  }
 
   function seriesLabel(name) {
     if (name.indexOf('metro:') === 0) {
