@@ -1,0 +1,97 @@
+"""The README's demo, end to end: figures from the issue and the report in a browser."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tongcheng.cli.main import cli
+from tongcheng.project import Project
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    root = tmp_path_factory.mktemp("demo") / "yrd-demo"
+    out = CliRunner().invoke(cli, ["demo", "--out", str(root)])
+    assert out.exit_code == 0, out.output
+    assert str(root / "report" / "index.html") in out.output
+    return Project.open(root)
+
+
+def values(project: Project, indicator: str, period: str | None = None):  # noqa: ANN201
+    with project.store() as store:
+        obs = store.observations(indicators=[indicator], periods=[period] if period else None)
+    return obs
+
+
+def test_units_and_population(demo: Project) -> None:
+    with demo.store() as store:
+        units = store.units()
+    assert units["level"].value_counts().to_dict() == {"county": 305, "city": 41, "province": 4}
+    pop = values(demo, "pop_resident", "2020")
+    cities = pop[pop["unit_code"].isin(units.index[units["level"] == "city"])]
+    assert len(cities) == 41
+    assert cities["value"].sum() == 235_213_670
+
+
+def test_rail_times_from_the_bundled_timetable(demo: Project) -> None:
+    t = values(demo, "rail_time_min").set_index("subject_key")["value"]
+    assert t["310100>320500"] == 23  # Shanghai → Suzhou
+    assert t["310100>330100"] == 45  # → Hangzhou
+    assert t["310100>320100"] == 59  # → Nanjing
+
+
+def test_shanghai_one_hour_circle_is_exactly_the_covered_cities_within_60(demo: Project) -> None:
+    t = values(demo, "rail_time_min")
+    sh = "310100"
+    to_sh = t[t["unit_code"] == sh].set_index("partner_code")["value"]
+    from_sh = t[t["partner_code"] == sh].set_index("unit_code")["value"]
+    fastest = to_sh.combine(from_sh, min)
+    expected = {sh, *fastest[fastest <= 60].index}
+    circle = values(demo, "rail_1h_population").set_index("unit_code").loc[sh]
+    members = set(circle["flags"].removeprefix("members=").split(","))
+    assert members == expected
+    assert {"320500", "330100", "320100", "330400"} <= members  # Suzhou, Hangzhou, Nanjing, Jiaxing
+    pop = values(demo, "pop_resident", "2020").set_index("unit_code")["value"]
+    assert circle["value"] == pop[list(members)].sum()
+
+
+def test_gravity_flags_distance_fallback(demo: Project) -> None:
+    g = values(demo, "gravity_rail")
+    assert len(g) == 41 * 40 // 2
+    flagged = g[g["flags"] == "distance_fallback"]
+    assert 0 < len(flagged) < len(g)
+    # Wuxi (320200) is not in the timetable, so its links are all fallbacks
+    assert (g[(g["unit_code"] == "320200") | (g["partner_code"] == "320200")]["flags"]
+            == "distance_fallback").all()
+
+
+def test_krugman_for_both_censuses(demo: Project) -> None:
+    k = values(demo, "krugman_index")
+    assert set(k["period"]) == {"2010", "2020"}
+    assert len(k[k["period"] == "2020"]) == 41 * 40 // 2
+    assert k["value"].between(0, 2).all()
+
+
+def test_report_is_offline_and_draws_the_map(demo: Project, tmp_path: Path) -> None:
+    html = (demo.report_dir / "index.html").read_text(encoding="utf-8")
+    assert "长江三角洲" in html and "Yangtze River Delta" in html
+    for needle in ('src="http', "src='http", 'href="http', "url(http"):
+        assert needle not in html
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(chromium).exists():
+        if os.environ.get("CI"):
+            pytest.fail("CI must have Chromium (scripts/test.sh installs it)")
+        pytest.skip("no Chromium on this machine")
+    from tongcheng.reports.browser_check import check_in_browser
+
+    shot = tmp_path / "demo.png"
+    result = check_in_browser(demo.report_dir / "index.html", screenshot=shot)
+    assert result.console_errors == []
+    assert result.map_drawn and result.nonblank_pixels > 10_000
+    assert result.switched_to_en
+    assert shot.stat().st_size > 10_000
