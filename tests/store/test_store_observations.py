@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import time
 from collections.abc import Callable
@@ -38,12 +39,16 @@ def test_record_import_stores_rows_and_provenance(
     assert rec.imported_at is not None
     assert rec.imported_at.tzinfo is not None
     assert loaded.find_import(rec.sha256) == rec
+    naive = loaded.record_import(new_record(imported_at=dt.datetime(2024, 5, 1, 8, 30)),
+                                 make_obs("pop"))
+    assert naive.imported_at == dt.datetime(2024, 5, 1, 8, 30, tzinfo=dt.UTC)
+    assert loaded.find_import(naive.sha256) == naive
     assert loaded.find_import("0" * 64) is None
     imports = loaded.imports().set_index("id")
-    assert list(imports.index) == [rec.id]
+    assert list(imports.index) == [rec.id, naive.id]
     assert imports.loc[rec.id, "warnings_json"] == '["w"]'
     assert str(imports["imported_at"].dtype) == "datetime64[us, UTC]"
-    got = loaded.observations()
+    got = loaded.observations(indicators=["gdp"])
     assert len(got) == 6
     assert got["import_id"].tolist() == [rec.id] * 6
     assert got["value"].isna().sum() == 1  # NaN stored as NULL and read back as NaN

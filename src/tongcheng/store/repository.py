@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from types import TracebackType
@@ -312,7 +313,8 @@ class Store:
         Parameters
         ----------
         record
-            Provenance of the file; ``id`` must be ``None``. ``imported_at`` defaults to now.
+            Provenance of the file; ``id`` must be ``None``. ``imported_at`` defaults to now;
+            a naive datetime is taken to be UTC.
         observations
             Long table with columns ``indicator``, ``subject_kind``, ``subject_key``,
             ``period``, ``value`` (missing → NULL), ``unit`` and optionally ``value_kind``
@@ -348,8 +350,9 @@ class Store:
             defaults={"value_kind": "reported", "vintage": record.vintage,
                       "source": record.source, "flags": ""},
         )
-        stored = dataclasses.replace(record, imported_at=record.imported_at or utc_now(),
-                                     n_observations=len(rows))
+        at = record.imported_at or utc_now()
+        at = at.replace(tzinfo=dt.UTC) if at.tzinfo is None else at.astimezone(dt.UTC)
+        stored = dataclasses.replace(record, imported_at=at, n_observations=len(rows))
         values = {k: v for k, v in dataclasses.asdict(stored).items() if k != "id"}
         try:
             with self._write(what) as conn:
