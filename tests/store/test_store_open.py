@@ -70,3 +70,8 @@ def test_in_memory_sqlite() -> None:
     with Store.open("sqlite://") as store:
         assert store.revision() == "0001"
         assert store.units().empty
+
+
+def test_create_false_refuses_an_empty_database(store_url: str) -> None:
+    with pytest.raises(StoreError, match="No tongcheng database|is empty"):
+        Store.open(store_url, create=False)
