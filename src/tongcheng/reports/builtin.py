@@ -196,10 +196,25 @@ def pairs_section(ctx: ReportContext) -> Section | None:
     return _table_section(ctx, "pairs", order=40, head=head, rows=rows, names=names)
 
 
+def metros_section(ctx: ReportContext) -> Section | None:
+    """Build the table of metropolitan-area indicators (``None`` when there is none)."""
+    metros = ctx.data.metros
+    if not ctx.data.metro_indicators:
+        return None
+    codes = [str(c) for c in metros.index]
+    names = {c: [str(zh), str(en)] for c, zh, en
+             in zip(codes, metros["name_zh"], metros["name_en"], strict=True)}
+    head, columns = _value_columns(metros, ctx.data.metro_indicators)
+    head = [_name_column(ctx, "table.metro"), *head]
+    rows = [[code, *vals] for code, *vals in zip(codes, *columns, strict=True)]
+    return _table_section(ctx, "metros", order=35, head=head, rows=rows, names=names)
+
+
 def methods_section(ctx: ReportContext) -> Section:
     """Build the method notes and indicator definitions, with citations."""
     zh, en = _title(ctx, "section.methods")
-    indicators = [*ctx.data.city_indicators, *ctx.data.pair_indicators]
+    indicators = [*ctx.data.city_indicators, *ctx.data.metro_indicators,
+                  *ctx.data.pair_indicators]
     html = {lang: ctx.render_template("sections/methods.html.j2", lang=lang,
                                       notes=ctx.data.notes, indicators=indicators)
             for lang in ("zh", "en")}
@@ -214,6 +229,6 @@ def sources_section(ctx: ReportContext) -> Section:
 
 
 BUILTIN_PROVIDERS: tuple[SectionProvider, ...] = (
-    overview_section, map_section, cities_section, pairs_section, methods_section,
+    overview_section, map_section, cities_section, metros_section, pairs_section, methods_section,
     sources_section,
 )

@@ -175,6 +175,8 @@ class ReportData:
         Data sources with licences.
     sections
         Extra sections, merged with those from registered providers.
+    metro_indicators
+        Numeric columns of `metros` to show in the metropolitan-area table (optional).
     default_indicator
         City indicator shown first on the map; default the first of `city_indicators`.
     generated_at, version
@@ -196,6 +198,7 @@ class ReportData:
     sources: list[DataSource]
     sections: list[Section] = field(default_factory=list)
     default_indicator: str | None = None
+    metro_indicators: list[IndicatorMeta] = field(default_factory=list)
     generated_at: str = ""
     version: str = ""
 
@@ -311,6 +314,7 @@ def validate_report_data(data: ReportData) -> ReportData:
         problems += _missing_columns(data.metros, METRO_COLUMNS, "ReportData.metros")
     problems += _missing_columns(data.pairs, PAIR_COLUMNS, "ReportData.pairs")
     problems += _check_indicators(data.pairs, data.pair_indicators, "ReportData.pairs")
+    problems += _check_indicators(data.metros, data.metro_indicators, "ReportData.metros")
     codes = [m.code for m in data.city_indicators]
     if data.default_indicator is not None and data.default_indicator not in codes:
         problems.append(Problem(file="ReportData", row=None, column="default_indicator",

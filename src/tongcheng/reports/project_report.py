@@ -29,6 +29,11 @@ CITY_COLUMNS: tuple[tuple[str, str | None], ...] = (
     ("rail_time_to_core", None),
     ("rail_1h_population", None),
 )
+METRO_COLUMNS: tuple[tuple[str, str | None], ...] = (
+    ("metro_population", "2020"),
+    ("metro_area_km2", None),
+    ("metro_rail_1h_share", None),
+)
 N_LINKS = 40
 
 SOURCES = (
@@ -99,11 +104,25 @@ def _pairs(obs: pd.DataFrame, units: pd.DataFrame, catalogue: pd.DataFrame,
     return table, metas
 
 
-def _metros(store_metros: pd.DataFrame) -> gpd.GeoDataFrame:
+def _metros(store_metros: pd.DataFrame, obs: pd.DataFrame, catalogue: pd.DataFrame,
+            ) -> tuple[gpd.GeoDataFrame, list[IndicatorMeta]]:
     adopted = store_metros[store_metros["status"] == "adopted"].drop_duplicates("metro_code")
     rows = [{"metro_code": r["metro_code"], "name_zh": r["name_zh"], "name_en": r["name_en"],
              "geometry": metro_outline(r["metro_code"])} for _, r in adopted.iterrows()]
-    return gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326").set_index("metro_code")
+    frame = gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326").set_index("metro_code")
+    metas = []
+    metro_rows = obs[obs["subject_kind"] == "metro"]
+    for code, period in METRO_COLUMNS:
+        rows_ = metro_rows[metro_rows["indicator"] == code]
+        if period is not None:
+            rows_ = rows_[rows_["period"] == period]
+        if rows_.empty:
+            continue
+        frame = frame.join(rows_.sort_values("period").groupby("metro_code")["value"].last()
+                           .rename(code))
+        metas.append(_meta(catalogue, code, suffix_zh=f" ({period})" if period else "",
+                           suffix_en=f" ({period})" if period else ""))
+    return frame, metas
 
 
 def project_report_data(project: Project, *, lang: str = "zh") -> ReportData:
@@ -139,6 +158,7 @@ def project_report_data(project: Project, *, lang: str = "zh") -> ReportData:
         metas.append(_meta(catalogue, code, suffix_zh=f" ({period})" if period else "",
                            suffix_en=f" ({period})" if period else ""))
     pairs, pair_metas = _pairs(obs, units, catalogue)
+    metros, metro_metas = _metros(memberships, obs, catalogue)
     links = pd.DataFrame(columns=["from_code", "to_code", "value", "flag"])
     if "gravity_rail" in pairs.columns:
         grav = obs[obs["indicator"] == "gravity_rail"].nlargest(N_LINKS, "value")
@@ -148,7 +168,7 @@ def project_report_data(project: Project, *, lang: str = "zh") -> ReportData:
         title_zh=f"{project.settings.name} · 同城化监测报告", title_en="Metropolitan integration monitoring report",
         region_zh="长江三角洲地区", region_en="Yangtze River Delta",
         cities=cities, city_indicators=metas, pairs=pairs, pair_indicators=pair_metas, links=links,
-        metros=_metros(memberships), overview=_overview(obs, units, memberships),
+        metros=metros, metro_indicators=metro_metas, overview=_overview(obs, units, memberships),
         notes=_notes(), sources=list(SOURCES), default_indicator=project.settings.map_indicator,
         generated_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), version=__version__)
 
