@@ -304,127 +304,156 @@ def parse_stats(table: RawTable, *, resolver: object, catalogue: pd.DataFrame,  
     problems: list[Problem] = []
     cat = _Catalogue(catalogue)
     long = _layout(table, problems, cat)
-    n_rows = len(table.frame)
     empty = pd.DataFrame(columns=list(OBSERVATION_COLUMNS))
     if long is None:
-        return ParsedStats(empty, problems, n_rows)
-    column_names = {canonical_column(h) or h: h for h in table.frame.columns}
+        return ParsedStats(empty, problems, len(table.frame))
+    names = {canonical_column(h) or h: h for h in table.frame.columns}
     if "_col" not in long.columns:
-        long["_col"] = column_names.get("value", "value")
-    ind_header = column_names.get("indicator")
-
-    # indicators
-    ind_text = long["indicator"].astype(str)
-    codes = ind_text.map(lambda s: cat.match(s) if s else None)
-    unknown = long[codes.isna()].assign(_q=ind_text[codes.isna()])
-    for q, grp in unknown.groupby("_q", sort=False):
-        close = [cat.lookup[c] for c in cat.close(str(q))]
-        hint = f"did you mean {', '.join(dict.fromkeys(close))}? " if close else ""
-        col = ind_header if ind_header else str(grp["_col"].iloc[0])
-        problems.append(table.problem(int(grp["_pos"].iloc[0]), col, q,
-                                      expected="an indicator code or name of this project",
-                                      fix=f"{hint}`tongcheng template` lists the indicators."
-                                          + _rows_text(list(grp["_pos"]), table)))
-    computed = codes.map(lambda c: str(cat.rows[c].get("kind", "raw")) == "computed"
-                         if isinstance(c, str) else False)
-    problems.extend(_grouped(table, long[computed].assign(_q=ind_text[computed]), "_q", ind_header,
-                             expected="an indicator that is imported, not computed",
-                             fix="tongcheng computes this indicator from its inputs; import the "
-                                 "inputs instead, or give your figure its own indicator code"))
-    long["indicator"] = codes.where(~computed)
-
-    subjects = _resolve_subjects(table, long, resolver, problems, column_names, metros)
-    period = _check_periods(table, long, problems, column_names.get("period"))
-
-    numbers, missing, bad = _parse_values(long["value"])
-    problems.extend(_grouped(table, long[bad].assign(_q=long["value"][bad]), "_q", None,
-                             expected="a number", fix="remove text and units from number cells "
-                             "(write 1234.5, not '约1234' or '1234亿元')"))
-    if missing.any():
-        n_missing = int(missing.sum())
-        first = long[missing].iloc[0]
-        problems.append(table.problem(int(first["_pos"]), str(first["_col"]), first["value"],
-                                      severity="warning", expected="a number",
-                                      fix=f"{n_missing} empty cell(s) skipped (not stored)."))
-
-    meta = cat.rows
-    unit_expected = long["indicator"].map(lambda c: str(meta[c]["unit"]) if c in meta else "")
-    if "unit" in long.columns:
-        given = long["unit"].astype(str)
-        mismatch = (given != "") & long["indicator"].notna() & (
-            given.map(_norm_unit) != unit_expected.map(_norm_unit))
-        for (g, exp), grp in long[mismatch].groupby([given[mismatch], unit_expected[mismatch]],
-                                                   sort=False):
-            problems.append(table.problem(int(grp["_pos"].iloc[0]), column_names.get("unit", "unit"), g,
-                                          expected=f"the unit '{exp}' of indicator {grp['indicator'].iloc[0]}",
-                                          fix="convert the values to that unit and write the unit as "
-                                              f"'{exp}'." + _rows_text(list(grp['_pos']), table)))
-
-    kind_expected = long["indicator"].map(lambda c: str(meta[c].get("subject_kind", "unit"))
-                                          if c in meta else "")
+        long["_col"] = names.get("value", "value")
+    check = _Checks(table, long, problems, cat, names)
+    check.indicators()
+    subjects = _resolve_subjects(table, long, resolver, problems, names, metros)
     kind = "pair" if "from" in subjects else "metro" if "metro" in subjects else "unit"
-    wrong_kind = long["indicator"].notna() & (kind_expected != kind)
-    for ind_kind, grp in long[wrong_kind].groupby(kind_expected[wrong_kind], sort=False):
-        problems.extend(_grouped(
-            table, grp.assign(_q=grp["indicator"]), "_q", ind_header,
-            expected=f"a table with {_KIND_COLUMNS.get(str(ind_kind), ind_kind)} for this "
-                     f"{ind_kind} indicator (this table has {_KIND_COLUMNS[kind]})",
-            fix="put unit indicators in a region table, pair indicators in a from/to table and "
-                "metro-area indicators in a metro table"))
-
-    value_kind = long["value_kind"].astype(str).replace("", "reported") \
-        if "value_kind" in long.columns else pd.Series("reported", index=long.index)
-    bad_kind = ~value_kind.isin(_VALUE_KINDS)
-    problems.extend(_grouped(table, long[bad_kind].assign(_q=value_kind[bad_kind]), "_q",
-                             column_names.get("value_kind"), expected=f"one of {_VALUE_KINDS}",
-                             fix="use one of the listed value kinds"))
-
+    check.subject_kinds(kind)
     obs = pd.DataFrame({
         "indicator": long["indicator"],
-        "period": period,
-        "value": numbers,
-        "unit": unit_expected,
-        "value_kind": value_kind,
+        "period": _check_periods(table, long, problems, names.get("period")),
+        "value": check.values(),
+        "unit": check.units(),
+        "value_kind": check.value_kinds(),
         "vintage": _column_or(long, "vintage", vintage),
         "source": _column_or(long, "source", _row_sources(long, source)),
         "flags": _column_or(long, "flags", ""),
-        "metro_code": None,
+        "_pos": long["_pos"],
+        "_col": long["_col"],
     })
-    if kind == "metro":
-        obs["subject_kind"] = "metro"
-        obs["unit_code"] = None
-        obs["partner_code"] = None
-        obs["metro_code"] = subjects["metro"]
-        obs["subject_key"] = "metro:" + subjects["metro"]
-    elif kind == "pair":
-        obs["subject_kind"] = "pair"
-        obs["unit_code"] = subjects["from"]
-        obs["partner_code"] = subjects["to"]
-        obs["subject_key"] = subjects["from"] + ">" + subjects["to"]
-    else:
-        obs["subject_kind"] = "unit"
-        obs["unit_code"] = subjects["code"]
-        obs["partner_code"] = None
-        obs["subject_key"] = subjects["code"]
-    obs["_pos"] = long["_pos"]
-    obs["_col"] = long["_col"]
-    obs = obs[~missing]
-
-    key = ["indicator", "subject_key", "period", "vintage"]
-    valid = obs.dropna(subset=["indicator", "subject_key", "period"])
-    dup = valid[valid.duplicated(key, keep=False)]
-    for _, grp in dup.groupby(key, sort=False):
-        first = grp.iloc[0]
-        for _, row in grp.iloc[1:].iterrows():
-            problems.append(table.problem(
-                int(row["_pos"]), str(row["_col"]), row["value"],
-                expected="one value per region, indicator, period and vintage",
-                fix=f"row {table.row_number(int(first['_pos']))} already gives {first['indicator']} "
-                    f"for {first['subject_key']} in {first['period']}; delete one of the two rows"))
+    obs = _with_subjects(obs, kind, subjects)
+    obs = obs[obs["value"].notna()]
+    check.duplicates(obs)
     if any(p.severity == "error" for p in problems):
-        return ParsedStats(empty, problems, n_rows)
-    obs = obs.reset_index(drop=True)
-    return ParsedStats(obs, problems, n_rows)
+        return ParsedStats(empty, problems, len(table.frame))
+    return ParsedStats(obs.reset_index(drop=True), problems, len(table.frame))
+
+
+@dataclass
+class _Checks:
+    """The per-column checks of :func:`parse_stats`; each appends to ``problems``."""
+
+    table: RawTable
+    long: pd.DataFrame
+    problems: list[Problem]
+    cat: _Catalogue
+    names: dict[str, str]
+
+    def _add(self, mask: pd.Series, values: pd.Series, column: str | None, *, expected: str,
+             fix: str) -> None:
+        self.problems.extend(_grouped(self.table, self.long[mask].assign(_q=values[mask]), "_q",
+                                      column, expected=expected, fix=fix))
+
+    def indicators(self) -> None:
+        """Match indicator codes or names; unknown and computed ones are errors."""
+        long, header = self.long, self.names.get("indicator")
+        text = long["indicator"].astype(str)
+        codes = text.map(lambda s: self.cat.match(s) if s else None)
+        for q, grp in long[codes.isna()].groupby(text[codes.isna()], sort=False):
+            close = [self.cat.lookup[c] for c in self.cat.close(str(q))]
+            hint = f"did you mean {', '.join(dict.fromkeys(close))}? " if close else ""
+            self.problems.append(self.table.problem(
+                int(grp["_pos"].iloc[0]), header or str(grp["_col"].iloc[0]), q,
+                expected="an indicator code or name of this project",
+                fix=f"{hint}`tongcheng template` lists the indicators."
+                    + _rows_text(list(grp["_pos"]), self.table)))
+        computed = codes.map(lambda c: isinstance(c, str)
+                             and str(self.cat.rows[c].get("kind", "raw")) == "computed")
+        self._add(computed, text, header, expected="an indicator that is imported, not computed",
+                  fix="tongcheng computes this indicator from its inputs; import the inputs "
+                      "instead, or give your figure its own indicator code")
+        long["indicator"] = codes.where(~computed.astype(bool))
+
+    def values(self) -> pd.Series:
+        """Parse numbers; text is an error, empty cells are skipped with one warning."""
+        numbers, missing, bad = _parse_values(self.long["value"])
+        self._add(bad, self.long["value"], None, expected="a number",
+                  fix="remove text and units from number cells "
+                      "(write 1234.5, not '约1234' or '1234亿元')")
+        if missing.any():
+            first = self.long[missing].iloc[0]
+            self.problems.append(self.table.problem(
+                int(first["_pos"]), str(first["_col"]), first["value"], severity="warning",
+                expected="a number", fix=f"{int(missing.sum())} empty cell(s) skipped (not stored)."))
+        return numbers
+
+    def units(self) -> pd.Series:
+        """Return each row's catalogue unit; a different unit in the table is an error."""
+        meta, long = self.cat.rows, self.long
+        expected = long["indicator"].map(lambda c: str(meta[c]["unit"]) if c in meta else "")
+        if "unit" in long.columns:
+            given = long["unit"].astype(str)
+            mismatch = (given != "") & long["indicator"].notna() & (
+                given.map(_norm_unit) != expected.map(_norm_unit))
+            for (g, exp), grp in long[mismatch].groupby([given[mismatch], expected[mismatch]],
+                                                       sort=False):
+                self.problems.append(self.table.problem(
+                    int(grp["_pos"].iloc[0]), self.names.get("unit", "unit"), g,
+                    expected=f"the unit '{exp}' of indicator {grp['indicator'].iloc[0]}",
+                    fix=f"convert the values to that unit and write the unit as '{exp}'."
+                        + _rows_text(list(grp["_pos"]), self.table)))
+        return expected
+
+    def subject_kinds(self, kind: str) -> None:
+        """Each indicator's subject kind (unit, pair, metro) must match the table's."""
+        meta, long = self.cat.rows, self.long
+        wanted = long["indicator"].map(
+            lambda c: str(meta[c].get("subject_kind", "unit")) if c in meta else "")
+        wrong = long["indicator"].notna() & (wanted != kind)
+        for ind_kind, grp in long[wrong].groupby(wanted[wrong], sort=False):
+            self.problems.extend(_grouped(
+                self.table, grp.assign(_q=grp["indicator"]), "_q", self.names.get("indicator"),
+                expected=f"a table with {_KIND_COLUMNS.get(str(ind_kind), ind_kind)} for this "
+                         f"{ind_kind} indicator (this table has {_KIND_COLUMNS[kind]})",
+                fix="put unit indicators in a region table, pair indicators in a from/to "
+                    "table and metro-area indicators in a metro table"))
+
+    def value_kinds(self) -> pd.Series:
+        """Return each row's value kind (default ``reported``); unknown kinds are errors."""
+        long = self.long
+        if "value_kind" not in long.columns:
+            return pd.Series("reported", index=long.index, dtype=object)
+        kinds = long["value_kind"].astype(str).replace("", "reported")
+        self._add(~kinds.isin(_VALUE_KINDS), kinds, self.names.get("value_kind"),
+                  expected=f"one of {_VALUE_KINDS}", fix="use one of the listed value kinds")
+        return kinds
+
+    def duplicates(self, obs: pd.DataFrame) -> None:
+        """Two rows with the same indicator, subject, period and vintage are an error."""
+        key = ["indicator", "subject_key", "period", "vintage"]
+        valid = obs.dropna(subset=["indicator", "subject_key", "period"])
+        dup = valid[valid.duplicated(key, keep=False)]
+        for _, grp in dup.groupby(key, sort=False):
+            first = grp.iloc[0]
+            for _, row in grp.iloc[1:].iterrows():
+                self.problems.append(self.table.problem(
+                    int(row["_pos"]), str(row["_col"]), row["value"],
+                    expected="one value per region, indicator, period and vintage",
+                    fix=f"row {self.table.row_number(int(first['_pos']))} already gives "
+                        f"{first['indicator']} for {first['subject_key']} in {first['period']}; "
+                        "delete one of the two rows"))
+
+
+def _with_subjects(obs: pd.DataFrame, kind: str, subjects: dict[str, pd.Series]) -> pd.DataFrame:
+    """Add the subject columns of the store (kind, key, unit, partner, metro)."""
+    none = pd.Series(None, index=obs.index, dtype=object)
+    if kind == "metro":
+        unit, partner, metro = none, none, subjects["metro"]
+        key = "metro:" + metro
+    elif kind == "pair":
+        unit, partner, metro = subjects["from"], subjects["to"], none
+        key = unit + ">" + partner
+    else:
+        unit, partner, metro = subjects["code"], none, none
+        key = unit
+    return obs.assign(subject_kind=kind, subject_key=key, unit_code=unit, partner_code=partner,
+                      metro_code=metro)
 
 
 def _column_or(long: pd.DataFrame, column: str, default: str | pd.Series) -> pd.Series:
