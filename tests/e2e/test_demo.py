@@ -22,7 +22,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Project:
     return Project.open(root)
 
 
-def values(project: Project, indicator: str, period: str | None = None):  # noqa: ANN201
+def values(project: Project, indicator: str, period: str | None = None):
     with project.store() as store:
         obs = store.observations(indicators=[indicator], periods=[period] if period else None)
     return obs

@@ -33,7 +33,7 @@ def rejected(project: Project, path: Path, **kwargs: object) -> ValidationError:
     return info.value
 
 
-def only_error(exc: ValidationError):  # noqa: ANN201
+def only_error(exc: ValidationError):
     assert len(exc.errors) == 1, exc
     return exc.errors[0]
 
@@ -212,3 +212,9 @@ def test_computed_indicators_cannot_be_imported(yrd_project: Project, tmp_path: 
     text = "code,indicator,period,value\n320500,urbanisation_rate,2020,81.7\n"
     problem = only_error(rejected(yrd_project, write_csv(tmp_path / "c.csv", text)))
     assert problem.value == "urbanisation_rate" and "computes" in problem.fix
+
+
+def test_overlong_vintage_is_located(yrd_project: Project, tmp_path: Path) -> None:
+    text = "code,indicator,period,value,vintage\n320500,gdp,2024,1," + "x" * 121 + "\n"
+    problem = only_error(rejected(yrd_project, write_csv(tmp_path / "v.csv", text)))
+    assert (problem.row, problem.column) == (2, "vintage") and "120" in problem.expected

@@ -8,46 +8,14 @@ PostgreSQL half is skipped locally, but fails when ``CI`` is set, so CI cannot s
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from sqlalchemy import create_engine, make_url, text
-from sqlalchemy.pool import NullPool
 
 from tongcheng.store import ImportRecord, Store
-
-PG_ENV = "TONGCHENG_TEST_PG_URL"
-
-
-def pg_admin_url() -> str:
-    """Return the PostgreSQL URL from the environment, or skip (fail under CI)."""
-    url = os.environ.get(PG_ENV)
-    if not url:
-        hint = f"{PG_ENV} is not set; run: export {PG_ENV}=$(bash scripts/start_postgres.sh)"
-        if os.environ.get("CI"):
-            pytest.fail(f"CI is set but {hint}", pytrace=False)
-        pytest.skip(hint)
-    return url
-
-
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """URL of a new, empty PostgreSQL database, dropped after the test."""
-    admin = make_url(pg_admin_url())
-    name = f"tc_test_{uuid.uuid4().hex[:16]}"
-    engine = create_engine(admin, isolation_level="AUTOCOMMIT", poolclass=NullPool)
-    try:
-        with engine.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        yield admin.set(database=name).render_as_string(hide_password=False)
-        with engine.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    finally:
-        engine.dispose()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

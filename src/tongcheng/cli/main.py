@@ -13,6 +13,7 @@ from ._messages import msg
 from .data import DATA_COMMANDS
 from .units import units
 
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="tongcheng")
 def cli() -> None:
@@ -31,8 +32,8 @@ def cli() -> None:
 @handle_errors
 def demo(out: Path | None, project_dir: Path | None, lang: str | None) -> None:
     """Build the Yangtze River Delta demo project and its report. 生成长三角示范项目及报告。"""
-    from ..reports.project_report import write_project_report
     from ..indicators import registered
+    from ..reports.project_report import write_project_report
 
     lang = pick_lang(lang)
     root = out or project_dir or Path("yrd-demo")

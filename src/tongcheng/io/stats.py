@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import Problem
+from ..store.models import VINTAGE_LENGTH
 from .columns import canonical_column
 from .tables import RawTable
 
@@ -327,6 +328,7 @@ def parse_stats(table: RawTable, *, resolver: object, catalogue: pd.DataFrame,  
         "_pos": long["_pos"],
         "_col": long["_col"],
     })
+    check.vintages(obs["vintage"])
     obs = _with_subjects(obs, kind, subjects)
     obs = obs[obs["value"].notna()]
     check.duplicates(obs)
@@ -423,6 +425,13 @@ class _Checks:
         self._add(~kinds.isin(_VALUE_KINDS), kinds, self.names.get("value_kind"),
                   expected=f"one of {_VALUE_KINDS}", fix="use one of the listed value kinds")
         return kinds
+
+    def vintages(self, vintages: pd.Series) -> None:
+        """Vintages must fit the store (at most ``VINTAGE_LENGTH`` characters)."""
+        long = vintages.astype(str).str.len() > VINTAGE_LENGTH
+        column = self.names.get("vintage", "--vintage")
+        self._add(long, vintages, column, expected=f"a vintage of at most {VINTAGE_LENGTH} characters",
+                  fix="shorten it (e.g. '2024 yearbook'); put longer notes into the source")
 
     def duplicates(self, obs: pd.DataFrame) -> None:
         """Two rows with the same indicator, subject, period and vintage are an error."""

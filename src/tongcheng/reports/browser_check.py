@@ -130,8 +130,8 @@ def _require(chromium: str, chromedriver: str) -> None:
 
 def _start(chromium: str, chromedriver: str, profile: str, size: tuple[int, int]) -> Any:
     try:
-        from selenium import webdriver  # noqa: PLC0415 - optional dependency
-        from selenium.webdriver.chrome.service import Service  # noqa: PLC0415
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
     except ImportError as exc:
         msg = ("selenium is not installed; install the test extra: "
                "`pip install 'tongcheng[test]'` (or `pip install selenium==4.51.0`).")
@@ -179,8 +179,8 @@ def _screenshot(driver: Any, target: Path) -> Path:
 
 
 def _switch_to_en(driver: Any, timeout: float) -> bool:
-    from selenium.common.exceptions import WebDriverException  # noqa: PLC0415 - optional
-    from selenium.webdriver.common.by import By  # noqa: PLC0415
+    from selenium.common.exceptions import WebDriverException
+    from selenium.webdriver.common.by import By
 
     try:
         driver.find_element(By.CSS_SELECTOR, '[data-set-lang="en"]').click()
@@ -199,8 +199,8 @@ def _switch_to_en(driver: Any, timeout: float) -> bool:
 
 
 def _wait(driver: Any, script: str, timeout: float) -> bool:
-    from selenium.common.exceptions import TimeoutException  # noqa: PLC0415 - optional
-    from selenium.webdriver.support.ui import WebDriverWait  # noqa: PLC0415
+    from selenium.common.exceptions import TimeoutException
+    from selenium.webdriver.support.ui import WebDriverWait
 
     try:
         WebDriverWait(driver, timeout).until(lambda d: d.execute_script(script))

@@ -132,7 +132,7 @@ def unregister_section(provider: SectionProvider) -> None:
 
 def builtin_section_providers() -> tuple[SectionProvider, ...]:
     """Return the built-in providers: overview, map, cities, pairs, methods, sources."""
-    from .builtin import BUILTIN_PROVIDERS  # noqa: PLC0415 - builtin imports this module
+    from .builtin import BUILTIN_PROVIDERS
 
     return BUILTIN_PROVIDERS
 

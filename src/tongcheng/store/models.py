@@ -60,6 +60,12 @@ def _one_of(column: str, values: tuple[str, ...]) -> str:
     return f"{column} IN ({quoted})"
 
 
+
+VINTAGE_LENGTH = 120
+"""Longest vintage (release name) the store keeps, in characters."""
+UNIT_LENGTH = 64
+"""Longest unit of measure the store keeps, in characters."""
+
 class UtcDateTime(TypeDecorator[dt.datetime]):
     """A timezone-aware UTC timestamp on every database.
 
@@ -165,7 +171,7 @@ class Indicator(Base):
     code: Mapped[str] = mapped_column(String(64), primary_key=True)
     name_zh: Mapped[str] = mapped_column(String(200))
     name_en: Mapped[str | None] = mapped_column(String(300))
-    unit: Mapped[str | None] = mapped_column(String(32))
+    unit: Mapped[str | None] = mapped_column(String(UNIT_LENGTH))
     subject_kind: Mapped[str] = mapped_column(String(8))
     description_zh: Mapped[str | None] = mapped_column(Text)
     description_en: Mapped[str | None] = mapped_column(Text)
@@ -183,7 +189,7 @@ class Import(Base):
     file_name: Mapped[str] = mapped_column(Text)
     stored_path: Mapped[str] = mapped_column(Text)
     source: Mapped[str] = mapped_column(Text)
-    vintage: Mapped[str] = mapped_column(String(32))
+    vintage: Mapped[str] = mapped_column(String(VINTAGE_LENGTH))
     sheet: Mapped[str | None] = mapped_column(String(100))
     imported_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     n_rows_read: Mapped[int] = mapped_column(Integer)
@@ -216,9 +222,9 @@ class Observation(Base):
     metro_code: Mapped[str | None] = mapped_column(ForeignKey("metro_areas.metro_code"))
     period: Mapped[str] = mapped_column(String(16))
     value: Mapped[float | None] = mapped_column(Double)
-    unit: Mapped[str] = mapped_column(String(32))
+    unit: Mapped[str] = mapped_column(String(UNIT_LENGTH))
     value_kind: Mapped[str] = mapped_column(String(16))
-    vintage: Mapped[str] = mapped_column(String(32), server_default=text("''"))
+    vintage: Mapped[str] = mapped_column(String(VINTAGE_LENGTH), server_default=text("''"))
     source: Mapped[str] = mapped_column(Text)
     import_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id", ondelete="CASCADE"))
     flags: Mapped[str] = mapped_column(Text, server_default=text("''"))

@@ -1,0 +1,34 @@
+"""The whole project workflow on a real PostgreSQL server, not only the store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tongcheng import ValidationError
+from tongcheng.project import Project
+
+
+@pytest.mark.postgres
+def test_yrd_project_on_postgres(pg_url: str, tmp_path: Path) -> None:
+    project = Project.create(tmp_path / "pg", region="yrd", database_url=pg_url)
+    assert "tongcheng.db" not in {p.name for p in project.root.iterdir()}
+    summary = project.compute()
+    assert set(summary["status"]) == {"computed"}
+    with project.store() as store:
+        pop = store.observations(indicators=["pop_resident"], periods=["2020"])
+        units = store.units()
+        metro = store.observations(indicators=["metro_population"], periods=["2020"])
+    cities = pop[pop["unit_code"].isin(units.index[units["level"] == "city"])]
+    assert cities["value"].sum() == 235_213_670
+    assert metro.set_index("metro_code").loc["SH_1P8", "value"] == 77_416_595
+    bad = tmp_path / "bad.csv"
+    bad.write_text("code,indicator,period,value\n320500,gdp,2024,1\n999999,gdp,2024,2\n",
+                   encoding="utf-8")
+    with project.store() as store:
+        before = len(store.observations(latest_vintage=False))
+    with pytest.raises(ValidationError):
+        project.import_stats(bad)
+    with project.store() as store:
+        assert len(store.observations(latest_vintage=False)) == before
