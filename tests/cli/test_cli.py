@@ -89,3 +89,13 @@ def test_export_formats(yrd_project: Project) -> None:
     cities = gpd.read_file(yrd_project.exports_dir / "tongcheng.gpkg", layer="cities")
     assert len(cities) == 41
     assert pd.read_parquet(yrd_project.exports_dir / "observations.parquet").shape[0] == len(obs)
+
+
+def test_units_metros_lists_versions(yrd_project: Project) -> None:
+    out = CliRunner().invoke(cli, ["units", "metros", "--format", "csv", "--project",
+                                   str(yrd_project.root)])
+    assert out.exit_code == 0, out.output
+    rows = {line.split(",")[0]: line for line in out.output.strip().splitlines()[1:]}
+    assert set(rows) == {"SH_1P8", "SH_1P13", "NJ", "HZ", "SXC", "HF", "NB", "SFQ"}
+    assert ",draft," in rows["SH_1P13"] and ",adopted," in rows["SH_1P8"]
+    assert rows["SH_1P8"].split(",")[5] == "9" and rows["SH_1P13"].split(",")[5] == "14"

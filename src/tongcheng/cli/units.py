@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import click
+import pandas as pd
 
 from ..project import Project
 from ..units.metros import members
@@ -37,14 +38,15 @@ def list_units(level: str | None, metro: str | None, fmt: str, project_dir: Path
     lang = pick_lang(lang, project)
     with project.store() as store:
         table = store.units(level=level)
+        memberships = store.metro_memberships()
     if metro:
-        table = table[table.index.isin(members(metro))]
+        table = table.loc[[c for c in members(metro, memberships=memberships) if c in table.index]]
     cols = ["name_zh", "name_en", "level", "parent_code"]
     if fmt == "csv":
-        click.echo(table[cols + ["lon", "lat", "area_km2"]].to_csv(), nl=False)
+        click.echo(table[[*cols, "lon", "lat", "area_km2"]].to_csv(), nl=False)
     elif fmt == "geojson":
         frames = [datasets.boundaries(lv) for lv in ("province", "city", "county")]
-        geo = __import__("pandas").concat(frames)
+        geo = pd.concat(frames)
         geo = geo[geo.index.isin(table.index)]
         out = geo.join(table[["level", "parent_code"]])
         click.echo(json.dumps(json.loads(out.to_json(drop_id=False)), ensure_ascii=False))
@@ -52,3 +54,23 @@ def list_units(level: str | None, metro: str | None, fmt: str, project_dir: Path
         shown = table[cols].rename(columns={"name_zh": "名称" if lang == "zh" else "name_zh"})
         click.echo(shown.to_string())
         click.echo(f"({len(table)})")
+
+
+@units.command("metros")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv"]), default="table",
+              show_default=True, help="Output format. 输出格式。")
+@project_option
+@LANG
+@handle_errors
+def list_metros(fmt: str, project_dir: Path, lang: str | None) -> None:
+    """List the metropolitan areas, their versions and source documents. 列出都市圈及其版本、依据文件。"""
+    project = Project.open(project_dir)
+    lang = pick_lang(lang, project)
+    with project.store() as store:
+        memberships = store.metro_memberships()
+    table = (memberships.groupby("metro_code", sort=False)
+             .agg(name=("name_zh" if lang == "zh" else "name_en", "first"),
+                  version=("version", "first"), status=("status", "first"),
+                  core=("core_code", "first"), members=("member_code", "size"),
+                  source=("source_doc", "first")))
+    click.echo(table.to_csv() if fmt == "csv" else table.to_string(), nl=fmt != "csv")

@@ -77,7 +77,7 @@ def _find(metro: str, m: pd.DataFrame) -> str:
     raise UnitMatchError(metro, list(zip(cands["metro_code"], cands["name_zh"], strict=True)))
 
 
-def members(metro: str) -> list[str]:
+def members(metro: str, *, memberships: pd.DataFrame | None = None) -> list[str]:
     """Return the member codes of a metropolitan area.
 
     Parameters
@@ -85,6 +85,9 @@ def members(metro: str) -> list[str]:
     metro
         A metro code (``"SH_1P8"``), a Chinese name (``"上海大都市圈"`` → the adopted version;
         ``"上海大都市圈 1+13"`` → the draft) or an English name.
+    memberships
+        Membership table to search (e.g. a project's, from its store); default: the
+        bundled YRD memberships.
 
     Returns
     -------
@@ -102,7 +105,7 @@ def members(metro: str) -> list[str]:
     >>> members("SFQ")
     ['310118', '320509', '330421']
     """
-    m = _memberships()
+    m = _memberships() if memberships is None else memberships
     code = _find(metro, m)
     return m.loc[m["metro_code"] == code, "member_code"].astype(str).tolist()
 
