@@ -155,8 +155,8 @@ def project_report_data(project: Project, *, lang: str = "zh") -> ReportData:
         if values.empty:
             continue
         cities = cities.join(values)
-        metas.append(_meta(catalogue, code, suffix_zh=f" ({period})" if period else "",
-                           suffix_en=f" ({period})" if period else ""))
+        label = f" ({period})" if period and period not in code else ""
+        metas.append(_meta(catalogue, code, suffix_zh=label, suffix_en=label))
     pairs, pair_metas = _pairs(obs, units, catalogue)
     metros, metro_metas = _metros(memberships, obs, catalogue)
     links = pd.DataFrame(columns=["from_code", "to_code", "value", "flag"])
