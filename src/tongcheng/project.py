@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -90,7 +91,19 @@ class Project:
         if (root / SETTINGS_FILE).exists():
             msg = f"{root} already holds a project ({SETTINGS_FILE}); open it or choose another folder"
             raise ProjectError(msg)
+        fresh = not root.exists() or not any(root.iterdir())
         root.mkdir(parents=True, exist_ok=True)
+        try:
+            return cls._populate(root, region=region, lang=lang, database_url=database_url,
+                                 progress=progress)
+        except BaseException:
+            if fresh:  # leave no half-built project behind
+                shutil.rmtree(root, ignore_errors=True)
+            raise
+
+    @classmethod
+    def _populate(cls, root: Path, *, region: str, lang: str, database_url: str | None,
+                  progress: Progress) -> Project:
         settings = Settings(region=region, lang=lang)
         if database_url:
             settings = replace(settings, database_url=database_url)

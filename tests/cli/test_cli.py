@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from tongcheng.cli.docs import cli_reference
@@ -99,3 +100,23 @@ def test_units_metros_lists_versions(yrd_project: Project) -> None:
     assert set(rows) == {"SH_1P8", "SH_1P13", "NJ", "HZ", "SXC", "HF", "NB", "SFQ"}
     assert ",draft," in rows["SH_1P13"] and ",adopted," in rows["SH_1P8"]
     assert rows["SH_1P8"].split(",")[5] == "9" and rows["SH_1P13"].split(",")[5] == "14"
+
+
+def test_init_uses_project_option_when_no_directory(tmp_path: Path) -> None:
+    out = CliRunner().invoke(cli, ["init", "--project", str(tmp_path / "q"), "--region", "empty"])
+    assert out.exit_code == 0, out.output
+    assert (tmp_path / "q" / "tongcheng.toml").is_file()
+    again = CliRunner().invoke(cli, ["init", str(tmp_path / "q")])
+    assert again.exit_code == 1 and "already holds a project" in again.output
+
+
+def test_failed_init_leaves_no_half_built_project(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    from tongcheng import project as project_module
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(project_module.Project, "import_stats", broken)
+    with pytest.raises(RuntimeError, match="disk full"):
+        Project.create(tmp_path / "half", region="yrd")
+    assert not (tmp_path / "half").exists()

@@ -59,7 +59,7 @@ def _echo_locations(project: Project, report: Path | None, lang: str) -> None:
 
 
 @cli.command()
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), required=False)
 @click.option("--region", type=click.Choice(["yrd", "empty"]), default="yrd", show_default=True,
               help="yrd: bundled Yangtze River Delta data; empty: nothing but the catalogue.")
 @click.option("--database-url", default=None,
@@ -67,16 +67,14 @@ def _echo_locations(project: Project, report: Path | None, lang: str) -> None:
 @project_option
 @LANG
 @handle_errors
-def init(directory: Path, region: str, database_url: str | None, project_dir: Path,
+def init(directory: Path | None, region: str, database_url: str | None, project_dir: Path,
          lang: str | None) -> None:
-    """Create a project in DIRECTORY. 创建项目。"""
+    """Create a project in DIRECTORY (default: --project). 创建项目。"""
     lang = pick_lang(lang)
-    from ..indicators import registered  # noqa: F401
-
     bar = Bar(2 + (len(BUNDLED_IMPORTS) if region == "yrd" else 0), "init")
     try:
-        project = Project.create(directory, region=region, lang=lang, database_url=database_url,
-                                 progress=bar)
+        project = Project.create(directory or project_dir, region=region, lang=lang,
+                                 database_url=database_url, progress=bar)
     finally:
         bar.close()
     click.echo(msg("created", lang, root=project.root))
