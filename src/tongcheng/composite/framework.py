@@ -1,0 +1,476 @@
+"""The indicator tree of a composite index, and the units it scores.
+
+A :class:`Framework` is the canonical model of an index structure: indicators (level 1) grouped
+into aggregates level by level up to one root. It is validated once, when built; every problem is
+collected and reported together, located by file, row and column. COINr's ``iMeta`` table is read
+directly (:meth:`Framework.from_coinr_imeta`), as are our own CSV and YAML layouts.
+
+Units are keyed by strings: a plain code (a city), a pair ``"A>B"`` (an edge between two units,
+directed, or symmetric when ``symmetric=True``) or a group code (a metropolitan area) whose rows
+are produced from member rows by :func:`roll_up`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from .._errors import DataError, Problem, ValidationError
+
+__all__ = ["Framework", "Node", "UnitSet", "pair_key", "roll_up"]
+
+# our column name -> accepted spellings (COINr iMeta names included)
+_ALIASES: dict[str, tuple[str, ...]] = {
+    "code": ("code", "iCode"),
+    "name_zh": ("name_zh",),
+    "name_en": ("name_en", "iName", "name"),
+    "level": ("level", "Level"),
+    "parent": ("parent", "Parent"),
+    "direction": ("direction", "Direction"),
+    "weight": ("weight", "Weight"),
+    "denominator": ("denominator", "Denominator"),
+    "target": ("target", "Target"),
+    "target_low": ("target_low",),
+    "target_high": ("target_high",),
+    "unit": ("unit", "Unit"),
+    "kind": ("kind", "Type"),
+}
+
+
+@dataclass(frozen=True)
+class Node:
+    """One element of the tree: an indicator (level 1) or an aggregate (level ≥ 2)."""
+
+    code: str
+    level: int
+    parent: str | None = None
+    name_zh: str = ""
+    name_en: str = ""
+    direction: int = 1
+    weight: float = 1.0
+    denominator: str | None = None
+    target: float | None = None
+    target_low: float | None = None
+    target_high: float | None = None
+    unit: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the node as a plain dict (YAML/JSON friendly)."""
+        return {k: v for k, v in asdict(self).items() if v not in (None, "")}
+
+
+def _blank(value: object) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and value.strip() in ("", "NA", "nan")
+
+
+class Framework:
+    """A validated indicator tree.
+
+    Parameters
+    ----------
+    nodes
+        All nodes, in display order (indicators first is usual but not required).
+    source
+        Name of the file the nodes came from, used to locate problems.
+    rows
+        1-based spreadsheet row of each node (header = row 1), used to locate problems.
+
+    Raises
+    ------
+    ValidationError
+        Listing every problem: duplicate codes, unknown parents (orphans), cycles, levels that do
+        not step up by one from child to parent, several roots, directions other than ±1,
+        negative or non-finite weights, inverted target bands.
+
+    Examples
+    --------
+    >>> fw = Framework([Node("a", 1, "X"), Node("b", 1, "X", direction=-1), Node("X", 2)])
+    >>> fw.indicators, fw.root
+    (['a', 'b'], 'X')
+    >>> fw.effective_weights().to_dict()
+    {'a': 0.5, 'b': 0.5, 'X': 1.0}
+    """
+
+    def __init__(self, nodes: Sequence[Node], *, source: str = "",
+                 rows: Sequence[int | None] | None = None) -> None:
+        self.source = source
+        rows = list(rows) if rows is not None else [None] * len(nodes)
+        problems = self._validate(list(nodes), rows)
+        if problems:
+            raise ValidationError(problems, summary=f"framework {source or '<input>'}: "
+                                                    f"{len(problems)} problem(s)")
+        self.nodes: dict[str, Node] = {n.code: n for n in nodes}
+
+    # -- construction -------------------------------------------------------------------------
+    @classmethod
+    def from_table(cls, table: pd.DataFrame, *, source: str = "") -> Framework:
+        """Build from a table in our column names or COINr's ``iMeta`` names.
+
+        Rows whose COINr ``Type`` is neither ``Indicator`` nor ``Aggregate`` (groups,
+        denominators) are not part of the tree and are skipped.
+        """
+        cols = {ours: next((c for c in names if c in table.columns), None)
+                for ours, names in _ALIASES.items()}
+        problems = [Problem(source, None, col, None, "a column named " + " or ".join(_ALIASES[col]),
+                            "add the column")
+                    for col in ("code", "level") if cols[col] is None]
+        if problems:
+            raise ValidationError(problems)
+        nodes: list[Node] = []
+        rows: list[int | None] = []
+        for i, rec in enumerate(table.to_dict("records")):
+            row = i + 2
+            kind = rec.get(cols["kind"]) if cols["kind"] else None
+            if not _blank(kind) and str(kind) not in ("Indicator", "Aggregate", "indicator", "aggregate"):
+                continue
+            get = {k: (None if c is None or _blank(rec.get(c)) else rec.get(c)) for k, c in cols.items()}
+            try:
+                node = _node_from_record(get)
+            except (TypeError, ValueError) as exc:
+                problems.append(Problem(source, row, None, str(rec.get(cols["code"])),
+                                        f"numbers in level/direction/weight/targets ({exc})",
+                                        "correct the value"))
+                continue
+            nodes.append(node)
+            rows.append(row)
+        if problems:
+            raise ValidationError(problems)
+        return cls(nodes, source=source, rows=rows)
+
+    @classmethod
+    def from_coinr_imeta(cls, path: str | Path) -> Framework:
+        """Read COINr's ``iMeta`` CSV (iCode, iName, Level, Parent, Direction, Weight, Type, …)."""
+        return cls.from_table(pd.read_csv(path, keep_default_na=True), source=Path(path).name)
+
+    @classmethod
+    def from_csv(cls, path: str | Path) -> Framework:
+        """Read a CSV in our column names (``code, level, parent, direction, weight, …``) or COINr's."""
+        return cls.from_table(pd.read_csv(path), source=Path(path).name)
+
+    @classmethod
+    def from_yaml(cls, path: str | Path) -> Framework:
+        """Read YAML: ``{nodes: [{code: …, level: …, parent: …}, …]}`` or a bare list of nodes."""
+        doc = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        items = doc.get("nodes", []) if isinstance(doc, dict) else doc
+        return cls.from_table(pd.DataFrame(items), source=Path(path).name)
+
+    @classmethod
+    def read(cls, path: str | Path) -> Framework:
+        """Read a framework file, choosing the reader by suffix (``.yaml``/``.yml`` or CSV)."""
+        if str(path).lower().endswith((".yaml", ".yml")):
+            return cls.from_yaml(path)
+        return cls.from_csv(path)
+
+    def to_table(self) -> pd.DataFrame:
+        """Return the nodes as a table in our column names."""
+        return pd.DataFrame([asdict(n) for n in self.nodes.values()])
+
+    def to_yaml(self, path: str | Path) -> None:
+        """Write the framework as YAML readable by :meth:`from_yaml`."""
+        doc = {"nodes": [n.to_dict() for n in self.nodes.values()]}
+        Path(path).write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+    # -- validation ---------------------------------------------------------------------------
+    def _validate(self, nodes: list[Node], rows: list[int | None]) -> list[Problem]:
+        src = self.source
+        problems: list[Problem] = []
+        seen: dict[str, int | None] = {}
+        for node, row in zip(nodes, rows, strict=True):
+            if node.code in seen:
+                problems.append(Problem(src, row, "code", node.code, "a unique code",
+                                        f"rename it; it is also on row {seen[node.code]}"))
+            seen.setdefault(node.code, row)
+            if node.level < 1:
+                problems.append(Problem(src, row, "level", str(node.level), "an integer ≥ 1",
+                                        "indicators are level 1, their groups 2, …"))
+            if node.direction not in (-1, 1):
+                problems.append(Problem(src, row, "direction", str(node.direction), "1 or -1",
+                                        "use -1 where lower values are better"))
+            if not (math.isfinite(node.weight) and node.weight >= 0):
+                problems.append(Problem(src, row, "weight", str(node.weight), "a finite weight ≥ 0",
+                                        "correct the weight"))
+            if (node.target_low is not None and node.target_high is not None
+                    and node.target_low > node.target_high):
+                problems.append(Problem(src, row, "target_low", str(node.target_low),
+                                        "target_low ≤ target_high", "swap the two bounds"))
+        by_code = {n.code: (n, r) for n, r in zip(nodes, rows, strict=True)}
+        roots = [n for n in nodes if n.parent is None]
+        for node, row in zip(nodes, rows, strict=True):
+            if node.parent is None:
+                continue
+            if node.parent not in by_code:
+                problems.append(Problem(src, row, "parent", node.parent, "the code of another row",
+                                        "add the parent row or correct the code (orphan)"))
+            elif by_code[node.parent][0].level != node.level + 1:
+                problems.append(Problem(src, row, "level", str(node.level),
+                                        f"one less than its parent's level "
+                                        f"({by_code[node.parent][0].level})", "correct the level"))
+        problems += _cycles(by_code, src)
+        if len(roots) != 1 and nodes:
+            problems.append(Problem(src, None, "parent", ", ".join(n.code for n in roots) or "none",
+                                    "exactly one root (one row without a parent)",
+                                    "give every node but the index a parent"))
+        for node, row in zip(nodes, rows, strict=True):
+            if node.level > 1 and not any(n.parent == node.code for n in nodes):
+                problems.append(Problem(src, row, "code", node.code, "an aggregate with children",
+                                        "remove it or give it children"))
+        return problems
+
+    # -- queries ------------------------------------------------------------------------------
+    @property
+    def indicators(self) -> list[str]:
+        """Codes of the indicators (level 1), in framework order."""
+        return [c for c, n in self.nodes.items() if n.level == 1]
+
+    @property
+    def levels(self) -> list[int]:
+        """The levels present, ascending."""
+        return sorted({n.level for n in self.nodes.values()})
+
+    @property
+    def root(self) -> str:
+        """Code of the root (the index)."""
+        return next(c for c, n in self.nodes.items() if n.parent is None)
+
+    def children(self, code: str) -> list[str]:
+        """Codes whose parent is ``code``, in framework order."""
+        if code not in self.nodes:
+            msg = f"'{code}' is not in the framework; known codes: {', '.join(self.nodes)}"
+            raise DataError(msg)
+        return [c for c, n in self.nodes.items() if n.parent == code]
+
+    def codes_at(self, level: int) -> list[str]:
+        """Codes at ``level``: framework order for indicators, sorted (as COINr) for aggregates."""
+        codes = [c for c, n in self.nodes.items() if n.level == level]
+        return codes if level == 1 else sorted(codes, key=lambda s: (s.casefold(), s))
+
+    def coinr_order(self) -> list[str]:
+        """All codes in COINr's aggregated-data column order (indicators, then level by level)."""
+        return [c for lev in self.levels for c in self.codes_at(lev)]
+
+    def directions(self) -> pd.Series:
+        """Direction (+1/−1) of each indicator."""
+        return pd.Series({c: self.nodes[c].direction for c in self.indicators}, name="direction")
+
+    def weights(self) -> pd.Series:
+        """Weight of every node (relative within its parent)."""
+        return pd.Series({c: n.weight for c, n in self.nodes.items()}, name="weight", dtype=float)
+
+    def denominators(self) -> dict[str, str | None]:
+        """Denominator column named for each indicator (``None`` when not denominated)."""
+        return {c: self.nodes[c].denominator for c in self.indicators}
+
+    def lineage(self, code: str) -> list[str]:
+        """``code`` and its ancestors up to the root."""
+        out = [code]
+        while (parent := self.nodes[out[-1]].parent) is not None:
+            out.append(parent)
+        return out
+
+    def effective_weights(self, weights: Mapping[str, float] | pd.Series | None = None) -> pd.Series:
+        r"""Return each node's effective weight in the root.
+
+        .. math:: w^{\mathrm{eff}}_i = \prod_{j \in \mathrm{lineage}(i)} \frac{w_j}{\sum_{k \in
+                  \mathrm{siblings}(j)} w_k}
+
+        The root's effective weight is 1; weights are normalised within each parent, so the
+        effective weights of the nodes of one level sum to one. This is COINr's
+        ``get_eff_wts()`` (Becker et al. 2022, COINr, JRC).
+
+        Parameters
+        ----------
+        weights
+            Weights to use instead of the framework's (missing codes keep the framework weight).
+        """
+        w = self.weights()
+        if weights is not None:
+            w.update(pd.Series(weights, dtype=float))
+        share: dict[str, float] = {}
+        for code, node in self.nodes.items():
+            if node.parent is None:
+                share[code] = 1.0
+                continue
+            sibs = [c for c, n in self.nodes.items() if n.parent == node.parent]
+            total = float(w[sibs].sum())
+            share[code] = float(w[code]) / total if total > 0 else math.nan
+        out = {c: float(np.prod([share[a] for a in self.lineage(c)])) for c in self.nodes}
+        return pd.Series(out, name="effective_weight")
+
+    def __repr__(self) -> str:
+        return (f"Framework({len(self.indicators)} indicators, levels {self.levels}, "
+                f"root {self.root!r})")
+
+
+def _node_from_record(get: dict[str, Any]) -> Node:
+    def num(key: str) -> float | None:
+        return None if get[key] is None else float(get[key])
+
+    level = float(get["level"])
+    if not level.is_integer():
+        msg = f"level {level} is not an integer"
+        raise ValueError(msg)
+    direction = 1 if get["direction"] is None else float(get["direction"])
+    return Node(code=str(get["code"]).strip(), level=int(level),
+                parent=None if get["parent"] is None else str(get["parent"]).strip(),
+                name_zh="" if get["name_zh"] is None else str(get["name_zh"]),
+                name_en="" if get["name_en"] is None else str(get["name_en"]),
+                direction=int(direction) if float(direction).is_integer() else direction,  # type: ignore[arg-type]
+                weight=1.0 if get["weight"] is None else float(get["weight"]),
+                denominator=None if get["denominator"] is None else str(get["denominator"]),
+                target=num("target"), target_low=num("target_low"), target_high=num("target_high"),
+                unit="" if get["unit"] is None else str(get["unit"]))
+
+
+def _cycles(by_code: dict[str, tuple[Node, int | None]], src: str) -> list[Problem]:
+    problems = []
+    reported: set[str] = set()
+    for code in by_code:
+        path: list[str] = []
+        cur: str | None = code
+        while cur is not None and cur in by_code and cur not in path:
+            path.append(cur)
+            cur = by_code[cur][0].parent
+        if cur is not None and cur in path and cur not in reported:
+            loop = path[path.index(cur):]
+            reported.update(loop)
+            problems.append(Problem(src, by_code[cur][1], "parent", " > ".join([*loop, cur]),
+                                    "a tree without cycles", "break the loop of parents"))
+    return problems
+
+
+# -- units -----------------------------------------------------------------------------------
+
+UnitKind = Literal["unit", "pair", "group"]
+
+
+def pair_key(a: str, b: str, *, symmetric: bool = False) -> str:
+    """Return the key ``"A>B"`` of a pair of units; sorted when ``symmetric``.
+
+    >>> pair_key("320500", "310000", symmetric=True)
+    '310000>320500'
+    """
+    if symmetric and b < a:
+        a, b = b, a
+    return f"{a}>{b}"
+
+
+@dataclass(frozen=True)
+class UnitSet:
+    """The units an index scores: plain units, pairs (``"A>B"``) or groups.
+
+    Parameters
+    ----------
+    codes
+        Unit keys (strings).
+    kind
+        ``"unit"`` (a city), ``"pair"`` (an edge between two units) or ``"group"`` (a metro area).
+    symmetric
+        For pairs: ``A>B`` and ``B>A`` are the same pair (keys stored sorted).
+    members
+        For groups: the member unit codes of each group.
+    """
+
+    codes: tuple[str, ...]
+    kind: UnitKind = "unit"
+    symmetric: bool = False
+    members: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        problems = []
+        if self.kind not in ("unit", "pair", "group"):
+            problems.append(Problem("", None, "kind", str(self.kind), "unit, pair or group", "fix kind"))
+        if len(set(self.codes)) != len(self.codes):
+            dup = sorted({c for c in self.codes if self.codes.count(c) > 1})
+            problems.append(Problem("", None, "codes", ", ".join(dup), "unique unit keys",
+                                    "drop the duplicates"))
+        if self.kind == "pair":
+            bad = [c for c in self.codes if c.count(">") != 1]
+            if bad:
+                problems.append(Problem("", None, "codes", ", ".join(bad[:5]), "keys of the form A>B",
+                                        "build keys with pair_key()"))
+        if self.kind == "group":
+            missing = [c for c in self.codes if c not in self.members]
+            if missing:
+                problems.append(Problem("", None, "members", ", ".join(missing), "members for each group",
+                                        "give the member codes of every group"))
+        if problems:
+            raise ValidationError(problems)
+
+    @classmethod
+    def from_pairs(cls, pairs: Iterable[tuple[str, str]], *, symmetric: bool = False) -> UnitSet:
+        """Build a pair set from ``(origin, destination)`` tuples (duplicates merged)."""
+        keys = dict.fromkeys(pair_key(a, b, symmetric=symmetric) for a, b in pairs)
+        return cls(tuple(keys), kind="pair", symmetric=symmetric)
+
+    def ends(self) -> pd.DataFrame:
+        """For pairs: a table ``key, origin, destination``."""
+        if self.kind != "pair":
+            msg = f"ends() needs a pair set; this set is of kind {self.kind!r}"
+            raise DataError(msg)
+        rows = [(k, *k.split(">")) for k in self.codes]
+        return pd.DataFrame(rows, columns=["key", "origin", "destination"]).set_index("key")
+
+
+def roll_up(data: pd.DataFrame, groups: Mapping[str, Sequence[str]], *,
+            rule: Literal["mean", "sum", "population_weighted"] = "mean",
+            weights: pd.Series | Mapping[str, float] | None = None) -> pd.DataFrame:
+    r"""Produce one row per group from the rows of its members.
+
+    .. math:: x_g = \frac{\sum_{u \in g} p_u x_u}{\sum_{u \in g} p_u}
+
+    with :math:`p_u = 1` for ``"mean"`` and the population of unit :math:`u` for
+    ``"population_weighted"``; ``"sum"`` adds member values. Missing member values are skipped
+    (their weight drops out); a group whose members all miss a value gets ``NaN``.
+
+    Parameters
+    ----------
+    data
+        Wide table indexed by unit code.
+    groups
+        Member codes of each group.
+    rule
+        ``"mean"``, ``"sum"`` or ``"population_weighted"``.
+    weights
+        Population (or other weight) per unit; required by ``"population_weighted"``.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"x": [1.0, 3.0, 5.0]}, index=["a", "b", "c"])
+    >>> roll_up(df, {"G": ["a", "b"]}, rule="population_weighted", weights={"a": 3, "b": 1})
+         x
+    G  1.5
+    """
+    problems = [Problem("", None, "groups", f"{g}: {', '.join(m for m in mem if m not in data.index)}",
+                        "member codes present in the data", "add the rows or correct the members")
+                for g, mem in groups.items() if any(m not in data.index for m in mem)]
+    if rule not in ("mean", "sum", "population_weighted"):
+        problems.append(Problem("", None, "rule", str(rule), "mean, sum or population_weighted",
+                                "choose a rule"))
+    if rule == "population_weighted" and weights is None:
+        problems.append(Problem("", None, "weights", None, "a population per unit",
+                                "pass weights=population"))
+    if problems:
+        raise ValidationError(problems)
+    num = data.select_dtypes("number")
+    out = {}
+    for g, mem in groups.items():
+        block = num.loc[list(mem)]
+        if rule == "sum":
+            out[g] = block.sum(min_count=1)
+            continue
+        p = (pd.Series(1.0, index=block.index) if rule == "mean"
+             else pd.Series(weights, dtype=float).reindex(block.index))
+        w = block.notna().mul(p, axis=0)
+        out[g] = block.mul(p, axis=0).sum(min_count=1) / w.sum().replace(0, np.nan)
+    return pd.DataFrame(out).T.reindex(columns=num.columns)
