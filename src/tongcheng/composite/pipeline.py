@@ -607,7 +607,7 @@ def build_panel(recipe: Recipe, panel: pd.DataFrame, framework: Framework, *,
     return PanelBuild(resolved, builds, time=time)
 
 
-def read_table(path: str | Path, *, unit: str | None = None) -> pd.DataFrame:
+def read_table(path: str | Path, *, unit: str | None = None, set_index: bool = True) -> pd.DataFrame:
     """Read a CSV/Excel/Parquet data table; ``uCode`` (or ``unit``) becomes the index if present."""
     p = str(path).lower()
     if p.endswith(".parquet"):
@@ -617,7 +617,7 @@ def read_table(path: str | Path, *, unit: str | None = None) -> pd.DataFrame:
     else:
         df = pd.read_csv(path)
     key = unit or next((c for c in ("uCode", "code", "unit") if c in df.columns), None)
-    return df if key is None or key not in df.columns else df.set_index(key)
+    return df if not set_index or key is None or key not in df.columns else df.set_index(key)
 
 
 def summary(b: Build, *, top: int = 6) -> dict[str, Any]:
