@@ -215,7 +215,10 @@ def coordination_degree(
             raise DataError(msg)
         alpha = weights.reindex(cols).to_numpy(dtype=float)
         if np.any(alpha < 0) or not np.isfinite(alpha).all() or alpha.sum() <= 0:
-            msg = f"coordination_degree: expected non-negative weights with a positive sum, got {alpha.tolist()}."
+            msg = (
+                "coordination_degree: expected non-negative weights with a positive sum, "
+                f"got {alpha.tolist()}."
+            )
             raise DataError(msg)
         alpha = alpha / alpha.sum()
     c = np.asarray(coupling_degree(x, formula=formula) if C is None else C, dtype=float)
