@@ -339,11 +339,11 @@ def test_cronbach_equals_classic_formula_on_asem_groups(imputed: pd.DataFrame, m
 )
 def test_cronbach_invariant_to_item_order(x: np.ndarray, perm: list[int]) -> None:
     df = pd.DataFrame(x, columns=list("abcd"))
-    if (df.std() < 1e-6).any() or df.sum(axis=1).std() < 1e-6:
-        return
+    if (df.std() < 1e-6).any() or df.sum(axis=1).std() < 1e-3 * df.std().max():
+        return  # degenerate items, or a total so small that alpha is dominated by rounding
     a = audit.cronbach_alpha(df)
     b = audit.cronbach_alpha(df.iloc[:, perm])
-    assert b == pytest.approx(a, rel=1e-9, abs=1e-9)
+    assert b == pytest.approx(a, rel=1e-7, abs=1e-9)
     assert a <= 1 + 1e-12
 
 

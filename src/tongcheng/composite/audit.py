@@ -273,8 +273,11 @@ def _pair_corr(x: np.ndarray, y: np.ndarray, method: str) -> tuple[float, float,
         x, y = stats.rankdata(x), stats.rankdata(y)
     if np.ptp(x) == 0 or np.ptp(y) == 0:
         return float("nan"), float("nan"), n
-    xd, yd = x - x.mean(), y - y.mean()
-    r = float(np.sum(xd * yd) / np.sqrt(np.sum(xd**2) * np.sum(yd**2)))
+    with np.errstate(all="ignore"):
+        xd, yd = x - x.mean(), y - y.mean()
+        r = float(np.sum(xd * yd) / np.sqrt(np.sum(xd**2) * np.sum(yd**2)))
+    if not np.isfinite(r):
+        return float("nan"), float("nan"), n
     r = min(1.0, max(-1.0, r))
     if n < 3:
         return r, float("nan"), n
@@ -539,18 +542,18 @@ def cronbach_alpha(data: pd.DataFrame, *, standardised: bool = False) -> float:
     0.916
     """
     df = _numeric_frame(data, min_cols=2)
-    k = df.shape[1]
+    k = int(df.shape[1])
     if standardised:
         corr = df.corr(method="pearson", min_periods=2).to_numpy()
         rbar = float(np.nanmean(corr[~np.eye(k, dtype=bool)]))
-        return k * rbar / (1 + (k - 1) * rbar)
+        return float(k * rbar / (1 + (k - 1) * rbar))
     cov = df.cov(min_periods=2).to_numpy()
     total = float(np.nansum(cov))
     if total == 0:
         msg = "the items have zero total variance; Cronbach's alpha is undefined."
         raise DataError(msg)
     off = (total - float(np.nansum(np.diag(cov)))) / (k * (k - 1))
-    return k * k * off / total
+    return float(k * k * off / total)
 
 
 @dataclass(frozen=True)
@@ -577,7 +580,12 @@ class PCAResult:
 
 def _corr_complete(data: pd.DataFrame, *, what: str) -> tuple[np.ndarray, int]:
     df = _listwise(_numeric_frame(data, min_cols=2), min_rows=3, what=what)
-    return np.corrcoef(df.to_numpy(), rowvar=False), df.shape[0]
+    with np.errstate(all="ignore"):
+        corr = np.corrcoef(df.to_numpy(), rowvar=False)
+    if not np.isfinite(corr).all():
+        msg = f"{what}: correlations are undefined (values too small or too large); rescale the data."
+        raise DataError(msg)
+    return corr, int(df.shape[0])
 
 
 def pca(data: pd.DataFrame) -> PCAResult:
