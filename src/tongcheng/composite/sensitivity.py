@@ -878,7 +878,7 @@ def _level_mean(x: NDArray[np.float64], w: NDArray[np.float64], memb: NDArray[np
     if kind == "geometric":
         out = np.exp(out)
         if bad is not None and bad.any():
-            out[(bad.reshape(r * u, c) @ memb).reshape(r, u, -1) > 0] = np.nan
+            out[bad.any(axis=(1, 2))] = np.nan  # the whole run fails, as in COINr
     return out
 
 
@@ -934,7 +934,8 @@ def evaluate_batch(data: ArrayLike, tree: Sequence[AggregationLevel], *, data_in
         Top-level scores, shape ``(n_runs, n_units)`` when the tree has a single root
         (else ``(n_runs, n_units, n_roots)``); with ``keep_levels``, one array
         ``(n_runs, n_units, n_parents)`` per level. A geometric mean over a non-positive
-        value gives NaN (COINr stops with an error there).
+        value makes the whole run NaN (COINr's ``a_gmean`` stops with an error there and
+        ``get_sensitivity`` records the run as failed).
 
     Raises
     ------
