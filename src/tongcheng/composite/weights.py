@@ -622,6 +622,7 @@ def critic_weights_array(x: np.ndarray) -> np.ndarray:
     z = np.where(varies[..., None, :], xc / np.where(varies, ss, 1.0)[..., None, :], 0.0)
     r = np.swapaxes(z, -1, -2) @ z
     conflict = ((1.0 - r) * varies[..., None, :]).sum(axis=-1)
+    conflict = np.where(conflict > 1e-10, conflict, 0.0)  # perfectly correlated: no conflict
     c = np.where(varies, sd * conflict, 0.0)
     with np.errstate(divide="ignore", invalid="ignore"):
         return c / c.sum(axis=-1, keepdims=True)
