@@ -84,7 +84,8 @@ def test_build_refuses_data_missing_indicators() -> None:
 
 @pytest.mark.parametrize("change", [{"normalise": {"method": "zscore", "params": {"m_sd": [10, 2]}}},
                                     {"treat": {"winmax": 1}},
-                                    {"aggregate": {"method": "gmean"}, "normalise": {"params": {"l_u": [1, 100]}}}])
+                                    {"aggregate": {"method": "gmean"},
+                                     "normalise": {"params": {"l_u": [1, 100]}}}])
 def test_regenerate_equals_fresh_build(change: dict) -> None:
     df = data()
     regen = build(FULL, df, framework()).regenerate(**change)

@@ -191,40 +191,15 @@ class Framework:
                 problems.append(Problem(src, row, "code", node.code, "a unique code",
                                         f"rename it; it is also on row {seen[node.code]}"))
             seen.setdefault(node.code, row)
-            if node.level < 1:
-                problems.append(Problem(src, row, "level", str(node.level), "an integer ≥ 1",
-                                        "indicators are level 1, their groups 2, …"))
-            if node.direction not in (-1, 1):
-                problems.append(Problem(src, row, "direction", str(node.direction), "1 or -1",
-                                        "use -1 where lower values are better"))
-            if not (math.isfinite(node.weight) and node.weight >= 0):
-                problems.append(Problem(src, row, "weight", str(node.weight), "a finite weight ≥ 0",
-                                        "correct the weight"))
-            if (node.target_low is not None and node.target_high is not None
-                    and node.target_low > node.target_high):
-                problems.append(Problem(src, row, "target_low", str(node.target_low),
-                                        "target_low ≤ target_high", "swap the two bounds"))
+            problems += _node_problems(node, row, src)
         by_code = {n.code: (n, r) for n, r in zip(nodes, rows, strict=True)}
-        roots = [n for n in nodes if n.parent is None]
-        for node, row in zip(nodes, rows, strict=True):
-            if node.parent is None:
-                continue
-            if node.parent not in by_code:
-                problems.append(Problem(src, row, "parent", node.parent, "the code of another row",
-                                        "add the parent row or correct the code (orphan)"))
-            elif by_code[node.parent][0].level != node.level + 1:
-                problems.append(Problem(src, row, "level", str(node.level),
-                                        f"one less than its parent's level "
-                                        f"({by_code[node.parent][0].level})", "correct the level"))
+        problems += _link_problems(nodes, rows, by_code, src)
         problems += _cycles(by_code, src)
+        roots = [n for n in nodes if n.parent is None]
         if len(roots) != 1 and nodes:
             problems.append(Problem(src, None, "parent", ", ".join(n.code for n in roots) or "none",
                                     "exactly one root (one row without a parent)",
                                     "give every node but the index a parent"))
-        for node, row in zip(nodes, rows, strict=True):
-            if node.level > 1 and not any(n.parent == node.code for n in nodes):
-                problems.append(Problem(src, row, "code", node.code, "an aggregate with children",
-                                        "remove it or give it children"))
         return problems
 
     # -- queries ------------------------------------------------------------------------------
@@ -330,6 +305,43 @@ def _node_from_record(get: dict[str, Any]) -> Node:
                 denominator=None if get["denominator"] is None else str(get["denominator"]),
                 target=num("target"), target_low=num("target_low"), target_high=num("target_high"),
                 unit="" if get["unit"] is None else str(get["unit"]))
+
+
+def _node_problems(node: Node, row: int | None, src: str) -> list[Problem]:
+    problems = []
+    if node.level < 1:
+        problems.append(Problem(src, row, "level", str(node.level), "an integer ≥ 1",
+                                "indicators are level 1, their groups 2, …"))
+    if node.direction not in (-1, 1):
+        problems.append(Problem(src, row, "direction", str(node.direction), "1 or -1",
+                                "use -1 where lower values are better"))
+    if not (math.isfinite(node.weight) and node.weight >= 0):
+        problems.append(Problem(src, row, "weight", str(node.weight), "a finite weight ≥ 0",
+                                "correct the weight"))
+    if node.target_low is not None and node.target_high is not None and node.target_low > node.target_high:
+        problems.append(Problem(src, row, "target_low", str(node.target_low), "target_low ≤ target_high",
+                                "swap the two bounds"))
+    return problems
+
+
+def _link_problems(nodes: list[Node], rows: list[int | None],
+                   by_code: dict[str, tuple[Node, int | None]], src: str) -> list[Problem]:
+    problems = []
+    parents = {n.parent for n in nodes}
+    for node, row in zip(nodes, rows, strict=True):
+        if node.level > 1 and node.code not in parents:
+            problems.append(Problem(src, row, "code", node.code, "an aggregate with children",
+                                    "remove it or give it children"))
+        if node.parent is None:
+            continue
+        if node.parent not in by_code:
+            problems.append(Problem(src, row, "parent", node.parent, "the code of another row",
+                                    "add the parent row or correct the code (orphan)"))
+        elif by_code[node.parent][0].level != node.level + 1:
+            problems.append(Problem(src, row, "level", str(node.level),
+                                    f"one less than its parent's level ({by_code[node.parent][0].level})",
+                                    "correct the level"))
+    return problems
 
 
 def _cycles(by_code: dict[str, tuple[Node, int | None]], src: str) -> list[Problem]:

@@ -191,7 +191,7 @@ class Recipe:
         return cls.from_json(Path(path)) if str(path).lower().endswith(".json") else cls.from_yaml(Path(path))
 
     def step(self, name: str) -> Step | None:
-        """The step called ``name``, or ``None``."""
+        """Return the step called ``name``, or ``None``."""
         return next((s for s in self.steps if s.name == name), None)
 
     def replace(self, **changes: Mapping[str, Any]) -> Recipe:
@@ -248,10 +248,13 @@ def _screen(cur: pd.DataFrame, data: pd.DataFrame, fw: Framework,
 def _treat(cur: pd.DataFrame, data: pd.DataFrame, fw: Framework,
            p: dict[str, Any]) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
     opts = dict(p)
-    for key in ("percentiles", "exclude"):
-        if key in opts:
-            opts[key] = tuple(opts[key])
-    out, log = st.treat(cur, **opts)
+    exclude = set(opts.pop("exclude", ()))  # left untreated (COINr indiv_specs = "none")
+    if "percentiles" in opts:
+        opts["percentiles"] = tuple(opts["percentiles"])
+    cols = [c for c in cur.columns if c not in exclude]
+    treated, log = st.treat(cur[cols], **opts)
+    out = cur.astype(float).copy()
+    out[cols] = treated
     return out, {"treatment": log}
 
 
@@ -377,7 +380,7 @@ class Build:
 
     # -- outputs ------------------------------------------------------------------------------
     def aggregated_coinr(self) -> pd.DataFrame:
-        """The aggregated stage in COINr's layout: ``uCode`` then one column per iCode."""
+        """Return the aggregated stage in COINr's layout: ``uCode`` then one column per iCode."""
         return self.aggregated.reset_index().rename(columns={self.aggregated.index.name or "index": "uCode"})
 
     def scores(self, level: int | None = None) -> pd.DataFrame:
@@ -621,7 +624,7 @@ def read_table(path: str | Path, *, unit: str | None = None, set_index: bool = T
 
 
 def summary(b: Build, *, top: int = 6) -> dict[str, Any]:
-    """A small summary of a build: top units of the root and treatment counts."""
+    """Summarise a build: top units of the root and treatment counts."""
     root = b.framework.root
     agg = b.aggregated
     best = agg[root].sort_values(ascending=False).head(top) if root in agg.columns else pd.Series(dtype=float)
