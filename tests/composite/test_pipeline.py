@@ -151,3 +151,10 @@ def test_panel_build_time_imputation_and_base_index() -> None:
     normalised = per_year.stage("normalised")
     assert normalised.loc[normalised.Time == 3, "b"].tolist() == [0, 100]  # each year on its own
     assert normalised.loc[normalised.Time == 1, "b"].isna().all()  # constant -> NaN, as COINr
+
+
+def test_treat_exclude_leaves_columns_untouched() -> None:
+    df = data()
+    b = build(Recipe([Step("treat", {"winmax": 5, "exclude": ["d"]})]), df, framework())
+    pd.testing.assert_series_equal(b.stages["treated"]["d"], b.stages["raw"]["d"])
+    assert "d" not in b.logs["treatment"].index

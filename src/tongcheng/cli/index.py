@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import cast
 
 import click
 
@@ -63,6 +64,7 @@ def build_cmd(framework_path: Path, data_path: Path, recipe_path: Path, out_dir:
 def _echo_summary(s: dict[str, object], *, label: str) -> None:
     head = f"{s['root']} ({s['units']} units{', ' + label if label else ''})"
     click.echo(head)
-    for i, (unit, score) in enumerate(s["top"], start=1):  # type: ignore[arg-type]
+    top = cast("list[tuple[str, float]]", s["top"])
+    for i, (unit, score) in enumerate(top, start=1):
         click.echo(f"  {i:>2}. {unit}  {score:.2f}")
     click.echo(f"winsorised: {s['n_winsorised']} indicator(s); log-transformed: {s['n_log_transformed']}")

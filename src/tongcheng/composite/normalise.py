@@ -156,7 +156,7 @@ def _targ_dir(func: Callable[..., Any]) -> Callable[..., Any]:
     return inner
 
 
-dist2targ = _targ_dir(dist2targ)  # type: ignore[assignment]
+dist2targ = _targ_dir(dist2targ)
 
 
 @_wrap
@@ -229,7 +229,7 @@ def _posts_dir(func: Callable[..., Any]) -> Callable[..., Any]:
     return inner
 
 
-goalposts = _posts_dir(goalposts)  # type: ignore[assignment]
+goalposts = _posts_dir(goalposts)
 
 
 @_wrap

@@ -539,11 +539,16 @@ class PanelBuild:
         """One CSV per stage (all periods stacked) and the resolved recipe."""
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
-        names = list(next(iter(self.builds.values())).stages)
+        first = next(iter(self.builds.values()))
         written = []
-        for name in names:
+        for name in first.stages:
             written.append(folder / f"{name}.csv")
             self.stage(name).to_csv(written[-1], index=False)
+        for name in first.logs:
+            frames = [b.logs[name].reset_index().assign(**{self.time: t})
+                      for t, b in self.builds.items() if name in b.logs]
+            written.append(folder / f"{name}.csv")
+            pd.concat(frames, ignore_index=True).to_csv(written[-1], index=False)
         written.append(folder / "recipe.resolved.yaml")
         self.recipe.to_yaml(written[-1])
         return written
