@@ -33,8 +33,10 @@ import os
 import platform
 import statistics
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -107,7 +109,7 @@ def load_study(*, seed: int) -> Study:
 
 
 def normalised_tables(study: Study) -> np.ndarray:
-    """The 10 normalised tables, one per (winmax, normaliser): shape (10, n_units, n_indicators).
+    """Return the 10 normalised tables, one per (winmax, normaliser): (10, n_units, n_indicators).
 
     Uses the pipeline's own steps (``steps.treat`` with the recipe's parameters and the
     normalisers of ``tongcheng.composite.normalise``). Only the indicators that fail the
@@ -144,7 +146,7 @@ def run_batched(study: Study, codes: np.ndarray) -> np.ndarray:
 
 
 def run_naive(study: Study, codes: np.ndarray) -> np.ndarray:
-    """The same scores, one full regeneration of the index per run (COINr's way)."""
+    """Return the same scores with one full regeneration of the index per run (COINr's way)."""
     fw = study.nominal.framework
     parents = [list(lvl.names) for lvl in study.tree]
     children = [fw.indicators, *parents[:-1]]
@@ -189,7 +191,8 @@ def uncertainty_analysis(study: Study, n: int, *, seed: int) -> pd.DataFrame:
     return uncertainty_summary(ranks, nominal=study.nominal_ranks, units=study.units)
 
 
-def timed(func, repeat: int) -> tuple[float, object]:
+def timed(func: Callable[[], Any], repeat: int) -> tuple[float, Any]:
+    """Return the median wall time of ``repeat`` calls and the last result."""
     times, result = [], None
     for _ in range(repeat):
         t0 = time.perf_counter()
@@ -199,6 +202,7 @@ def timed(func, repeat: int) -> tuple[float, object]:
 
 
 def main() -> None:
+    """Run the benchmark and print the RESULT line."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5, help="repeats of the N=100 timings (median)")
     parser.add_argument("--n-boot", type=int, default=1000, help="bootstrap resamples for the intervals")
@@ -206,7 +210,8 @@ def main() -> None:
     parser.add_argument("--skip-naive", action="store_true", help="skip the naive one-rebuild-per-run loop")
     args = parser.parse_args()
     if not REF.is_dir():
-        raise SystemExit(f"COINr reference data not found at {REF}")
+        msg = f"COINr reference data not found at {REF}"
+        raise SystemExit(msg)
 
     print(f"python {platform.python_version()}, numpy {np.__version__}, pandas {pd.__version__}, "
           f"{os.cpu_count()} CPUs, {platform.machine()}")
@@ -236,7 +241,8 @@ def main() -> None:
         print(f"naive SA N=100, one full regeneration per run: {naive_s:.2f} s "
               f"(batched ×{naive_s / sa_s:.0f} faster); max |batched - naive| = {diff:.2e}")
         if diff > 1e-9:
-            raise SystemExit("batched and naive scores differ by more than 1e-9")
+            msg = "batched and naive scores differ by more than 1e-9"
+            raise SystemExit(msg)
 
     pd.set_option("display.width", 120)
     print("\nSensitivity of COINr's target (mean absolute rank change), N = 10,000:")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import os
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -357,3 +359,56 @@ def test_evaluate_batch_checks_inputs(small_index):
         evaluate_batch(data[..., :5], tree, data_index=[0])
     with pytest.raises(DataError, match=r"0\.\.P-1"):
         AggregationLevel(parent=np.array([0, 2]), weights=np.ones(2))
+
+
+# -- the batched evaluator against full builds of the ASEM example ------------------------------------
+
+REPO = Path(__file__).parents[2]
+REF = REPO / ".." / "shared" / "data" / "reference" / "coinr_asem"
+
+
+@pytest.fixture(scope="module")
+def asem_inputs():
+    if not REF.is_dir():
+        if os.environ.get("CI"):
+            pytest.fail(f"COINr reference data missing at {REF} (CI must check out ../shared)")
+        pytest.skip("COINr reference data (../shared) not present")
+    from tongcheng.composite.framework import Framework
+    from tongcheng.composite.pipeline import Recipe, read_table
+
+    fw = Framework.from_coinr_imeta(REF / "ASEM_iMeta.csv")
+    return Recipe.read(REPO / "examples" / "asem" / "recipe.yaml"), read_table(REF / "ASEM_iData.csv"), fw
+
+
+def test_evaluate_batch_equals_full_builds_of_asem_variants(asem_inputs):
+    from tongcheng.composite.pipeline import build
+
+    recipe, data, fw = asem_inputs
+    norms = [{"method": "minmax", "params": {"l_u": [1, 100]}},
+             {"method": "zscore", "params": {"m_sd": [10, 2]}}]
+    means = ("arithmetic", "geometric")
+    parent = {c: n.parent for c, n in fw.nodes.items() if n.parent is not None}
+    tree = aggregation_tree(fw.indicators, parent, weight=fw.weights().to_dict())
+    sizes = [lvl.n_children for lvl in tree]
+    noise = np.repeat([0.0, 0.25, 0.25], sizes)
+    sets = np.split(noisy_weight_sets(np.concatenate([lvl.weights for lvl in tree]), noise=noise,
+                                      n_sets=100, rng=5), np.cumsum(sizes)[:-1], axis=1)
+    factors = [Factor.integer("winmax", 1, 5), Factor.discrete("norm", [0, 1]),
+               Factor.noisy_weights("weights", n_sets=100), Factor.discrete("agg", [0, 1])]
+    codes = saltelli_design(factors, 2, rng=11).codes()[:8]  # 8 variants of a design
+    combos = sorted({(int(w), int(n)) for w, n in codes[:, :2]})
+    tables = np.stack([build(recipe.replace(treat={"winmax": w + 1}, normalise=norms[n]), data, fw)
+                       .stages["normalised"][fw.indicators].to_numpy(float) for w, n in combos])
+    data_index = [combos.index((int(w), int(n))) for w, n in codes[:, :2]]
+    levels = evaluate_batch(tables, tree, data_index=data_index, keep_levels=True,
+                            weights=[None, sets[1][codes[:, 2]], sets[2][codes[:, 2]]],
+                            aggregator=codes[:, 3], means=means)
+    children = [fw.indicators, *[list(lvl.names) for lvl in tree[:-1]]]
+    for r, (w, n, ws, agg) in enumerate(codes):
+        weights = dict(zip(children[1], sets[1][ws], strict=True)) | dict(zip(children[2], sets[2][ws],
+                                                                               strict=True))
+        full = build(recipe.replace(treat={"winmax": int(w) + 1}, normalise=norms[n],
+                                    aggregate={"method": ("amean", "gmean")[agg], "weights": weights}),
+                     data, fw).aggregated
+        for lvl, out in zip(tree, levels, strict=True):
+            np.testing.assert_allclose(out[r], full[list(lvl.names)].to_numpy(float), rtol=0, atol=1e-9)
