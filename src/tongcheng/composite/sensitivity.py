@@ -956,38 +956,101 @@ def evaluate_batch(data: ArrayLike, tree: Sequence[AggregationLevel], *, data_in
     wts = _level_weights(tree, weights, n_runs)
     membs = [lvl.membership() for lvl in tree]
 
-    # first level: once per distinct (data set, mean) when its weights are shared
-    shared0 = wts[0].ndim == 1
-    if shared0:
+    chunks = [slice(i, min(i + max(1, chunk_size), n_runs)) for i in range(0, n_runs, max(1, chunk_size))]
+    outputs: list[NDArray[np.float64]] = []
+    if n_runs and wts[0].ndim == 1:
+        # first level once per distinct (data set, mean); second level by one product per group
         pairs, inverse = np.unique(np.column_stack([d_idx, agg]), axis=0, return_inverse=True)
         inverse = inverse.ravel()
-        first = np.empty((len(pairs), stack.shape[1], tree[0].n_parents))
-        for g, (d, a) in enumerate(pairs):
-            first[g] = _level_mean(stack[d][None], wts[0], membs[0], means[a])[0]
-
-    outputs: list[list[NDArray[np.float64]]] = [[] for _ in tree]
-    for start in range(0, n_runs, max(1, chunk_size)):
-        sl = slice(start, min(start + chunk_size, n_runs))
-        a_chunk = agg[sl]
-        if shared0:
-            y = first[inverse[sl]]
-        else:
-            y = _by_mean(stack[d_idx[sl]], wts[0][sl], membs[0], a_chunk, means)
+        first = np.stack([_level_mean(stack[d][None], wts[0], membs[0], means[a])[0] for d, a in pairs])
+        y = first[inverse] if keep_levels or len(tree) == 1 else first
         if keep_levels:
-            outputs[0].append(y)
-        for j in range(1, len(tree)):
-            w = wts[j] if wts[j].ndim == 1 else wts[j][sl]
-            y = _by_mean(y, w, membs[j], a_chunk, means)
+            outputs.append(y)
+        if len(tree) > 1:
+            y = _grouped_level(first, inverse, [means[a] for a in pairs[:, 1]], wts[1], membs[1])
             if keep_levels:
-                outputs[j].append(y)
-        if not keep_levels:
-            outputs[-1].append(y)
-    empty = [np.empty((0, stack.shape[1], lvl.n_parents)) for lvl in tree]
-    levels = [np.concatenate(o) if o else e for o, e in zip(outputs, empty, strict=True)]
+                outputs.append(y)
+        done = min(2, len(tree))
+    else:
+        y = _chunked(
+            chunks,
+            lambda sl: _by_mean(
+                stack[d_idx[sl]], wts[0] if wts[0].ndim == 1 else wts[0][sl], membs[0], agg[sl], means
+            ),
+            (n_runs, stack.shape[1], tree[0].n_parents),
+        )
+        if keep_levels:
+            outputs.append(y)
+        done = 1
+    for j in range(done, len(tree)):
+        prev, w = y, wts[j]
+        y = _chunked(
+            chunks,
+            lambda sl, prev=prev, w=w, j=j: _by_mean(
+                prev[sl], w if w.ndim == 1 else w[sl], membs[j], agg[sl], means
+            ),
+            (n_runs, stack.shape[1], tree[j].n_parents),
+        )
+        if keep_levels:
+            outputs.append(y)
     if keep_levels:
-        return levels
-    top = levels[-1]
-    return top[..., 0] if top.shape[-1] == 1 else top
+        return outputs
+    return y[..., 0] if y.shape[-1] == 1 else y
+
+
+def _chunked(chunks: list[slice], func: Any, shape: tuple[int, ...]) -> NDArray[np.float64]:
+    out = np.empty(shape)
+    for sl in chunks:
+        out[sl] = func(sl)
+    return out
+
+
+def _grouped_level(
+    first: NDArray[np.float64],
+    inverse: NDArray[np.intp],
+    kinds: Sequence[str],
+    w: NDArray[np.float64],
+    memb: NDArray[np.float64],
+) -> NDArray[np.float64]:
+    r"""Second level for runs grouped by their (shared) first-level result.
+
+    For group :math:`g` with first-level scores :math:`T_g` (units × children, transformed once
+    for its mean), the numerators of all its runs are one product
+    :math:`T_g \, [w_r \odot M]_r`, so no per-run copy of the first level is made.
+    """
+    n_runs = inverse.size
+    n_units = first.shape[1]
+    children = [np.flatnonzero(memb[:, p]) for p in range(memb.shape[1])]
+    order = np.argsort(inverse, kind="stable")
+    bounds = np.searchsorted(inverse[order], np.arange(first.shape[0] + 1))
+    w_sorted = w if w.ndim == 1 else w[order]
+    out = np.empty((len(children), n_runs, n_units))  # parent-major, runs sorted by group
+    for g, kind in enumerate(kinds):
+        lo, hi = bounds[g], bounds[g + 1]
+        if hi == lo:
+            continue
+        y = first[g]
+        if kind == "geometric" and (y <= 0).any():  # the whole run fails, as in COINr
+            out[:, lo:hi] = np.nan
+            continue
+        with np.errstate(invalid="ignore", divide="ignore"):
+            t = np.log(y) if kind == "geometric" else y
+        valid = ~np.isnan(t)
+        t0 = np.where(valid, t, 0.0)
+        wg = w_sorted if w.ndim == 1 else w_sorted[lo:hi]
+        for p, kids in enumerate(children):
+            wk = wg[..., kids]
+            num = np.atleast_2d(wk) @ t0[:, kids].T  # (runs, units)
+            if valid[:, kids].all():
+                den = np.atleast_1d(wk.sum(axis=-1))[:, None]
+            else:
+                den = np.atleast_2d(wk) @ valid[:, kids].T.astype(float)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                res = num / den
+            out[p, lo:hi] = np.exp(res) if kind == "geometric" else res
+    unsort = np.empty_like(order)
+    unsort[order] = np.arange(n_runs)
+    return np.ascontiguousarray(out[:, unsort].transpose(1, 2, 0))
 
 
 def _check_batch(data: ArrayLike, tree: Sequence[AggregationLevel], data_index: ArrayLike,
