@@ -11,7 +11,7 @@ evaluate many replicates at once.
 from __future__ import annotations
 
 from math import comb
-from typing import Literal, NamedTuple, overload
+from typing import Literal, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -79,10 +79,6 @@ def _wrap(values: np.ndarray, u: pd.DataFrame | np.ndarray, name: str) -> pd.Ser
     return values
 
 
-@overload
-def coupling_degree(u: pd.DataFrame, *, formula: str = ...) -> pd.Series: ...
-@overload
-def coupling_degree(u: np.ndarray, *, formula: str = ...) -> np.ndarray: ...
 def coupling_degree(
     u: pd.DataFrame | np.ndarray,
     *,

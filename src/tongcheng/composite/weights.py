@@ -601,7 +601,7 @@ def entropy_weights(
         mask = np.asarray(years == year)
         rows[year] = _entropy_one(x[mask], codes, shift, f"entropy_weights (year {year})")
     out = pd.DataFrame.from_dict(rows, orient="index", columns=codes)
-    out.index.name = names[level] if isinstance(level, int) and names[level] else "year"
+    out.index.name = level if isinstance(level, str) else (names[level] or "year")
     return out
 
 
