@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from fractions import Fraction
 
 import numpy as np
@@ -149,8 +150,6 @@ def test_ahp_properties(a: np.ndarray, data: st.DataObject) -> None:
     codes = [f"i{k}" for k in range(n)]
     m = pd.DataFrame(a, index=codes, columns=codes)
     with np.errstate(all="ignore"):
-        import warnings
-
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)
             w, cr, lam = ahp_weights(m)
@@ -340,6 +339,15 @@ def test_pca_handbook_single_factor_and_override() -> None:
         pca_weights(d, method="handbook", n_factors=9)
 
 
+def test_pca_handbook_warns_below_60_percent() -> None:
+    rng = np.random.default_rng(7)
+    d = pd.DataFrame(rng.normal(size=(200, 6)), columns=list("abcdef"))  # no common factor
+    with pytest.warns(UserWarning, match="not more than 60 %"):
+        res = pca_weights(d, method="handbook")
+    assert res.explained.sum() <= 0.6
+    assert res.weights.sum() == pytest.approx(1)
+
+
 @settings(max_examples=30, deadline=None)
 @given(st.integers(0, 10_000), st.data())
 def test_pca_properties(seed: int, data: st.DataObject) -> None:
@@ -347,6 +355,7 @@ def test_pca_properties(seed: int, data: st.DataObject) -> None:
     codes = list(d.columns)
     perm = data.draw(st.permutations(codes))
     scale = data.draw(arrays(float, 6, elements=st.floats(0.5, 50)))
+    warnings.simplefilter("ignore", UserWarning)  # the < 60 % variance warning is tested separately
     for method in ("coinr", "handbook"):
         w = pca_weights(d, method=method, negative="zero").weights
         assert w.sum() == pytest.approx(1) and (w >= 0).all()
@@ -439,3 +448,37 @@ def test_correlation_optimised_infomax() -> None:
     eq = correlation_optimised_weights(d, optype="infomax", maxiter=1)
     assert res.correlations.sum() >= eq.correlations.sum() - 1e-9
     assert res.weights.sum() == pytest.approx(1)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.floats(0, 1000), min_size=1, max_size=8).filter(lambda p: sum(p) > 0), st.data())
+def test_equal_and_expert_properties(points: list[float], data: st.DataObject) -> None:
+    codes = [f"i{k}" for k in range(len(points))]
+    w = expert_weights(dict(zip(codes, points, strict=True)))
+    assert w.sum() == pytest.approx(1) and (w >= 0).all()
+    c = data.draw(st.floats(0.01, 100))
+    pd.testing.assert_series_equal(expert_weights({k: v * c for k, v in zip(codes, points, strict=True)}), w)
+    perm = data.draw(st.permutations(codes))
+    permuted = expert_weights({k: points[codes.index(k)] for k in perm})
+    pd.testing.assert_series_equal(permuted.reindex(codes), w)
+    e = equal_weights(perm)
+    assert e.sum() == pytest.approx(1) and e.nunique() == 1
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.integers(0, 10_000), st.sampled_from(["pearson", "spearman"]))
+def test_correlation_optimised_properties(seed: int, cortype: str) -> None:
+    rng = np.random.default_rng(seed)
+    f = rng.normal(size=80)
+    d = pd.DataFrame(
+        {"a": f + 0.3 * rng.normal(size=80), "b": f + rng.normal(size=80), "c": rng.normal(size=80)}
+    )
+    res = correlation_optimised_weights(d, cortype=cortype, maxiter=400)
+    assert res.weights.sum() == pytest.approx(1) and (res.weights >= 0).all()
+    # Never worse than the starting point (equal weights) on the balance objective.
+    start = correlation_optimised_weights(d, cortype=cortype, maxiter=1)
+
+    def loss(r: pd.Series) -> float:
+        return float(((1 / 3 - r / r.sum()) ** 2).sum())
+
+    assert loss(res.correlations) <= loss(start.correlations) + 1e-12

@@ -85,8 +85,8 @@ def _directions(
 def topsis_array(
     x: np.ndarray,
     w: np.ndarray,
-    directions: np.ndarray | None = None,
     *,
+    directions: np.ndarray | None = None,
     normalisation: Literal["vector", "minmax"] = "vector",
     weights_inside_root: bool = True,
 ) -> np.ndarray:
@@ -191,7 +191,7 @@ def topsis(
         neg = [str(c) for c in data.columns[(x < 0).any(axis=0)]]
         msg = f"topsis: vector normalisation needs non-negative data, got negatives in {neg}. Use 'minmax'."
         raise DataError(msg)
-    c = topsis_array(x, w, d, normalisation=normalisation, weights_inside_root=weights_inside_root)
+    c = topsis_array(x, w, directions=d, normalisation=normalisation, weights_inside_root=weights_inside_root)
     return pd.Series(np.clip(c, 0.0, 1.0), index=data.index, name="topsis")
 
 

@@ -398,7 +398,7 @@ def pca_weights(
 
     **handbook**: retain the components with :math:`\lambda > 1` that each explain
     more than 10 % of the variance (the handbook also asks for a cumulative share above
-    60 %, reported in ``explained``); loadings :math:`L = V_k \Lambda_k^{1/2}` are
+    60 %: a :class:`UserWarning` says when it is not reached); loadings :math:`L = V_k \Lambda_k^{1/2}` are
     varimax-rotated (Kaiser normalisation, via ``factor_analyzer``); squared rotated
     loadings are scaled to unity sum within each factor,
     :math:`s_{jf} = L_{jf}^2 / \sum_i L_{if}^2`; each indicator goes to the factor
@@ -446,6 +446,14 @@ def pca_weights(
     if not 1 <= k <= len(vals):
         msg = f"pca_weights: n_factors must be between 1 and {len(vals)}, got {k}."
         raise DataError(msg)
+    if n_factors is None and share[:k].sum() <= 0.6:
+        warnings.warn(
+            f"pca_weights: the {k} retained factor(s) explain {share[:k].sum():.0%} of the variance, "
+            "not more than 60 % as the handbook asks; the factor weights summarise the data poorly. "
+            "Consider n_factors= or another weighting.",
+            UserWarning,
+            stacklevel=2,
+        )
     loads = vecs[:, :k] * np.sqrt(np.clip(vals[:k], 0, None))
     if k > 1:
         from factor_analyzer.rotator import Rotator
@@ -798,8 +806,9 @@ def bod_weights(
             msg = f"bod_weights: the linear programme for unit {data.index[c]!r} failed: {res.message}"
             raise DataError(msg)
         scores[c] = -res.fun
-        if res.x.sum() > 0:
-            weights[c] = res.x / res.x.sum()
+        xw = np.clip(res.x, 0.0, None)  # the solver may return -1e-12 for a zero multiplier
+        if xw.sum() > 0:
+            weights[c] = xw / xw.sum()
     return BoDResult(
         pd.DataFrame(weights, index=data.index, columns=data.columns),
         pd.Series(np.clip(scores, 0.0, 1.0), index=data.index, name="bod"),
