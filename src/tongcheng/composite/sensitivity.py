@@ -885,7 +885,7 @@ def _level_mean(x: NDArray[np.float64], w: NDArray[np.float64], memb: NDArray[np
 def evaluate_batch(data: ArrayLike, tree: Sequence[AggregationLevel], *, data_index: ArrayLike,
                    weights: Sequence[ArrayLike | None] | None = None,
                    aggregator: ArrayLike | str = "arithmetic",
-                   means: Sequence[str] = MEANS, chunk_size: int = 8192,
+                   means: Sequence[str] = MEANS, chunk_size: int = 4096,
                    keep_levels: bool = False) -> NDArray[np.float64] | list[NDArray[np.float64]]:
     r"""Compute a weighted-mean index for many variants (model runs) at once.
 
