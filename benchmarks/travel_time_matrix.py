@@ -1,0 +1,158 @@
+"""Benchmark: 1000 × 1000 walking travel times on the Andorra graph — tongcheng vs pandana vs scipy.
+
+The graph is the largest strongly connected component of the walk graph read from
+``../shared/data/raw/valhalla_osm/andorra.osm.pbf`` (every OSM node kept). Origins and
+destinations are 1000 + 1000 random nodes (seed 0). Each method gets the same directed graph:
+
+* **ours**: setup = exact contraction keeping the 2000 query nodes (numba JIT warmed up
+  beforehand and reported separately); query = :func:`tongcheng.network.many_to_many`.
+* **pandana** (benchmark-only, AGPL; skipped if not installed): setup = ``pandana.Network``
+  (contraction hierarchy); query = ``shortest_path_lengths`` on the 10⁶ pairs.
+* **scipy**: ``scipy.sparse.csgraph.dijkstra`` from each origin on the full graph (in blocks of
+  100 origins to bound memory); the reference for the errors.
+
+Peak memory is the peak resident set size above the level at the start of each phase,
+sampled every 2 ms. Run: ``python benchmarks/travel_time_matrix.py [--threads 2] [--n 1000]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+
+RAW = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "raw"
+
+
+class PeakRSS:
+    """Context manager sampling this process's resident set size; ``.peak_mb`` above the start."""
+
+    def __enter__(self) -> PeakRSS:
+        self.start = self.peak = self._rss()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, self._rss())
+
+    @property
+    def peak_mb(self) -> float:
+        return (self.peak - self.start) / 2**20
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.002):
+            self.peak = max(self.peak, self._rss())
+
+    @staticmethod
+    def _rss() -> int:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def run_ours(graph, origins, destinations, threads):
+    from tongcheng.network import contract_graph, many_to_many
+
+    t0 = time.perf_counter()  # JIT warm-up (cached on disk after the first run)
+    tiny = contract_graph(graph, keep=np.r_[origins[:2], destinations[:2]])
+    many_to_many(tiny, [0], targets=[0], threads=threads)
+    warm = time.perf_counter() - t0
+    with PeakRSS() as mem:
+        t0 = time.perf_counter()
+        small = contract_graph(graph, keep=np.r_[origins, destinations])
+        where = np.full(graph.n_nodes, -1)
+        where[small.parent_index] = np.arange(small.n_nodes)
+        setup = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        times = many_to_many(small, where[origins], targets=where[destinations], threads=threads)
+        query = time.perf_counter() - t0
+    print(f"ours: contracted graph {small.n_nodes:,} nodes / {small.n_arcs:,} arcs; JIT warm-up {warm:.2f} s")
+    return times, setup, query, mem.peak_mb
+
+
+def run_pandana(graph, origins, destinations):
+    try:
+        import pandana
+    except ImportError:
+        print("pandana: not installed (pip install 'tongcheng[bench]'); skipped")
+        return None, float("nan"), float("nan"), float("nan")
+    import pandas as pd
+
+    with PeakRSS() as mem:
+        t0 = time.perf_counter()
+        nodes = pd.RangeIndex(graph.n_nodes)
+        net = pandana.Network(
+            pd.Series(graph.lon, index=nodes), pd.Series(graph.lat, index=nodes),
+            pd.Series(graph.tails()), pd.Series(graph.indices),
+            pd.DataFrame({"time": graph.weights}), twoway=False,
+        )
+        setup = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        a = np.repeat(origins, len(destinations))
+        b = np.tile(destinations, len(origins))
+        times = np.asarray(net.shortest_path_lengths(a, b, imp_name="time"), dtype=np.float64)
+        query = time.perf_counter() - t0
+    return times.reshape(len(origins), len(destinations)), setup, query, mem.peak_mb
+
+
+def run_scipy(graph, origins, destinations):
+    from scipy.sparse.csgraph import dijkstra
+
+    with PeakRSS() as mem:
+        t0 = time.perf_counter()
+        csr = graph.to_scipy()
+        setup = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        out = np.empty((len(origins), len(destinations)))
+        for lo in range(0, len(origins), 100):
+            out[lo : lo + 100] = dijkstra(csr, indices=origins[lo : lo + 100])[:, destinations]
+        query = time.perf_counter() - t0
+    return out, setup, query, mem.peak_mb
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--n", type=int, default=1000, help="origins = destinations = N")
+    parser.add_argument("--pbf", type=Path, default=RAW / "valhalla_osm" / "andorra.osm.pbf")
+    args = parser.parse_args()
+    os.environ.setdefault("OMP_NUM_THREADS", str(args.threads))
+
+    from tongcheng.network import graph_from_pbf, largest_component
+
+    t0 = time.perf_counter()
+    graph = largest_component(graph_from_pbf(args.pbf, profile="walk"))
+    print(f"graph: {graph.n_nodes:,} nodes / {graph.n_arcs:,} arcs (walk, largest SCC), "
+          f"read in {time.perf_counter() - t0:.2f} s; {args.threads} threads; {os.cpu_count()} cores; "
+          f"load average {os.getloadavg()[0]:.2f}")
+    rng = np.random.default_rng(0)
+    pick = rng.choice(graph.n_nodes, 2 * args.n, replace=False)
+    origins, destinations = pick[: args.n], pick[args.n :]
+
+    ours, o_setup, o_query, o_mem = run_ours(graph, origins, destinations, args.threads)
+    pan, p_setup, p_query, p_mem = run_pandana(graph, origins, destinations)
+    ref, s_setup, s_query, s_mem = run_scipy(graph, origins, destinations)
+
+    err = float(np.abs(ours - ref).max())
+    p_err = float(np.abs(pan - ref).max()) if pan is not None else float("nan")
+    print(f"{'method':<8} {'setup_s':>8} {'query_s':>8} {'peak_MB':>8} {'max_abs_err_s':>14}")
+    for name, su, q, m, e in (("ours", o_setup, o_query, o_mem, err),
+                              ("pandana", p_setup, p_query, p_mem, p_err),
+                              ("scipy", s_setup, s_query, s_mem, 0.0)):
+        print(f"{name:<8} {su:8.3f} {q:8.3f} {m:8.1f} {e:14.3g}")
+    print(f"ratios (query): pandana/ours {p_query / o_query:.2f}×, scipy/ours {s_query / o_query:.1f}×; "
+          f"(setup+query): pandana/ours {(p_setup + p_query) / (o_setup + o_query):.2f}×")
+    print(f"RESULT ours_s={o_query:.3f} pandana_s={p_query:.3f} scipy_s={s_query:.3f} max_abs_err_s={err:.3g}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
