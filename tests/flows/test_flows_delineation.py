@@ -57,7 +57,8 @@ def test_oecd_boundary_149_out_150_in() -> None:
 def test_omb_either_direction() -> None:
     """DOMAIN F-I3: a county with 20 % out and 26 % in is included under OMB."""
     shares = unit_shares(CASE, {"M": "A"}).set_index("unit")
-    assert shares.loc["X", "out_share"] == pytest.approx(20) and shares.loc["X", "in_share"] == pytest.approx(26)
+    assert shares.loc["X", "out_share"] == pytest.approx(20)
+    assert shares.loc["X", "in_share"] == pytest.approx(26)
     assert OMB_CBSA.qualifies(out_share=20, in_share=26)
     got = _members(delineate(CASE, {"M": "A"}, rule=OMB_CBSA))
     assert got == {"X", "Y"}  # Y: 10 % out but 26 % in; B (15 %) and C are out
