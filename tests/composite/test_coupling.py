@@ -71,6 +71,8 @@ def test_coordination_degree_and_weights() -> None:
     np.testing.assert_allclose(out["C"], c)
     np.testing.assert_allclose(out["D"], np.sqrt(c * t))
     given_c = pd.Series([0.5, 0.5], index=u.index)
+    shuffled = pd.Series([0.9, 0.1], index=["B", "A"])  # aligned by unit, not by position
+    assert coordination_degree(u, C=shuffled)["C"].tolist() == [0.1, 0.9]
     np.testing.assert_allclose(coordination_degree(u, C=given_c)["D"], np.sqrt(0.5 * u.mean(axis=1)))
     mod = coordination_degree(u, formula="modified2021")
     np.testing.assert_allclose(mod["C"], coupling_degree(u, formula="modified2021"))

@@ -451,7 +451,12 @@ def test_correlation_optimised_infomax() -> None:
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.floats(0, 1000), min_size=1, max_size=8).filter(lambda p: sum(p) > 0), st.data())
+@given(
+    st.lists(st.floats(0, 1000).map(lambda v: round(v, 3)), min_size=1, max_size=8).filter(
+        lambda p: sum(p) > 0
+    ),
+    st.data(),
+)
 def test_equal_and_expert_properties(points: list[float], data: st.DataObject) -> None:
     codes = [f"i{k}" for k in range(len(points))]
     w = expert_weights(dict(zip(codes, points, strict=True)))

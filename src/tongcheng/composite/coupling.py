@@ -217,7 +217,15 @@ def coordination_degree(
             )
             raise DataError(msg)
         alpha = alpha / alpha.sum()
-    c = np.asarray(coupling_degree(x, formula=formula) if C is None else C, dtype=float)
+    if C is None:
+        c = np.asarray(coupling_degree(x, formula=formula), dtype=float)
+    elif isinstance(C, pd.Series):
+        if not C.index.equals(u.index) and set(C.index) != set(u.index):
+            msg = "coordination_degree: C must be indexed by the same units as u."
+            raise DataError(msg)
+        c = C.reindex(u.index).to_numpy(dtype=float)
+    else:
+        c = np.asarray(C, dtype=float)
     t = x @ alpha
     return pd.DataFrame({"C": c, "T": t, "D": np.sqrt(c * t)}, index=u.index)
 
