@@ -10,10 +10,12 @@ from hypothesis.extra.numpy import arrays
 from tongcheng._errors import DataError
 from tongcheng.composite import normalise as nz
 
-vals = arrays(np.float64, st.integers(3, 30),
+vals = arrays(np.float64, st.integers(3, 30), fill=st.nothing(),
               elements=st.floats(-1e4, 1e4, allow_nan=False, allow_infinity=False))
-positive = arrays(np.float64, st.integers(3, 30),
+positive = arrays(np.float64, st.integers(3, 30), fill=st.nothing(),
                   elements=st.floats(0.01, 1e4, allow_nan=False, allow_infinity=False))
+distinct = arrays(np.float64, st.integers(3, 30), unique=True,
+                  elements=st.floats(-1e4, 1e4, allow_nan=False, allow_infinity=False))
 
 # normalisers whose output increases with the (direction-adjusted) input
 MONOTONE: dict[str, dict] = {
@@ -38,9 +40,9 @@ def test_minmax_bounds(x: np.ndarray, lo: float, width: float) -> None:
 
 
 @settings(max_examples=40, deadline=None)
-@given(vals, st.sampled_from(sorted(MONOTONE)))
+@given(distinct, st.sampled_from(sorted(MONOTONE)))
 def test_direction_flip_reverses_order(x: np.ndarray, name: str) -> None:
-    assume(spread(x) and len(np.unique(x)) == len(x))
+    assume(spread(x))
     func = nz.NORMALISERS[name]
     up = func(x, direction=1, **MONOTONE[name])
     # a target lies on the good side: above the data for +1, below for -1
@@ -55,8 +57,10 @@ def test_direction_flip_reverses_order(x: np.ndarray, name: str) -> None:
 @given(positive, st.sampled_from(["rank", "prank", "borda"]))
 def test_rank_methods_invariant_under_monotone_transform(x: np.ndarray, name: str) -> None:
     func = nz.NORMALISERS[name]
-    assert np.array_equal(func(x), func(np.log(x)))
-    assert np.array_equal(func(x), func(x**3 + 7))
+    for transformed in (np.log(x), x**3 + 7, 8 * x):
+        # only where rounding keeps distinct values distinct
+        if len(np.unique(transformed)) == len(np.unique(x)):
+            assert np.array_equal(func(x), func(transformed))
 
 
 @settings(max_examples=40, deadline=None)

@@ -39,7 +39,7 @@ def _prep(values: np.ndarray, weights: np.ndarray | None) -> tuple[np.ndarray, n
 
 
 def _finish(num: np.ndarray, wsum: np.ndarray, miss: np.ndarray) -> np.ndarray:
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         out = num / wsum
     return np.where(miss.all(axis=-1), np.nan, out)
 

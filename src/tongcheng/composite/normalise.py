@@ -54,7 +54,7 @@ def _wrap(func: Callable[..., np.ndarray]) -> Callable[..., Any]:
             msg = f"direction must be 1 or -1; got {direction!r}"
             raise DataError(msg)
         arr = np.asarray(x, dtype=float) * direction
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             out = func(arr, **params)
         if isinstance(x, pd.Series):
             return pd.Series(out, index=x.index, name=x.name)
@@ -267,7 +267,7 @@ def band(x: ArrayLike, *, low: float, high: float, direction: float = 1) -> Arra
     """
     v = np.asarray(x, dtype=float)
     lo, hi = _range(v)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         below = (v - lo) / (low - lo) if low > lo else np.ones_like(v)
         above = (hi - v) / (hi - high) if hi > high else np.ones_like(v)
         y = np.where(v < low, below, np.where(v > high, above, 1.0))

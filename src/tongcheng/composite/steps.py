@@ -403,7 +403,7 @@ def log_ct(x: np.ndarray) -> np.ndarray:
     """
     x = np.asarray(x, dtype=float)
     lo, hi = np.nanmin(x), np.nanmax(x)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         return np.log(x - lo + 0.01 * (hi - lo))
 
 
