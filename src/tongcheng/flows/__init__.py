@@ -1,16 +1,79 @@
-"""Flows and linkage: OD tables, commuting indicators, delineation and spatial interaction."""
+"""Flows and linkage: OD tables, commuting indicators, delineation and spatial interaction.
+
+- :mod:`~tongcheng.flows.od` — :class:`ODTable`, the validated long table of flows;
+- :mod:`~tongcheng.flows.backends` — :func:`aggregate_trips` on DuckDB, pandas or Spark;
+- :mod:`~tongcheng.flows.commuting` — commuting indicators (DOMAIN.md S01–S06);
+- :mod:`~tongcheng.flows.delineation` — rule-based delineation of metropolitan areas;
+- :mod:`~tongcheng.flows.interaction` — gravity models, PPML and border effects.
+"""
 
 from __future__ import annotations
 
 from .backends import BACKENDS, aggregate_trips
+from .commuting import (
+    commuting_rate_to,
+    cross_city_commuters,
+    employment_interchange,
+    in_out_ratio,
+    inbound_employment_share,
+    origin_shares,
+)
+from .delineation import (
+    JAPAN_CENSUS,
+    JAPAN_UEA,
+    OECD_FUA,
+    OMB_CBSA,
+    OMB_CSA,
+    RULES,
+    Rule,
+    combine_metros,
+    delineate,
+    threshold_sensitivity,
+    unit_shares,
+)
+from .interaction import (
+    MODELLED,
+    GravityModel,
+    PoissonFit,
+    border_effect,
+    fill_missing_flows,
+    fit_gravity,
+    poisson_irls,
+    ppml,
+)
 from .od import OD_COLUMNS, VALUE_KINDS, ODTable, antisymmetric_part, symmetric_part
 
 __all__ = [
     "BACKENDS",
+    "JAPAN_CENSUS",
+    "JAPAN_UEA",
+    "MODELLED",
     "OD_COLUMNS",
+    "OECD_FUA",
+    "OMB_CBSA",
+    "OMB_CSA",
+    "RULES",
     "VALUE_KINDS",
+    "GravityModel",
     "ODTable",
+    "PoissonFit",
+    "Rule",
     "aggregate_trips",
     "antisymmetric_part",
+    "border_effect",
+    "combine_metros",
+    "commuting_rate_to",
+    "cross_city_commuters",
+    "delineate",
+    "employment_interchange",
+    "fill_missing_flows",
+    "fit_gravity",
+    "in_out_ratio",
+    "inbound_employment_share",
+    "origin_shares",
+    "poisson_irls",
+    "ppml",
     "symmetric_part",
+    "threshold_sensitivity",
+    "unit_shares",
 ]
