@@ -83,3 +83,12 @@ def test_purse_equals_coinr(purse: PanelBuild) -> None:
 
 def test_purse_periods_cannot_regenerate(purse: PanelBuild) -> None:
     assert not any(b.can_regenerate for b in purse.builds.values())
+
+
+def test_regenerate_with_other_normaliser_equals_fresh_build(asem: Build) -> None:
+    change = {"normalise": {"method": "zscore", "params": {"m_sd": [10, 2]}}}
+    regen = asem.regenerate(**change)
+    fresh = build(asem.recipe.replace(**change), asem.data, asem.framework)
+    for name, stage in fresh.stages.items():
+        pd.testing.assert_frame_equal(regen.stages[name], stage)
+    assert regen.stages["treated"] is asem.stages["treated"]

@@ -158,3 +158,15 @@ def test_treat_exclude_leaves_columns_untouched() -> None:
     b = build(Recipe([Step("treat", {"winmax": 5, "exclude": ["d"]})]), df, framework())
     pd.testing.assert_series_equal(b.stages["treated"]["d"], b.stages["raw"]["d"])
     assert "d" not in b.logs["treatment"].index
+
+
+def test_distance_to_policy_targets_from_framework() -> None:
+    fw = Framework([Node("a", 1, "I", target=4.0), Node("b", 1, "I", direction=-1, target=1.0),
+                    Node("I", 2)])
+    df = pd.DataFrame({"a": [0.0, 2.0, 8.0], "b": [3.0, 2.0, 1.0]}, index=["x", "y", "z"])
+    b = build(Recipe([Step("normalise", {"method": "dist2targ", "params": "framework"})]), df, fw)
+    assert b.stages["normalised"]["a"].tolist() == [0.0, 0.5, 2.0]
+    assert b.stages["normalised"]["b"].tolist() == [0.0, 0.5, 1.0]
+    with pytest.raises(ValidationError, match="policy target"):
+        build(Recipe([Step("normalise", {"method": "dist2targ", "params": "framework"})]), data(),
+              framework())

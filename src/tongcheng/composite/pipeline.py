@@ -258,10 +258,31 @@ def _treat(cur: pd.DataFrame, data: pd.DataFrame, fw: Framework,
     return out, {"treatment": log}
 
 
+def _framework_targets(method: str, fw: Framework) -> dict[str, dict[str, Any]]:
+    """Per-indicator parameters from the framework's policy targets (COINr ``"use_iMeta"``)."""
+    out: dict[str, dict[str, Any]] = {}
+    problems = []
+    for code in fw.indicators:
+        node = fw.nodes[code]
+        if method in ("dist2targ", "n_dist2targ") and node.target is not None:
+            out[code] = {"method": method, "targ": node.target}
+        elif method == "band" and node.target_low is not None and node.target_high is not None:
+            out[code] = {"method": method, "low": node.target_low, "high": node.target_high}
+        else:
+            problems.append(Problem(fw.source, None, "target", code, f"a policy target for {method}",
+                                    "fill target (or target_low/target_high) in the framework"))
+    if problems:
+        raise ValidationError(problems, summary="normalise: params 'framework' needs targets")
+    return out
+
+
 def _normalise(cur: pd.DataFrame, data: pd.DataFrame, fw: Framework,
                p: dict[str, Any]) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
-    return normalise(cur, method=p.get("method", "minmax"), params=p.get("params"),
-                     directions=fw.directions(), indiv=p.get("indiv")), {}
+    method = p.get("method", "minmax")
+    params, indiv = p.get("params"), p.get("indiv")
+    if params == "framework":  # distance to each indicator's policy target
+        params, indiv = None, {**_framework_targets(method, fw), **(indiv or {})}
+    return normalise(cur, method=method, params=params, directions=fw.directions(), indiv=indiv), {}
 
 
 def _aggregate(cur: pd.DataFrame, data: pd.DataFrame, fw: Framework,
