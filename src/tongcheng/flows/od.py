@@ -228,6 +228,23 @@ class ODTable:
             value=("value", "sum"), flags=("flags", _join_flags))
         return ODTable(summed[list(OD_COLUMNS)])
 
+    def to_observations(self, *, indicator: str = "commuters", unit: str = "persons",
+                        source: str = "") -> pd.DataFrame:
+        """Return store observation rows (pair subjects ``"A>B"``) for :meth:`Store.record_import`.
+
+        ``sample`` counts keep ``value_kind="sample"``; ``expanded`` counts are stored as
+        ``"estimated"`` (the store's kind for extrapolated values). The ``kind`` column is not
+        stored: use one indicator code per kind of flow.
+        """
+        d = self.data
+        return pd.DataFrame({
+            "indicator": indicator, "subject_kind": "pair",
+            "subject_key": d["origin"] + ">" + d["destination"], "unit_code": d["origin"],
+            "partner_code": d["destination"], "metro_code": None, "period": d["period"],
+            "value": d["value"], "unit": unit,
+            "value_kind": d["value_kind"].map({"sample": "sample", "expanded": "estimated"}),
+            "source": source, "flags": d["flags"]})
+
     def totals(self) -> pd.DataFrame:
         r"""Outflow, inflow and intra-unit flow of every unit.
 
