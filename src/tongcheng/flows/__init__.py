@@ -4,7 +4,8 @@
 - :mod:`~tongcheng.flows.backends` — :func:`aggregate_trips` on DuckDB, pandas or Spark;
 - :mod:`~tongcheng.flows.commuting` — commuting indicators (DOMAIN.md S01–S06);
 - :mod:`~tongcheng.flows.delineation` — rule-based delineation of metropolitan areas;
-- :mod:`~tongcheng.flows.interaction` — gravity models, PPML and border effects.
+- :mod:`~tongcheng.flows.interaction` — gravity models, PPML and border effects;
+- :mod:`~tongcheng.flows.network` — centrality, intra-metro share, urban flow intensity.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from .interaction import (
     poisson_irls,
     ppml,
 )
+from .network import flow_centrality, intra_metro_share, urban_flow_intensity
 from .od import OD_COLUMNS, VALUE_KINDS, ODTable, antisymmetric_part, symmetric_part
 
 __all__ = [
@@ -68,12 +70,15 @@ __all__ = [
     "employment_interchange",
     "fill_missing_flows",
     "fit_gravity",
+    "flow_centrality",
     "in_out_ratio",
     "inbound_employment_share",
+    "intra_metro_share",
     "origin_shares",
     "poisson_irls",
     "ppml",
     "symmetric_part",
     "threshold_sensitivity",
     "unit_shares",
+    "urban_flow_intensity",
 ]
