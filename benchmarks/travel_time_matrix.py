@@ -59,26 +59,39 @@ class PeakRSS:
 
 
 def run_ours(graph, origins, destinations, threads):
-    from tongcheng.network import contract_graph, many_to_many
+    """Contract keeping the query nodes, build the hierarchy (setup); PHAST queries (query)."""
+    from tongcheng.network import build_hierarchy, contract_graph, many_to_many
 
-    t0 = time.perf_counter()  # JIT warm-up (cached on disk after the first run)
+    t0 = time.perf_counter()  # JIT warm-up (compiled code is cached on disk after the first run)
     tiny = contract_graph(graph, keep=np.r_[origins[:2], destinations[:2]])
-    many_to_many(tiny, [0], targets=[0], threads=threads)
+    many_to_many(build_hierarchy(tiny), [0], targets=[0], threads=threads)
+    many_to_many(tiny, [0], targets=[0], threads=threads, method="dijkstra")
     warm = time.perf_counter() - t0
     with PeakRSS() as mem:
         t0 = time.perf_counter()
         small = contract_graph(graph, keep=np.r_[origins, destinations])
         where = np.full(graph.n_nodes, -1)
         where[small.parent_index] = np.arange(small.n_nodes)
+        hierarchy = build_hierarchy(small)
         setup = time.perf_counter() - t0
         t0 = time.perf_counter()
-        times = many_to_many(small, where[origins], targets=where[destinations], threads=threads)
+        times = many_to_many(hierarchy, where[origins], targets=where[destinations], threads=threads)
         query = time.perf_counter() - t0
-    print(f"ours: contracted graph {small.n_nodes:,} nodes / {small.n_arcs:,} arcs; JIT warm-up {warm:.2f} s")
+    t0 = time.perf_counter()
+    plain = many_to_many(
+        small, where[origins], targets=where[destinations], threads=threads, method="dijkstra"
+    )
+    dij = time.perf_counter() - t0
+    print(
+        f"ours: contracted graph {small.n_nodes:,} nodes / {small.n_arcs:,} arcs, hierarchy "
+        f"{len(hierarchy.up[1]) + len(hierarchy.down[1]):,} arcs; JIT warm-up {warm:.2f} s; "
+        f"same query by Dijkstra {dij:.3f} s (max diff {np.abs(plain - times).max():.2g} s)"
+    )
     return times, setup, query, mem.peak_mb
 
 
 def run_pandana(graph, origins, destinations):
+    """pandana.Network (CH preprocessing) then shortest_path_lengths on all pairs."""
     try:
         import pandana
     except ImportError:
@@ -90,9 +103,12 @@ def run_pandana(graph, origins, destinations):
         t0 = time.perf_counter()
         nodes = pd.RangeIndex(graph.n_nodes)
         net = pandana.Network(
-            pd.Series(graph.lon, index=nodes), pd.Series(graph.lat, index=nodes),
-            pd.Series(graph.tails()), pd.Series(graph.indices),
-            pd.DataFrame({"time": graph.weights}), twoway=False,
+            pd.Series(graph.lon, index=nodes),
+            pd.Series(graph.lat, index=nodes),
+            pd.Series(graph.tails()),
+            pd.Series(graph.indices),
+            pd.DataFrame({"time": graph.weights}),
+            twoway=False,
         )
         setup = time.perf_counter() - t0
         t0 = time.perf_counter()
@@ -104,6 +120,7 @@ def run_pandana(graph, origins, destinations):
 
 
 def run_scipy(graph, origins, destinations):
+    """Scipy Dijkstra from every origin on the full graph, 100 origins at a time."""
     from scipy.sparse.csgraph import dijkstra
 
     with PeakRSS() as mem:
@@ -119,6 +136,7 @@ def run_scipy(graph, origins, destinations):
 
 
 def main() -> int:
+    """Run the three methods on the same graph and queries; print the table and the RESULT line."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--n", type=int, default=1000, help="origins = destinations = N")
@@ -130,9 +148,11 @@ def main() -> int:
 
     t0 = time.perf_counter()
     graph = largest_component(graph_from_pbf(args.pbf, profile="walk"))
-    print(f"graph: {graph.n_nodes:,} nodes / {graph.n_arcs:,} arcs (walk, largest SCC), "
-          f"read in {time.perf_counter() - t0:.2f} s; {args.threads} threads; {os.cpu_count()} cores; "
-          f"load average {os.getloadavg()[0]:.2f}")
+    print(
+        f"graph: {graph.n_nodes:,} nodes / {graph.n_arcs:,} arcs (walk, largest SCC), "
+        f"read in {time.perf_counter() - t0:.2f} s; {args.threads} threads; {os.cpu_count()} cores; "
+        f"load average {os.getloadavg()[0]:.2f}"
+    )
     rng = np.random.default_rng(0)
     pick = rng.choice(graph.n_nodes, 2 * args.n, replace=False)
     origins, destinations = pick[: args.n], pick[args.n :]
@@ -144,13 +164,20 @@ def main() -> int:
     err = float(np.abs(ours - ref).max())
     p_err = float(np.abs(pan - ref).max()) if pan is not None else float("nan")
     print(f"{'method':<8} {'setup_s':>8} {'query_s':>8} {'peak_MB':>8} {'max_abs_err_s':>14}")
-    for name, su, q, m, e in (("ours", o_setup, o_query, o_mem, err),
-                              ("pandana", p_setup, p_query, p_mem, p_err),
-                              ("scipy", s_setup, s_query, s_mem, 0.0)):
+    for name, su, q, m, e in (
+        ("ours", o_setup, o_query, o_mem, err),
+        ("pandana", p_setup, p_query, p_mem, p_err),
+        ("scipy", s_setup, s_query, s_mem, 0.0),
+    ):
         print(f"{name:<8} {su:8.3f} {q:8.3f} {m:8.1f} {e:14.3g}")
-    print(f"ratios (query): pandana/ours {p_query / o_query:.2f}×, scipy/ours {s_query / o_query:.1f}×; "
-          f"(setup+query): pandana/ours {(p_setup + p_query) / (o_setup + o_query):.2f}×")
-    print(f"RESULT ours_s={o_query:.3f} pandana_s={p_query:.3f} scipy_s={s_query:.3f} max_abs_err_s={err:.3g}")
+    print(
+        f"ratios (query): pandana/ours {p_query / o_query:.1f}×, scipy/ours {s_query / o_query:.1f}×; "
+        f"(setup+query): pandana/ours {(p_setup + p_query) / (o_setup + o_query):.1f}×, "
+        f"scipy/ours {(s_setup + s_query) / (o_setup + o_query):.1f}×"
+    )
+    print(
+        f"RESULT ours_s={o_query:.3f} pandana_s={p_query:.3f} scipy_s={s_query:.3f} max_abs_err_s={err:.3g}"
+    )
     return 0
 
 

@@ -9,15 +9,21 @@ from scipy.sparse.csgraph import dijkstra
 from test_graph import random_graphs
 
 from tongcheng import DataError, ValidationError
-from tongcheng.network import contract_graph, graph_from_arcs, many_to_many, travel_time_matrix
+from tongcheng.network import (
+    build_hierarchy,
+    contract_graph,
+    graph_from_arcs,
+    many_to_many,
+    travel_time_matrix,
+)
 
 
-def _exact_on_sample(graph, origins, destinations, *, threads=2):
+def _exact_on_sample(graph, origins, destinations, *, threads=2, method="auto"):
     """Route on the contracted graph, compare with scipy on the full (uncontracted) graph."""
     small = contract_graph(graph, keep=np.r_[origins, destinations])
     where = np.full(graph.n_nodes, -1)
     where[small.parent_index] = np.arange(small.n_nodes)
-    ours = many_to_many(small, where[origins], targets=where[destinations], threads=threads)
+    ours = many_to_many(small, where[origins], targets=where[destinations], threads=threads, method=method)
     ref = dijkstra(graph.to_scipy(), indices=origins)[:, destinations]
     assert np.array_equal(np.isinf(ours), np.isinf(ref))
     finite = np.isfinite(ref)
@@ -25,20 +31,23 @@ def _exact_on_sample(graph, origins, destinations, *, threads=2):
     return np.abs(ours[finite] - ref[finite]).max()
 
 
-def test_andorra_walk_exact(andorra_walk, sample_nodes):
+@pytest.mark.parametrize("method", ["phast", "dijkstra"])
+def test_andorra_walk_exact(andorra_walk, sample_nodes, method):
     nodes = sample_nodes(andorra_walk, 250, 1)
-    assert _exact_on_sample(andorra_walk, nodes[:50], nodes[50:]) < 1e-6
+    assert _exact_on_sample(andorra_walk, nodes[:50], nodes[50:], method=method) < 1e-6
 
 
-def test_andorra_car_exact_one_way(andorra_car, sample_nodes):
+@pytest.mark.parametrize("method", ["phast", "dijkstra"])
+def test_andorra_car_exact_one_way(andorra_car, sample_nodes, method):
     nodes = sample_nodes(andorra_car, 250, 2)
-    assert _exact_on_sample(andorra_car, nodes[:50], nodes[50:], threads=1) < 1e-6
+    assert _exact_on_sample(andorra_car, nodes[:50], nodes[50:], threads=1, method=method) < 1e-6
 
 
-def test_porto_alegre_exact(poa_walk, poa_car, sample_nodes):
+@pytest.mark.parametrize("method", ["phast", "dijkstra"])
+def test_porto_alegre_exact(poa_walk, poa_car, sample_nodes, method):
     for g, seed in ((poa_walk, 3), (poa_car, 4)):
         nodes = sample_nodes(g, 250, seed)
-        assert _exact_on_sample(g, nodes[:50], nodes[50:]) < 1e-6
+        assert _exact_on_sample(g, nodes[:50], nodes[50:], method=method) < 1e-6
 
 
 def test_uncontracted_graph_exact_too(poa_car, sample_nodes):
@@ -49,17 +58,33 @@ def test_uncontracted_graph_exact_too(poa_car, sample_nodes):
 
 
 @settings(max_examples=150, deadline=None)
-@given(random_graphs(), st.data(), st.sampled_from([None, 0.0, 25.0, 80.0]), st.integers(1, 2))
-def test_many_to_many_equals_scipy(g, data, cutoff, threads):
+@given(
+    random_graphs(),
+    st.data(),
+    st.sampled_from([None, 0.0, 25.0, 80.0]),
+    st.integers(1, 2),
+    st.sampled_from(["phast", "dijkstra"]),
+)
+def test_many_to_many_equals_scipy(g, data, cutoff, threads, method):
     idx = st.lists(st.integers(0, g.n_nodes - 1), min_size=1, max_size=8)
     src, tgt = np.array(data.draw(idx)), np.array(data.draw(idx))
-    got = many_to_many(g, src, targets=tgt, cutoff=cutoff, threads=threads)
+    got = many_to_many(g, src, targets=tgt, cutoff=cutoff, threads=threads, method=method)
     want = dijkstra(g.to_scipy(), indices=src)[:, tgt]
     if cutoff is not None:
         near = np.abs(want - cutoff) < 1e-9  # on the cutoff within rounding: either answer is right
         want[want > cutoff] = np.inf
         got[near], want[near] = 0.0, 0.0
     np.testing.assert_allclose(got, want, rtol=0, atol=1e-9)
+
+
+@settings(max_examples=60, deadline=None)
+@given(random_graphs(max_nodes=120), st.data())
+def test_hierarchy_all_pairs_equal_scipy(g, data):
+    h = build_hierarchy(g)
+    assert h is not None
+    nodes = np.arange(g.n_nodes)
+    got = many_to_many(h, nodes, targets=nodes, threads=2)
+    np.testing.assert_allclose(got, dijkstra(g.to_scipy()), rtol=0, atol=1e-9)
 
 
 def test_many_to_many_rejects_bad_input():
@@ -70,6 +95,8 @@ def test_many_to_many_rejects_bad_input():
         many_to_many(g, [0], targets=[0], threads=0)
     with pytest.raises(DataError, match="cutoff"):
         many_to_many(g, [0], targets=[0], cutoff=-1)
+    with pytest.raises(DataError, match="method"):
+        many_to_many(g, [0], targets=[0], method="astar")
 
 
 def test_travel_time_matrix_long_table(andorra_walk):

@@ -14,14 +14,16 @@ from .graph import (
     snap_points,
     subgraph,
 )
-from .matrix import many_to_many, travel_time_matrix
+from .matrix import Hierarchy, build_hierarchy, many_to_many, travel_time_matrix
 from .osm import graph_from_pbf
 from .profiles import PROFILES, Profile
 
 __all__ = [
     "PROFILES",
+    "Hierarchy",
     "Profile",
     "RoadGraph",
+    "build_hierarchy",
     "contract_graph",
     "graph_from_arcs",
     "graph_from_pbf",
