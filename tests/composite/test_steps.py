@@ -50,6 +50,18 @@ def test_regression_imputation_recovers_linear_relation() -> None:
     assert flags["b"].sum() == 2
 
 
+def test_em_imputation() -> None:
+    rng = np.random.default_rng(2)
+    a = rng.normal(size=60)
+    x = pd.DataFrame({"a": a, "b": 2 * a + 1, "c": rng.normal(size=60)})
+    x.loc[[3, 7], "b"] = np.nan
+    x.loc[[5], ["b", "c"]] = np.nan
+    out, flags = steps.impute(x, method="em", max_iter=500)
+    assert out.loc[[3, 5, 7], "b"].tolist() == pytest.approx((2 * a[[3, 5, 7]] + 1).tolist(), abs=1e-6)
+    assert flags.to_numpy().sum() == 4
+    assert not out.isna().any().any()
+
+
 def test_impute_time() -> None:
     p = pd.DataFrame({"uCode": ["a"] * 4 + ["b"] * 4, "Time": [1, 2, 3, 4] * 2,
                       "x": [np.nan, 1.0, np.nan, 4.0, 2.0, np.nan, np.nan, np.nan]})

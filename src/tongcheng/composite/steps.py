@@ -82,7 +82,7 @@ def denominate(data: pd.DataFrame, denominators: pd.DataFrame, *,
 
 # -- impute ----------------------------------------------------------------------------------
 
-ImputeMethod = Literal["mean", "median", "group_mean", "group_median", "regression"]
+ImputeMethod = Literal["mean", "median", "group_mean", "group_median", "regression", "em"]
 
 
 def impute(data: pd.DataFrame, *, method: ImputeMethod = "mean",
@@ -95,7 +95,11 @@ def impute(data: pd.DataFrame, *, method: ImputeMethod = "mean",
       (``i_mean_grp``, ``i_median_grp``); units with no group are left missing;
     * ``"regression"``: iterated regression (conditional-mean) imputation: start from column
       means, then repeatedly replace each missing cell by its least-squares prediction from the
-      other columns until the filled values change by less than ``tol``.
+      other columns until the filled values change by less than ``tol``;
+    * ``"em"``: expectation–maximisation under a multivariate normal model (Dempster, Laird &
+      Rubin 1977; Little & Rubin 2019, §11.2): missing cells get their conditional mean
+      :math:`\mu_m + \Sigma_{mo}\Sigma_{oo}^{-1}(x_o - \mu_o)` and the covariance update adds
+      the conditional covariance :math:`\Sigma_{mm} - \Sigma_{mo}\Sigma_{oo}^{-1}\Sigma_{om}`.
 
     Parameters
     ----------
@@ -137,9 +141,11 @@ def impute(data: pd.DataFrame, *, method: ImputeMethod = "mean",
         out = x.fillna(fill)
     elif method == "regression":
         out = _impute_regression(x, max_iter=max_iter, tol=tol)
+    elif method == "em":
+        out = _impute_em(x, max_iter=max_iter, tol=tol)
     else:
         msg = f"unknown imputation method {method!r}; expected one of mean, median, group_mean, " \
-              "group_median, regression"
+              "group_median, regression, em"
         raise DataError(msg)
     return out, was_na & out.notna()
 
@@ -161,6 +167,33 @@ def _impute_regression(x: pd.DataFrame, *, max_iter: int, tol: float) -> pd.Data
         if change < tol:
             break
     return pd.DataFrame(arr, index=x.index, columns=x.columns)
+
+
+def _impute_em(x: pd.DataFrame, *, max_iter: int, tol: float) -> pd.DataFrame:
+    arr = x.to_numpy(dtype=float)
+    mask = np.isnan(arr)
+    n, k = arr.shape
+    mu = np.nanmean(arr, axis=0)
+    filled = np.where(mask, mu, arr)
+    sigma = np.cov(filled, rowvar=False, bias=True).reshape(k, k)
+    patterns = [(m, np.flatnonzero(np.all(mask == m, axis=1))) for m in np.unique(mask, axis=0) if m.any()]
+    for _ in range(max_iter):
+        correction = np.zeros((k, k))
+        for m, rows in patterns:
+            o = ~m
+            s_oo = sigma[np.ix_(o, o)]
+            s_mo = sigma[np.ix_(m, o)]
+            beta = s_mo @ np.linalg.pinv(s_oo)
+            filled[np.ix_(rows, m)] = mu[m] + (arr[np.ix_(rows, o)] - mu[o]) @ beta.T
+            correction[np.ix_(m, m)] += len(rows) * (sigma[np.ix_(m, m)] - beta @ s_mo.T)
+        mu_new = filled.mean(axis=0)
+        d = filled - mu_new
+        sigma_new = (d.T @ d + correction) / n
+        done = max(np.max(np.abs(mu_new - mu)), np.max(np.abs(sigma_new - sigma))) < tol
+        mu, sigma = mu_new, sigma_new
+        if done:
+            break
+    return pd.DataFrame(filled, index=x.index, columns=x.columns)
 
 
 def impute_time(panel: pd.DataFrame, *, method: Literal["latest", "linear", "constant"] = "latest",
