@@ -46,6 +46,7 @@ class PeakRSS:
 
     @property
     def peak_mb(self) -> float:
+        """Peak resident memory above the start, in MiB."""
         return (self.peak - self.start) / 2**20
 
     def _run(self) -> None:
@@ -135,14 +136,71 @@ def run_scipy(graph, origins, destinations):
     return out, setup, query, mem.peak_mb
 
 
+def scaling(threads: int) -> None:
+    """Print per-source costs on graphs of several sizes (the measurements behind the cost model)."""
+    from tongcheng.network import (
+        build_hierarchy,
+        contract_graph,
+        graph_from_pbf,
+        largest_component,
+        many_to_many,
+    )
+
+    def best(fn, repeat=3):
+        times = []
+        for _ in range(repeat):
+            t0 = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - t0)
+        return min(times)
+
+    cases = [
+        ("valhalla_osm/andorra.osm.pbf", "walk", 2000),
+        ("valhalla_osm/andorra.osm.pbf", "walk", 20000),
+        ("valhalla_osm/liechtenstein-latest.osm.pbf", "walk", 2000),
+        ("r5r_poa/poa_osm.pbf", "walk", 2000),
+        ("r5r_poa/poa_osm.pbf", "car", 2000),
+        ("r5r_poa/poa_osm.pbf", "walk", 0),
+        ("valhalla_osm/andorra.osm.pbf", "walk", 0),
+    ]
+    print(
+        "file profile full_nodes keep core_nodes core_arcs read_s contract_s ch_build_s ch_arcs "
+        "phast_ms_per_source dijkstra_ms_per_source"
+    )
+    for rel, profile, keep in cases:
+        rng = np.random.default_rng(0)
+        t0 = time.perf_counter()
+        g = largest_component(graph_from_pbf(RAW / rel, profile=profile))
+        read = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        core = contract_graph(g, keep=rng.choice(g.n_nodes, keep, replace=False)) if keep else g
+        contract = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        h = build_hierarchy(core)
+        build = time.perf_counter() - t0
+        src, tgt = rng.choice(core.n_nodes, 200), rng.choice(core.n_nodes, 1000)
+        many_to_many(h, src[:2], targets=tgt, threads=threads)
+        phast = best(lambda: many_to_many(h, src, targets=tgt, threads=threads)) / 200  # noqa: B023
+        dij = best(lambda: many_to_many(core, src[:50], targets=tgt, threads=threads, method="dijkstra"), 2)  # noqa: B023
+        dij /= 50
+        print(
+            f"{Path(rel).name} {profile} {g.n_nodes} {keep} {core.n_nodes} {core.n_arcs} {read:.2f} "
+            f"{contract:.3f} {build:.3f} {len(h.up[1]) + len(h.down[1])} {phast * 1e3:.3f} {dij * 1e3:.3f}"
+        )
+
+
 def main() -> int:
     """Run the three methods on the same graph and queries; print the table and the RESULT line."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--n", type=int, default=1000, help="origins = destinations = N")
     parser.add_argument("--pbf", type=Path, default=RAW / "valhalla_osm" / "andorra.osm.pbf")
+    parser.add_argument("--scaling", action="store_true", help="print per-source costs by graph size")
     args = parser.parse_args()
     os.environ.setdefault("OMP_NUM_THREADS", str(args.threads))
+    if args.scaling:
+        scaling(args.threads)
+        return 0
 
     from tongcheng.network import graph_from_pbf, largest_component
 
