@@ -11,6 +11,7 @@ from ..project import BUNDLED_IMPORTS, Project
 from ._common import LANG, Bar, handle_errors, pick_lang, project_option
 from ._messages import msg
 from .data import DATA_COMMANDS
+from .index import index
 from .units import units
 
 
@@ -83,5 +84,6 @@ def init(directory: Path | None, region: str, database_url: str | None, project_
 
 
 cli.add_command(units)
+cli.add_command(index)
 for command in DATA_COMMANDS:
     cli.add_command(command)
