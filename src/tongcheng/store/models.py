@@ -229,3 +229,19 @@ class Observation(Base):
     import_id: Mapped[int | None] = mapped_column(ForeignKey("imports.id", ondelete="CASCADE"))
     flags: Mapped[str] = mapped_column(Text, server_default=text("''"))
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utc_now)
+
+
+class IndexRun(Base):
+    """One build of a composite index: its recipe and framework as run, for regeneration."""
+
+    __tablename__ = "index_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(Text)
+    indicator: Mapped[str] = mapped_column(String(64))
+    recipe_yaml: Mapped[str] = mapped_column(Text)
+    framework_csv: Mapped[str] = mapped_column(Text)
+    data_sha256: Mapped[str] = mapped_column(String(64))
+    n_units: Mapped[int] = mapped_column(Integer)
+    version: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, default=utc_now)

@@ -27,7 +27,7 @@ from ._frames import (
     tuples,
 )
 from .db import connect, current_revision, normalise_url, upgrade
-from .models import SUBJECT_KINDS, Import, Indicator, MetroArea, Observation, Unit, utc_now
+from .models import SUBJECT_KINDS, Import, IndexRun, Indicator, MetroArea, Observation, Unit, utc_now
 from .records import ImportRecord
 
 __all__ = ["Store"]
@@ -518,6 +518,43 @@ class Store:
         with self._read() as conn:
             rows = conn.execute(query).all()
         return frame_from_rows(rows, OBSERVATION_COLUMNS, dtypes=_OBS_DTYPES)
+
+    # ------------------------------------------------------------------ index runs
+    def record_index_run(self, *, name: str, indicator: str, recipe_yaml: str,
+                         framework_csv: str, data_sha256: str, n_units: int,
+                         version: str) -> int:
+        """Record one composite-index build (recipe and framework as run) and return its id.
+
+        Parameters
+        ----------
+        name
+            Human name of the index.
+        indicator
+            Code under which its scores are stored as observations.
+        recipe_yaml, framework_csv
+            The recipe and the framework exactly as used, so the build can be regenerated.
+        data_sha256
+            Hash of the input data table.
+        n_units
+            Number of units (or pairs) scored.
+        version
+            tongcheng version that built it.
+        """
+        row = {"name": name, "indicator": indicator, "recipe_yaml": recipe_yaml,
+               "framework_csv": framework_csv, "data_sha256": data_sha256,
+               "n_units": int(n_units), "version": version, "created_at": utc_now()}
+        with self._write("record_index_run") as conn:
+            result = conn.execute(insert(IndexRun).values(**row))
+            return int(result.inserted_primary_key[0])
+
+    def index_runs(self) -> pd.DataFrame:
+        """Return every recorded index build, oldest first (``id`` is a column)."""
+        cols = ["id", "name", "indicator", "recipe_yaml", "framework_csv", "data_sha256",
+                "n_units", "version", "created_at"]
+        with self._read() as conn:
+            rows = conn.execute(select(*[getattr(IndexRun, c) for c in cols])
+                                .order_by(IndexRun.id)).all()
+        return pd.DataFrame([r._asdict() for r in rows], columns=cols)
 
     def replace_computed(self, observations: pd.DataFrame, *, indicators: Sequence[str]) -> int:
         """Replace the computed values of some indicators, in one transaction.
