@@ -11,9 +11,11 @@ from .graph import (
     contract_graph,
     graph_from_arcs,
     largest_component,
+    main_component_nodes,
     snap_points,
     subgraph,
 )
+from .isochrone import circle_coverage, isochrones
 from .matrix import Hierarchy, build_hierarchy, many_to_many, travel_time_matrix
 from .osm import graph_from_pbf
 from .profiles import PROFILES, Profile
@@ -24,10 +26,13 @@ __all__ = [
     "Profile",
     "RoadGraph",
     "build_hierarchy",
+    "circle_coverage",
     "contract_graph",
     "graph_from_arcs",
     "graph_from_pbf",
+    "isochrones",
     "largest_component",
+    "main_component_nodes",
     "many_to_many",
     "snap_points",
     "subgraph",

@@ -23,6 +23,7 @@ __all__ = [
     "contract_graph",
     "graph_from_arcs",
     "largest_component",
+    "main_component_nodes",
     "points_lonlat",
     "snap_points",
     "subgraph",
@@ -208,10 +209,7 @@ def largest_component(graph: RoadGraph) -> RoadGraph:
     >>> largest_component(g).n_nodes
     2
     """
-    from scipy.sparse.csgraph import connected_components
-
-    _, labels = connected_components(graph.to_scipy(), directed=True, connection="strong")
-    return subgraph(graph, labels == np.bincount(labels).argmax())
+    return subgraph(graph, main_component_nodes(graph))
 
 
 def _undirected(graph: RoadGraph) -> tuple[np.ndarray, np.ndarray]:
@@ -307,7 +305,21 @@ def points_lonlat(points: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndar
     return ids, lon, lat
 
 
-def snap_points(graph: RoadGraph, points: pd.DataFrame, *, max_distance: float = 250.0) -> np.ndarray:
+def main_component_nodes(graph: RoadGraph) -> np.ndarray:
+    """Return the indices of the nodes in the largest strongly connected component."""
+    from scipy.sparse.csgraph import connected_components
+
+    _, labels = connected_components(graph.to_scipy(), directed=True, connection="strong")
+    return np.flatnonzero(labels == np.bincount(labels).argmax())
+
+
+def snap_points(
+    graph: RoadGraph,
+    points: pd.DataFrame,
+    *,
+    max_distance: float = 250.0,
+    candidates: np.ndarray | None = None,
+) -> np.ndarray:
     """Return the index of the graph node nearest to each point, checking the distance.
 
     Distances are great-circle metres; the nearest node is found with a k-d tree on a local
@@ -321,6 +333,9 @@ def snap_points(graph: RoadGraph, points: pd.DataFrame, *, max_distance: float =
         Points as accepted by :func:`points_lonlat`.
     max_distance
         Largest accepted distance in metres between a point and its node.
+    candidates
+        Node indices allowed as snapping targets (default: all nodes). Pass
+        :func:`main_component_nodes` so that no point lands on an isolated fragment.
 
     Returns
     -------
@@ -342,17 +357,22 @@ def snap_points(graph: RoadGraph, points: pd.DataFrame, *, max_distance: float =
     def xy(x: np.ndarray, y: np.ndarray) -> np.ndarray:
         return np.column_stack([np.radians(x) * np.cos(lat0), np.radians(y)]) * _EARTH_RADIUS_M
 
-    _, node = cKDTree(xy(graph.lon, graph.lat)).query(xy(lon, lat))
-    node = np.asarray(node, dtype=np.int64)
+    allowed = np.arange(graph.n_nodes) if candidates is None else np.asarray(candidates, dtype=np.int64)
+    if len(allowed) == 0:
+        msg = "the graph has no node to snap to"
+        raise DataError(msg)
+    _, k = cKDTree(xy(graph.lon[allowed], graph.lat[allowed])).query(xy(lon, lat))
+    node = allowed[np.asarray(k, dtype=np.int64)]
     dist = haversine_m(lon, lat, graph.lon[node], graph.lat[node])
     far = np.flatnonzero(dist > max_distance)
+    id_list = np.asarray(ids).tolist()
     if len(far):
         problems = [
             Problem(
                 file="",
                 row=None,
                 column="geometry",
-                value=f"point {ids[i]!r} at ({lon[i]:.6f}, {lat[i]:.6f}) is {dist[i]:,.0f} m from the "
+                value=f"point {id_list[i]!r} at ({lon[i]:.6f}, {lat[i]:.6f}) is {dist[i]:,.0f} m from the "
                 f"nearest {graph.profile or 'graph'} node",
                 expected=f"a point within {max_distance:g} m of the network",
                 fix="check the point's coordinates and CRS, use a larger extract, or raise max_distance",

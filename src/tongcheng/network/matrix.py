@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import DataError
-from .graph import RoadGraph, contract_graph, points_lonlat, snap_points
+from .graph import RoadGraph, contract_graph, main_component_nodes, points_lonlat, snap_points
 
 __all__ = ["Hierarchy", "build_hierarchy", "many_to_many", "travel_time_matrix"]
 
@@ -181,8 +181,9 @@ def travel_time_matrix(
 ) -> pd.DataFrame:
     """Return exact door-to-door-on-network travel times as a long ``from_id, to_id, travel_time`` table.
 
-    Origins and destinations are snapped to the nearest node of ``graph`` (checked against
-    ``max_snap_distance``); the graph is contracted keeping those nodes (an exact reduction, see
+    Origins and destinations are snapped to the nearest node of the largest strongly connected
+    component of ``graph`` (checked against ``max_snap_distance``), so that no point lands on an
+    isolated fragment; the graph is contracted keeping those nodes (an exact reduction, see
     :func:`~tongcheng.network.graph.contract_graph`); then :func:`many_to_many` routes every pair.
     The time from a point to its node is not added.
 
@@ -221,8 +222,9 @@ def travel_time_matrix(
         destinations = origins
     o_ids, *_ = points_lonlat(origins)
     d_ids, *_ = points_lonlat(destinations)
-    o_node = snap_points(graph, origins, max_distance=max_snap_distance)
-    d_node = snap_points(graph, destinations, max_distance=max_snap_distance)
+    main = main_component_nodes(graph)
+    o_node = snap_points(graph, origins, max_distance=max_snap_distance, candidates=main)
+    d_node = snap_points(graph, destinations, max_distance=max_snap_distance, candidates=main)
     small = contract_graph(graph, keep=np.concatenate([o_node, d_node]))
     where = np.full(graph.n_nodes, -1, dtype=np.int64)
     where[small.parent_index] = np.arange(small.n_nodes)
