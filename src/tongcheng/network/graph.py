@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from .._errors import DataError, Problem, ValidationError
 
@@ -222,7 +223,7 @@ def _undirected(graph: RoadGraph) -> tuple[np.ndarray, np.ndarray]:
     return indptr, b
 
 
-def contract_graph(graph: RoadGraph, *, keep: np.ndarray | None = None) -> RoadGraph:
+def contract_graph(graph: RoadGraph, *, keep: ArrayLike | None = None) -> RoadGraph:
     """Drop dead ends and pass-through nodes without changing any travel time between the others.
 
     Two exact reductions are applied, never touching the nodes in ``keep``:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from .._errors import DataError
 from .graph import RoadGraph, contract_graph, main_component_nodes, points_lonlat, snap_points
@@ -64,9 +65,9 @@ def build_hierarchy(graph: RoadGraph) -> Hierarchy | None:
 
 def many_to_many(
     graph: RoadGraph | Hierarchy,
-    sources: np.ndarray,
+    sources: ArrayLike,
     *,
-    targets: np.ndarray,
+    targets: ArrayLike,
     cutoff: float | None = None,
     threads: int = 2,
     method: str = "auto",
@@ -124,15 +125,15 @@ def many_to_many(
     from ._kernels import many_to_many_dijkstra
 
     hierarchy = graph if isinstance(graph, Hierarchy) else None
-    graph = hierarchy.graph if hierarchy is not None else graph
+    base = graph.graph if isinstance(graph, Hierarchy) else graph
     if method not in _METHODS:
         msg = f"method must be one of {_METHODS}; got {method!r}"
         raise DataError(msg)
     src = np.asarray(sources, dtype=np.int64).ravel()
     tgt = np.asarray(targets, dtype=np.int64).ravel()
     for name, arr in (("sources", src), ("targets", tgt)):
-        if len(arr) and (arr.min() < 0 or arr.max() >= graph.n_nodes):
-            msg = f"{name} must be node indices in 0..{graph.n_nodes - 1}; got {arr.min()}..{arr.max()}"
+        if len(arr) and (arr.min() < 0 or arr.max() >= base.n_nodes):
+            msg = f"{name} must be node indices in 0..{base.n_nodes - 1}; got {arr.min()}..{arr.max()}"
             raise DataError(msg)
     if threads < 1:
         msg = f"threads must be >= 1; got {threads}"
@@ -142,31 +143,31 @@ def many_to_many(
         msg = f"cutoff must be a number of seconds >= 0 or None; got {cutoff!r}"
         raise DataError(msg)
     uniq, inverse = np.unique(tgt, return_inverse=True)
-    slot = np.full(graph.n_nodes, -1, dtype=np.int64)
-    slot[uniq] = np.arange(len(uniq))
     if len(src) == 0 or len(uniq) == 0:
         return np.full((len(src), len(tgt)), np.inf)
-    threads = min(threads, numba.config.NUMBA_NUM_THREADS)
-    previous = numba.get_num_threads()
-    numba.set_num_threads(threads)
     if method == "auto":
         many = len(np.unique(src)) >= _AUTO_PHAST_MIN_SOURCES
         method = "phast" if hierarchy is not None or many else "dijkstra"
     if method == "phast" and hierarchy is None:
-        hierarchy = build_hierarchy(graph)
-        method = "phast" if hierarchy is not None else "dijkstra"
+        hierarchy = build_hierarchy(base)  # None (too many shortcuts): fall back to Dijkstra
+    threads = min(threads, int(numba.config.NUMBA_NUM_THREADS))  # type: ignore[attr-defined]
     chunks = min(len(src), 8 * threads)
+    previous = numba.get_num_threads()
     try:
-        if method == "phast":
+        numba.set_num_threads(threads)
+        if method == "phast" and hierarchy is not None:
             nid = hierarchy.new_id
-            out = phast_many(*hierarchy.up, *hierarchy.down, nid[src], nid[uniq], chunks)
+            out = phast_many(*hierarchy.up, *hierarchy.down, nid[src], nid[uniq], chunks)  # type: ignore[call-arg]
             out[out > limit] = np.inf
         else:
-            w = (graph.indptr, graph.indices, graph.weights)
-            out = many_to_many_dijkstra(*w, src, slot, len(uniq), limit, chunks)
+            slot = np.full(base.n_nodes, -1, dtype=np.int64)
+            slot[uniq] = np.arange(len(uniq))
+            out = many_to_many_dijkstra(  # type: ignore[call-arg]
+                base.indptr, base.indices, base.weights, src, slot, len(uniq), limit, chunks
+            )
     finally:
         numba.set_num_threads(previous)
-    return out[:, inverse]
+    return np.asarray(out)[:, inverse]
 
 
 def travel_time_matrix(

@@ -60,7 +60,7 @@ def _read_ways(path: Path, profile_name: str) -> tuple[list[int], list[float], l
         .with_filter(osmium.filter.KeyFilter("highway"))
     )
     for obj in processor:
-        if not obj.is_way():
+        if not isinstance(obj, osmium.osm.Way):
             continue
         tags = {k: obj.tags[k] for k in _KEEP_TAGS if k in obj.tags}
         speed = profile.speed(tags)
