@@ -107,3 +107,12 @@ def test_snap_points_from_geodataframe():
 def test_snap_points_needs_coordinates():
     with pytest.raises(DataError, match="'lon' and 'lat'"):
         snap_points(_line_graph(), pd.DataFrame({"x": [1.0]}))
+
+
+def test_import_is_light():
+    import subprocess
+    import sys
+
+    code = "import sys, tongcheng.network; print(sorted({'numba', 'osmium', 'geopandas'} & set(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
