@@ -16,6 +16,7 @@ from .config import SETTINGS_FILE, Settings
 from .indicators import compute_indicators
 from .indicators.registry import catalogue as computed_catalogue
 from .io.importer import ImportResult, import_stats
+from .project_index import copy_index_definition
 from .store import Store
 from .units import UnitResolver
 
@@ -120,6 +121,7 @@ class Project:
                 store.put_metros(datasets.metro_memberships())
         settings.write(root)
         if region == "yrd":
+            copy_index_definition(root)
             for name, source, vintage in BUNDLED_IMPORTS:
                 _step(progress, f"import {name}")
                 project.import_stats(datasets.path(name), source=source, vintage=vintage)

@@ -110,3 +110,27 @@ def test_metro_indicators_match_published_figures(demo: Project) -> None:
     assert share.between(0, 100).all() and "SXC" not in share.index  # 苏锡常 has no single core
     html = (demo.report_dir / "index.html").read_text(encoding="utf-8")
     assert "都市圈指标" in html and "Metropolitan-area indicators" in html
+
+
+def test_pair_index_with_rank_ranges_and_recipe(demo: Project) -> None:
+    from tongcheng.composite.pipeline import Recipe
+
+    score = values(demo, "tc_pair_index").set_index("subject_key")["value"]
+    best = values(demo, "tc_pair_index_rank_best").set_index("subject_key")["value"]
+    worst = values(demo, "tc_pair_index_rank_worst").set_index("subject_key")["value"]
+    rank = values(demo, "tc_pair_index_rank").set_index("subject_key")["value"]
+    assert len(score) == 98 and score.between(0, 100).all()
+    assert ((best <= rank) & (rank <= worst)).all()
+    assert rank.min() == 1 and rank[score.idxmax()] == 1
+    # every scored pair lies inside one adopted metro area
+    flags = values(demo, "tc_pair_index").set_index("subject_key")["flags"]
+    assert flags.str.startswith("metros=").all()
+    assert "310100>320500" in score.index and "310100>340100" not in score.index
+    with demo.store() as store:
+        runs = store.index_runs()
+    assert len(runs) == 1 and runs.iloc[0]["n_units"] == 98
+    recipe = Recipe.from_yaml(runs.iloc[0]["recipe_yaml"])
+    assert [s.name for s in recipe.steps] == ["treat", "normalise", "aggregate"]
+    assert (demo.root / "index" / "pair_framework.csv").is_file()
+    html = (demo.report_dir / "index.html").read_text(encoding="utf-8")
+    assert 'id="sec-index"' in html

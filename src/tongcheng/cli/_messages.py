@@ -19,6 +19,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "template": "模板已写入: {path}",
         "exported": "已导出:",
         "step": "步骤",
+        "index_done": "同城化指数已构建: {n} 个城市对 (指数运行 #{run}, 已存入数据库)",
     },
     "en": {
         "created": "Project created: {root}",
@@ -36,6 +37,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "template": "Template written: {path}",
         "exported": "Exported:",
         "step": "step",
+        "index_done": "Integration index built: {n} city pairs (index run #{run}, stored)",
     },
 }
 

@@ -143,4 +143,25 @@ def export(fmt: str, project_dir: Path, lang: str | None) -> None:
         click.echo(f"  {path}")
 
 
+@click.command("run")
+@project_option
+@LANG
+@handle_errors
+def run_index(project_dir: Path, lang: str | None) -> None:
+    """Build the project's index (framework and recipe in PROJECT/index) and store it. 构建项目综合指数。"""
+    from ..project_index import build_project_index
+
+    project = Project.open(project_dir)
+    lang = pick_lang(lang, project)
+    result = build_project_index(project)
+    with project.store() as store:
+        names = store.units()["name_zh" if lang == "zh" else "name_en"]
+    root = result.build.framework.codes_at(max(result.build.framework.levels))[0]
+    table = result.build.aggregated[[root]].join(
+        result.ranks[["rank", "rank_best", "rank_worst"]].astype("Int64"))
+    table.index = [" — ".join(names.get(c, c) for c in key.split(">")) for key in table.index]
+    click.echo(table.sort_values("rank").head(15).to_string(float_format=lambda v: f"{v:.1f}"))
+    click.echo(msg("index_done", lang, n=len(table), run=result.run_id))
+
+
 DATA_COMMANDS = (import_group, template, indicators, report, export)

@@ -10,7 +10,7 @@ from .. import __version__
 from ..project import BUNDLED_IMPORTS, Project
 from ._common import LANG, Bar, handle_errors, pick_lang, project_option
 from ._messages import msg
-from .data import DATA_COMMANDS
+from .data import DATA_COMMANDS, run_index
 from .index import index
 from .units import units
 
@@ -34,14 +34,17 @@ def cli() -> None:
 def demo(out: Path | None, project_dir: Path | None, lang: str | None) -> None:
     """Build the Yangtze River Delta demo project and its report. 生成长三角示范项目及报告。"""
     from ..indicators import registered
+    from ..project_index import build_project_index
     from ..reports.project_report import write_project_report
 
     lang = pick_lang(lang)
     root = out or project_dir or Path("yrd-demo")
-    bar = Bar(2 + len(BUNDLED_IMPORTS) + len(registered()) + 1, "demo")
+    bar = Bar(2 + len(BUNDLED_IMPORTS) + len(registered()) + 2, "demo")
     try:
         project = Project.create(root, region="yrd", lang=lang, progress=bar)
         project.compute(progress=bar)
+        bar("index")
+        build_project_index(project)
         bar("report")
         report = write_project_report(project, lang=lang)
     finally:
@@ -85,5 +88,6 @@ def init(directory: Path | None, region: str, database_url: str | None, project_
 
 cli.add_command(units)
 cli.add_command(index)
+index.add_command(run_index)
 for command in DATA_COMMANDS:
     cli.add_command(command)

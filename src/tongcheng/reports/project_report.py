@@ -12,7 +12,9 @@ import pandas as pd
 from .. import __version__, datasets
 from ..indicators import registered
 from ..units.metros import metro_outline
-from .model import DataSource, IndicatorMeta, MethodNote, ReportData
+from .builtin import _table_section
+from .model import DataSource, IndicatorMeta, MethodNote, ReportData, Section
+from .sections import ReportContext, SectionProvider, section_providers
 
 if TYPE_CHECKING:
     from ..project import Project
@@ -205,6 +207,24 @@ def _notes() -> list[MethodNote]:
                 "an exact inverse, then simplified; centroids and areas in an equal-area projection.",
         citation="src/tongcheng/datasets/SOURCES.md"))
     notes.append(MethodNote(
+        title_zh="同城化指数(城市对)", title_en="Integration index (city pairs)",
+        body_zh="对象: 各已批复都市圈内成员城市两两组成的城市对。指标: 铁路时间(无直达列车时按距离/中位速度折算, "
+                "表中以 * 标注)、引力联系强度(交通联系)与克鲁格曼指数(产业分工, 越高分工越明显)。步骤: 缩尾处理、"
+                "min–max 标准化到0–100、等权算术平均(JRC/OECD 手册, 与 COINr 算法一致)。排名区间: 缩尾上限1–5、"
+                "min–max 或 z-score、算术或几何平均共20种组合下的最好与最差排名。指标体系与步骤保存在项目 index/ 目录, "
+                "每次构建记录于数据库 index_runs 表。都市圈代码: SH_1P8 上海大都市圈, NJ 南京, HZ 杭州, SXC 苏锡常, "
+                "HF 合肥, NB 宁波。",
+        body_en="Units: every pair of member cities inside each adopted metropolitan area. Indicators: rail "
+                "time (distance / median speed where no direct train runs, marked *), gravity linkage "
+                "(connectivity) and the Krugman index (division of labour: higher = more specialised). "
+                "Steps: winsorisation, min–max to 0–100, equal-weight arithmetic means (JRC/OECD handbook, "
+                "COINr's algorithms). Rank range: best and worst rank over 20 combinations of winsorisation "
+                "limit 1–5, min–max or z-score, arithmetic or geometric mean. Framework and recipe are in "
+                "the project's index/ folder; every build is recorded in the index_runs table. Metro codes: "
+                "SH_1P8 Shanghai, NJ Nanjing, HZ Hangzhou, SXC Suzhou-Wuxi-Changzhou, HF Hefei, NB Ningbo.",
+        citation="OECD/JRC (2008) Handbook on Constructing Composite Indicators; Saisana, Saltelli & "
+                 "Tarantola (2005) J. R. Stat. Soc. A 168(2): 307–323"))
+    notes.append(MethodNote(
         title_zh="铁路时间", title_en="Rail times",
         body_zh="各城市对之间时刻表中最短的直达列车运行时间(不含换乘与两端接驳);覆盖长三角41市中的24市。",
         body_en="Fastest scheduled direct train between two cities (no transfers, no access or egress); "
@@ -213,9 +233,66 @@ def _notes() -> list[MethodNote]:
     return notes
 
 
+def index_section_provider(project: Project) -> SectionProvider | None:
+    """Return a provider of the integration-index section, or ``None`` if no index was built.
+
+    The section lists the city pairs of the latest index run by rank, with their metropolitan
+    area(s), score, pillar scores and the rank range over the uncertain assumptions.
+    """
+    with project.store() as store:
+        runs = store.index_runs()
+        if runs.empty:
+            return None
+        root = str(runs["indicator"].iloc[-1])
+        catalogue = store.indicators().set_index("code")
+        pillars = [c for c in catalogue.index if c.startswith("tc_pair_") and c != root
+                   and not c.startswith(f"{root}_") and catalogue.loc[c, "kind"] == "computed"]
+        codes = [root, *pillars, f"{root}_rank", f"{root}_rank_best", f"{root}_rank_worst"]
+        obs = store.observations(indicators=codes)
+        units = store.units()
+    if obs.empty:
+        return None
+    wide = obs.pivot_table(index="subject_key", columns="indicator", values="value")
+    first = obs.drop_duplicates("subject_key").set_index("subject_key")
+    metros = first["flags"].str.extract(r"metros=([^;]*)")[0]
+    fallback = first["flags"].str.contains("distance_fallback")
+    wide = wide.sort_values(f"{root}_rank")
+    names = {c: [str(units.loc[c, "name_zh"]), str(units.loc[c, "name_en"])]
+             for c in set(first["unit_code"]) | set(first["partner_code"])}
+    metas = [_meta(catalogue, c) for c in [root, *pillars]]
+
+    def provider(ctx: ReportContext) -> Section:
+        head = [
+            {"kind": "num", "zh": ctx.t("table.rank", "zh"), "en": ctx.t("table.rank", "en"),
+             "unit": "", "decimals": 0},
+            {"kind": "name", "zh": ctx.t("table.from", "zh"), "en": ctx.t("table.from", "en"), "unit": ""},
+            {"kind": "name", "zh": ctx.t("table.to", "zh"), "en": ctx.t("table.to", "en"), "unit": ""},
+            {"kind": "text", "zh": ctx.t("table.metros", "zh"), "en": ctx.t("table.metros", "en"),
+             "unit": ""},
+            *[{"kind": "num", "zh": m.name_zh, "en": m.name_en, "unit": "", "decimals": 1}
+              for m in metas],
+            {"kind": "text", "zh": ctx.t("table.rank_range", "zh"),
+             "en": ctx.t("table.rank_range", "en"), "unit": ""},
+        ]
+        rows = []
+        for key, row in wide.iterrows():
+            a, b = str(key).split(">")
+            span = f"{row[f'{root}_rank_best']:.0f}–{row[f'{root}_rank_worst']:.0f}"
+            mark = " *" if fallback.get(key, False) else ""
+            rows.append([float(row[f"{root}_rank"]), a, b, str(metros.get(key, "")) + mark,
+                         *[None if pd.isna(row.get(m.code)) else round(float(row[m.code]), 1)
+                           for m in metas], span])
+        return _table_section(ctx, "index", order=25, head=head, rows=rows, names=names)
+
+    return provider
+
+
 def write_project_report(project: Project, *, lang: str | None = None) -> Path:
     """Write ``report/index.html`` for a project and return its path."""
     from . import render_report
 
     lang = lang or project.settings.lang
-    return render_report(project_report_data(project, lang=lang), project.report_dir, lang=lang)
+    extra = index_section_provider(project)
+    providers = (*section_providers(), extra) if extra is not None else None
+    return render_report(project_report_data(project, lang=lang), project.report_dir, lang=lang,
+                         providers=providers)
