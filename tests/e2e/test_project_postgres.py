@@ -16,6 +16,10 @@ def test_yrd_project_on_postgres(pg_url: str, tmp_path: Path) -> None:
     assert "tongcheng.db" not in {p.name for p in project.root.iterdir()}
     summary = project.compute()
     assert set(summary["status"]) == {"computed"}
+    from tongcheng.project_index import build_project_index
+
+    run = build_project_index(project)
+    assert run.run_id == 1 and len(run.pairs) == 98
     with project.store() as store:
         pop = store.observations(indicators=["pop_resident"], periods=["2020"])
         units = store.units()
