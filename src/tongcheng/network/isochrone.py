@@ -124,7 +124,9 @@ def circle_coverage(
     r"""Return how much of ``weight`` (population, jobs …) lies within ``threshold`` of each core.
 
     The one-hour circle of a core (NDRC 2019) is the set of cells whose network travel time
-    from the core is at most ``threshold`` seconds (3,600 by default). Cells off the network
+    from the core is at most ``threshold`` seconds (3,600 by default). Population, jobs or area
+    within the circle are the same call with another ``weight`` column (give grid cells an area
+    column for the area; :func:`isochrones` gives the reachable area as a polygon). Cells off the network
     (beyond ``max_snap_distance``) are an error, so that coverage is never silently understated.
 
     .. math:: \text{share}_c = \frac{\sum_i w_i\,[t_{ci} \le T]}{\sum_i w_i}
