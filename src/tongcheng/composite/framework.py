@@ -103,7 +103,8 @@ class Framework:
     """
 
     def __init__(self, nodes: Sequence[Node], *, source: str = "",
-                 rows: Sequence[int | None] | None = None) -> None:
+                 rows: Sequence[int | None] | None = None,
+                 weight_sets: Mapping[str, Mapping[str, float]] | None = None) -> None:
         self.source = source
         rows = list(rows) if rows is not None else [None] * len(nodes)
         problems = self._validate(list(nodes), rows)
@@ -111,6 +112,9 @@ class Framework:
             raise ValidationError(problems, summary=f"framework {source or '<input>'}: "
                                                     f"{len(problems)} problem(s)")
         self.nodes: dict[str, Node] = {n.code: n for n in nodes}
+        self.weight_sets: dict[str, dict[str, float]] = {}
+        for name, ws in (weight_sets or {}).items():
+            self.add_weight_set(name, ws)
 
     # -- construction -------------------------------------------------------------------------
     @classmethod
@@ -146,7 +150,14 @@ class Framework:
             rows.append(row)
         if problems:
             raise ValidationError(problems)
-        return cls(nodes, source=source, rows=rows)
+        sets = {}
+        for col in table.columns:
+            if str(col).startswith("weight_"):
+                values = pd.to_numeric(table[col], errors="coerce")
+                keep = table[cols["code"]].astype(str).isin([n.code for n in nodes]) & values.notna()
+                sets[str(col)[len("weight_"):]] = dict(zip(table.loc[keep, cols["code"]].astype(str),
+                                                           values[keep].astype(float), strict=True))
+        return cls(nodes, source=source, rows=rows, weight_sets=sets)
 
     @classmethod
     def from_coinr_imeta(cls, path: str | Path) -> Framework:
@@ -238,9 +249,48 @@ class Framework:
         """Direction (+1/−1) of each indicator."""
         return pd.Series({c: self.nodes[c].direction for c in self.indicators}, name="direction")
 
-    def weights(self) -> pd.Series:
-        """Weight of every node (relative within its parent)."""
-        return pd.Series({c: n.weight for c, n in self.nodes.items()}, name="weight", dtype=float)
+    def weights(self, name: str | None = None) -> pd.Series:
+        """Weight of every node (relative within its parent): the nominal ones or a named set.
+
+        Parameters
+        ----------
+        name
+            A weight set added with :meth:`add_weight_set` or read from a ``weight_<name>``
+            column of the framework table; nodes the set does not mention keep their nominal
+            weight. ``None`` gives the nominal weights.
+
+        Raises
+        ------
+        DataError
+            If no weight set has that name (the message lists them).
+        """
+        nominal = pd.Series({c: n.weight for c, n in self.nodes.items()}, name="weight", dtype=float)
+        if name is None:
+            return nominal
+        if name not in self.weight_sets:
+            known = ", ".join(sorted(self.weight_sets)) or "none"
+            msg = f"no weight set named {name!r}; the framework has: {known}"
+            raise DataError(msg)
+        out = nominal.copy()
+        for code, w in self.weight_sets[name].items():
+            out[code] = w
+        return out.rename(f"weight_{name}")
+
+    def add_weight_set(self, name: str, weights: Mapping[str, float]) -> None:
+        """Add (or replace) a named weight set, e.g. ``"expert"``, ``"pca"`` or ``"entropy"``.
+
+        Raises
+        ------
+        DataError
+            If a code is not in the framework or a weight is negative or not finite.
+        """
+        bad = [c for c in weights if c not in self.nodes]
+        wrong = [c for c, w in weights.items() if not np.isfinite(w) or w < 0]
+        if bad or wrong:
+            msg = (f"weight set {name!r}: unknown code(s) {bad[:5]} and negative or non-finite "
+                   f"weight(s) for {wrong[:5]}; use codes of the framework and weights ≥ 0")
+            raise DataError(msg)
+        self.weight_sets[name] = {c: float(w) for c, w in weights.items()}
 
     def denominators(self) -> dict[str, str | None]:
         """Denominator column named for each indicator (``None`` when not denominated)."""

@@ -289,7 +289,10 @@ def _aggregate(cur: pd.DataFrame, data: pd.DataFrame, fw: Framework,
                p: dict[str, Any]) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
     method = p.get("method", "amean")
     params = p.get("params")
-    return aggregate_tree(cur, fw, weights=p.get("weights"), method=method,
+    weights = p.get("weights")
+    if isinstance(weights, str):  # a named weight set of the framework
+        weights = fw.weights(weights)
+    return aggregate_tree(cur, fw, weights=weights, method=method,
                           params=params, dat_thresh=p.get("dat_thresh")), {}
 
 
