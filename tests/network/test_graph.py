@@ -21,11 +21,13 @@ def random_graphs(draw, max_nodes: int = 30):
     sym = draw(st.booleans())
     if sym:  # road-like: mostly two-way
         t, h, w = t + h, h + t, w + w
-    return graph_from_arcs(np.array(t, dtype=np.int64), np.array(h, dtype=np.int64), np.array(w), n_nodes=n)
+    return graph_from_arcs(
+        np.array(t, dtype=np.int64), np.array(h, dtype=np.int64), times=np.array(w), n_nodes=n
+    )
 
 
 def test_parallel_arcs_collapse_to_minimum_and_self_loops_go():
-    g = graph_from_arcs([0, 0, 1, 1, 1], [1, 1, 1, 0, 0], [4.0, 2.5, 1.0, 7.0, 3.0])
+    g = graph_from_arcs([0, 0, 1, 1, 1], [1, 1, 1, 0, 0], times=[4.0, 2.5, 1.0, 7.0, 3.0])
     assert g.n_arcs == 2
     assert g.indices.tolist() == [1, 0]
     assert g.weights.tolist() == [2.5, 3.0]
@@ -33,16 +35,18 @@ def test_parallel_arcs_collapse_to_minimum_and_self_loops_go():
 
 def test_bad_arcs_rejected():
     with pytest.raises(DataError, match="lengths"):
-        graph_from_arcs([0], [1, 2], [1.0])
+        graph_from_arcs([0], [1, 2], times=[1.0])
     with pytest.raises(DataError, match="node indices"):
-        graph_from_arcs([0], [5], [1.0], n_nodes=3)
+        graph_from_arcs([0], [5], times=[1.0], n_nodes=3)
     with pytest.raises(DataError, match=">= 0"):
-        graph_from_arcs([0], [1], [-1.0])
+        graph_from_arcs([0], [1], times=[-1.0])
 
 
 def test_contraction_keeps_one_way_chains():
     # 0 -> 1 -> 2 -> 3 one-way, 3 <-> 0 two-way; only 0 and 3 kept
-    g = graph_from_arcs([0, 1, 2, 3, 0, 4, 1], [1, 2, 3, 0, 4, 1, 4], [1.0, 2.0, 3.0, 10.0, 1.0, 1.0, 1.0])
+    g = graph_from_arcs(
+        [0, 1, 2, 3, 0, 4, 1], [1, 2, 3, 0, 4, 1, 4], times=[1.0, 2.0, 3.0, 10.0, 1.0, 1.0, 1.0]
+    )
     c = contract_graph(g, keep=[0, 3])
     full = dijkstra(g.to_scipy())[np.ix_(c.parent_index, c.parent_index)]
     np.testing.assert_allclose(dijkstra(c.to_scipy()), full)
@@ -50,7 +54,7 @@ def test_contraction_keeps_one_way_chains():
 
 def test_dead_end_trees_are_peeled():
     # star: centre 0 with leaves 1..4, leaf 4 kept
-    g = graph_from_arcs([0] * 4 + [1, 2, 3, 4], [1, 2, 3, 4, 0, 0, 0, 0], [1.0] * 8)
+    g = graph_from_arcs([0] * 4 + [1, 2, 3, 4], [1, 2, 3, 4, 0, 0, 0, 0], times=[1.0] * 8)
     c = contract_graph(g, keep=[4])
     assert c.n_nodes == 1 and c.parent_index.tolist() == [4]
 
@@ -67,7 +71,7 @@ def test_contraction_is_exact(g, data):
 
 
 def test_largest_component_and_subgraph():
-    g = graph_from_arcs([0, 1, 2, 3, 3], [1, 0, 3, 2, 4], [1.0, 1.0, 2.0, 2.0, 1.0])
+    g = graph_from_arcs([0, 1, 2, 3, 3], [1, 0, 3, 2, 4], times=[1.0, 1.0, 2.0, 2.0, 1.0])
     lc = largest_component(g)
     assert lc.parent_index.tolist() == [0, 1]
     s = subgraph(g, np.array([2, 3, 4]))
@@ -77,7 +81,7 @@ def test_largest_component_and_subgraph():
 def _line_graph():
     lon = np.array([120.0, 120.001, 120.002])
     lat = np.array([30.0, 30.0, 30.0])
-    return graph_from_arcs([0, 1, 1, 2], [1, 0, 2, 1], [10.0] * 4, lon=lon, lat=lat, profile="walk")
+    return graph_from_arcs([0, 1, 1, 2], [1, 0, 2, 1], times=[10.0] * 4, lon=lon, lat=lat, profile="walk")
 
 
 def test_snap_points_nearest_node():

@@ -20,7 +20,7 @@ def _equator_line(n: int = 4, step: float = 0.01):
     seg = haversine_m(lon[:-1], lat[:-1], lon[1:], lat[1:]) / WALK
     t = np.r_[np.arange(n - 1), np.arange(1, n)]
     h = np.r_[np.arange(1, n), np.arange(n - 1)]
-    return graph_from_arcs(t, h, np.r_[seg, seg], lon=lon, lat=lat, profile="walk")
+    return graph_from_arcs(t, h, times=np.r_[seg, seg], lon=lon, lat=lat, profile="walk")
 
 
 def test_isochrone_cuts_the_arc_where_time_runs_out():

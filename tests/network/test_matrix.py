@@ -88,7 +88,7 @@ def test_hierarchy_all_pairs_equal_scipy(g, data):
 
 
 def test_many_to_many_rejects_bad_input():
-    g = graph_from_arcs([0], [1], [1.0])
+    g = graph_from_arcs([0], [1], times=[1.0])
     with pytest.raises(DataError, match="sources"):
         many_to_many(g, [5], targets=[0])
     with pytest.raises(DataError, match="threads"):

@@ -96,10 +96,10 @@ class RoadGraph:
 
 
 def graph_from_arcs(
-    tails: np.ndarray,
-    heads: np.ndarray,
-    times: np.ndarray,
+    tails: ArrayLike,
+    heads: ArrayLike,
     *,
+    times: ArrayLike,
     n_nodes: int | None = None,
     lon: np.ndarray | None = None,
     lat: np.ndarray | None = None,
@@ -132,7 +132,7 @@ def graph_from_arcs(
 
     Examples
     --------
-    >>> g = graph_from_arcs([0, 0, 0, 1], [1, 1, 0, 2], [5.0, 3.0, 1.0, 2.0])
+    >>> g = graph_from_arcs([0, 0, 0, 1], [1, 1, 0, 2], times=[5.0, 3.0, 1.0, 2.0])
     >>> g.n_nodes, g.n_arcs, g.weights.tolist()
     (3, 2, [3.0, 2.0])
     """
@@ -191,7 +191,7 @@ def _relabelled(graph: RoadGraph, mask: np.ndarray, t: np.ndarray, h: np.ndarray
     built = graph_from_arcs(
         t,
         h,
-        w,
+        times=w,
         n_nodes=int(mask.sum()),
         lon=graph.lon[mask],
         lat=graph.lat[mask],
@@ -206,7 +206,7 @@ def largest_component(graph: RoadGraph) -> RoadGraph:
 
     Examples
     --------
-    >>> g = graph_from_arcs([0, 1, 1, 2], [1, 0, 2, 3], [1.0, 1.0, 1.0, 1.0])
+    >>> g = graph_from_arcs([0, 1, 1, 2], [1, 0, 2, 3], times=[1.0, 1.0, 1.0, 1.0])
     >>> largest_component(g).n_nodes
     2
     """
@@ -253,7 +253,7 @@ def contract_graph(graph: RoadGraph, *, keep: ArrayLike | None = None) -> RoadGr
     --------
     A path 0 - 1 - 2 - 3 with node 1 kept: node 2 is a pass-through, node 3 a dead end.
 
-    >>> g = graph_from_arcs([0, 1, 1, 2, 2, 3], [1, 0, 2, 1, 3, 2], [1.0] * 6)
+    >>> g = graph_from_arcs([0, 1, 1, 2, 2, 3], [1, 0, 2, 1, 3, 2], times=[1.0] * 6)
     >>> c = contract_graph(g, keep=[0, 1])
     >>> c.n_nodes, c.parent_index.tolist()
     (2, [0, 1])

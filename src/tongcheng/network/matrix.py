@@ -50,7 +50,7 @@ def build_hierarchy(graph: RoadGraph) -> Hierarchy | None:
     Examples
     --------
     >>> from tongcheng.network import graph_from_arcs
-    >>> h = build_hierarchy(graph_from_arcs([0, 1, 1, 2], [1, 0, 2, 1], [1.0, 1.0, 2.0, 2.0]))
+    >>> h = build_hierarchy(graph_from_arcs([0, 1, 1, 2], [1, 0, 2, 1], times=[1.0, 1.0, 2.0, 2.0]))
     >>> many_to_many(h, [0], targets=[2]).tolist()
     [[3.0]]
     """
@@ -115,7 +115,7 @@ def many_to_many(
     Examples
     --------
     >>> from tongcheng.network import graph_from_arcs
-    >>> g = graph_from_arcs([0, 1, 0], [1, 2, 2], [1.0, 2.0, 5.0])
+    >>> g = graph_from_arcs([0, 1, 0], [1, 2, 2], times=[1.0, 2.0, 5.0])
     >>> many_to_many(g, [0, 2], targets=[2, 0]).tolist()
     [[3.0, 0.0], [0.0, inf]]
     """

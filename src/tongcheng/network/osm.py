@@ -141,5 +141,5 @@ def graph_from_pbf(path: str | PathLike[str], *, profile: str = "walk") -> RoadG
     heads = np.concatenate([v[fwd], u[bwd]])
     times = np.concatenate([seconds[fwd], seconds[bwd]])
     return graph_from_arcs(
-        tails, heads, times, lon=lon[first], lat=lat[first], node_ids=node_ids, profile=profile
+        tails, heads, times=times, lon=lon[first], lat=lat[first], node_ids=node_ids, profile=profile
     )
