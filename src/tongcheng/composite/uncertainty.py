@@ -403,9 +403,13 @@ class RecipeStudy:
         ref, needed = cache[ref_key]
         if int(params["winmax"]) == max(limits) or not needed:
             return ref
-        out = ref.copy()
-        out[needed] = _RUN["treat"](cur[needed], self.build.data, self.build.framework, dict(params))[0][needed]
-        return out
+        opts = {k: v for k, v in params.items() if k != "exclude"}
+        if "percentiles" in opts:
+            opts["percentiles"] = tuple(opts["percentiles"])
+        treated = st.treat(cur[needed], **opts)[0]
+        arr = ref.to_numpy(dtype=float, copy=True)
+        arr[:, [ref.columns.get_loc(c) for c in needed]] = treated[needed].to_numpy(dtype=float)
+        return pd.DataFrame(arr, index=ref.index, columns=ref.columns)
 
     def _aggregate_plan(self, codes: NDArray[np.intp]) -> tuple[list[dict[str, Any]], NDArray[np.intp]]:
         j = next((j for j, f in enumerate(self.factors) if f.kind == "step" and f.step == "aggregate"), None)
