@@ -105,7 +105,7 @@ class Store:
     >>> from tongcheng.store import Store
     >>> with Store.open("sqlite://") as store:
     ...     store.revision()
-    '0001'
+    '0002'
     """
 
     def __init__(self, engine: Engine) -> None:
