@@ -317,12 +317,19 @@ class RecipeStudy:
         return w
 
     def step_params(self, step: str, codes: Sequence[int]) -> dict[str, Any] | None:
-        """Parameters of ``step`` in a run (``None`` when the step is not run)."""
+        """Parameters of ``step`` in a run (``None`` when the step is not run).
+
+        A level's update is merged into the nominal parameters; a normalise or aggregate choice
+        naming a ``method`` without ``params`` drops the nominal ``params``.
+        """
         nominal = self.build.recipe.step(step)
         params = None if nominal is None else copy.deepcopy(nominal.params)
         for j, f in enumerate(self.factors):
             if f.kind == "step" and f.step == step:
-                params = {**(params or {}), **copy.deepcopy(f.options[int(codes[j])])}
+                opt = copy.deepcopy(f.options[int(codes[j])])
+                if step in ("normalise", "aggregate") and "method" in opt and "params" not in opt:
+                    opt["params"] = None  # another method: the nominal method's parameters do not apply
+                params = {**(params or {}), **opt}
         return params
 
     # -- full rebuild -----------------------------------------------------------------------
