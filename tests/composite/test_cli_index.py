@@ -93,3 +93,46 @@ def test_index_build_reports_located_recipe_problems(tmp_path: Path) -> None:
                                      "--recipe", str(recipe), "--out", str(tmp_path / "o")])
     assert res.exit_code == 2
     assert "bad.yaml" in res.output and "steps[0].params" in res.output and "methd" in res.output
+
+
+def test_index_sensitivity_asem_small_n(tmp_path: Path) -> None:
+    ref = ref_dir()
+    out = tmp_path / "sa"
+    res = CliRunner().invoke(index, ["sensitivity", "--framework", str(ref / "ASEM_iMeta.csv"),
+                                     "--data", str(ref / "ASEM_iData.csv"),
+                                     "--recipe", str(RECIPES / "recipe.yaml"),
+                                     "--factors", str(RECIPES / "factors.yaml"),
+                                     "--n", "16", "--method", "sa", "--seed", "3", "--n-boot", "50",
+                                     "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "SA: 96 runs" in res.output
+    for name in ("winmax", "normalise", "weights_noise", "aggregate"):
+        assert name in res.output
+    ranks = pd.read_csv(out / "rank_intervals.csv")
+    assert len(ranks) == 51 and list(ranks.columns[:2]) == ["uCode", "nominal"]
+    sobol = pd.read_csv(out / "sobol.csv")
+    assert sobol["factor"].tolist() == ["winmax", "normalise", "weights_noise", "aggregate"]
+    assert len(pd.read_csv(out / "sobol_units.csv")) == 4 * 51
+    assert len(pd.read_csv(out / "runs.csv")) == 96
+
+
+def test_index_sensitivity_toy_ua_and_bad_spec(tmp_path: Path) -> None:
+    fw, data = _toy(tmp_path)
+    recipe = tmp_path / "r.yaml"
+    recipe.write_text("steps:\n  - name: normalise\n    params: {method: minmax, params: {l_u: [1, 100]}}\n"
+                      "  - name: aggregate\n", encoding="utf-8")
+    factors = tmp_path / "f.yaml"
+    factors.write_text("normalise: [{method: minmax, params: {l_u: [1, 100]}}, "
+                       "{method: zscore, params: {m_sd: [10, 2]}}]\naggregate: [amean, gmean]\n",
+                       encoding="utf-8")
+    args = ["sensitivity", "--framework", str(fw), "--data", str(data), "--recipe", str(recipe),
+            "--n", "10", "--out", str(tmp_path / "ua")]
+    res = CliRunner().invoke(index, [*args, "--factors", str(factors)])
+    assert res.exit_code == 0, res.output
+    assert "UA: 10 runs" in res.output and "widest rank intervals" in res.output
+    assert (tmp_path / "ua" / "rank_intervals.csv").is_file()
+    assert not (tmp_path / "ua" / "sobol.csv").exists()
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("winsor: [1, 5]\n", encoding="utf-8")
+    res = CliRunner().invoke(index, [*args, "--factors", str(bad)])
+    assert res.exit_code != 0 and "unknown factor key" in res.output
