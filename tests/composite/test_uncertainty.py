@@ -51,7 +51,8 @@ def toy() -> Build:
     data.iloc[0, 0] = data.iloc[5, 3] = np.nan
     data.iloc[3, 1] = 60.0  # an outlier to winsorise
     recipe = Recipe([Step("impute", {"method": "mean"}),
-                     Step("treat", {"method": "winsorise", "winmax": 3, "skew_thresh": 1.0, "kurt_thresh": 1.0}),
+                     Step("treat", {"method": "winsorise", "winmax": 3, "skew_thresh": 1.0,
+                                    "kurt_thresh": 1.0}),
                      Step("normalise", {"method": "minmax", "params": {"l_u": [1, 100]}}),
                      Step("aggregate", {"method": "amean"})])
     return build(recipe, data, toy_framework())
@@ -224,3 +225,17 @@ def test_asem_nominal_rank_inside_every_interval(asem: Build, method: str):
         # the choice of mean dominates COINr's target, as in COINr's vignette
         assert frame["total"].idxmax() == "aggregate"
         assert (frame["total"] > 0).all()
+
+
+def test_arithmetic_and_geometric_means_take_the_batched_path(toy: Build, monkeypatch: pytest.MonkeyPatch):
+    import tongcheng.composite.uncertainty as unc
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise AssertionError("aggregate_batch called on the fast path")
+
+    monkeypatch.setattr(unc, "aggregate_batch", fail)
+    spec = {"normalise": [{"method": "minmax", "params": {"l_u": [1, 100]}},
+                          {"method": "zscore", "params": {"m_sd": [10, 2]}}],
+            "aggregate": ["amean", "gmean"], "weights_noise": {"levels": [2], "noise": 0.25, "n_sets": 5}}
+    res = uncertainty_analysis(toy, factors=spec, n=16, method="sa", rng=0, n_boot=0)
+    assert res.scores.shape == (16 * 5, 12)

@@ -91,7 +91,8 @@ def _echo_summary(s: dict[str, object], *, label: str) -> None:
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Output folder: rank_intervals.csv, score_intervals.csv, runs.csv, sobol*.csv. 输出目录。")
 @handle_errors
-def sensitivity_cmd(framework_path: Path, data_path: Path, recipe_path: Path, factors_path: Path, n: int,
+def sensitivity_cmd(  # noqa: PLR0913  (one parameter per option)
+        framework_path: Path, data_path: Path, recipe_path: Path, factors_path: Path, n: int,
                     method: str, seed: int, n_boot: int, unit_col: str | None, out_dir: Path) -> None:
     """Uncertainty/sensitivity analysis of an index. 综合指数的不确定性与敏感性分析。"""
     from ..composite.framework import Framework

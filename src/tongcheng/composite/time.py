@@ -103,7 +103,7 @@ def pct_change(start: ArrayLike, end: ArrayLike, *, percent: bool = False) -> fl
 
 
 def _period_number(p: Hashable) -> float:
-    """A period label as a number of years (2015, "2015", 2015.5, a Timestamp → its year)."""
+    """Return a period label as a number of years (2015, "2015", 2015.5, a Timestamp → its year)."""
     if isinstance(p, pd.Timestamp):
         return float(p.year)
     try:

@@ -266,7 +266,8 @@ class RecipeStudy:
     multipliers: dict[str, NDArray[np.float64]] = field(default_factory=dict)
 
     @classmethod
-    def prepare(cls, build: Build, factors: Any, *, rng: Seed = None, target: str | None = None) -> RecipeStudy:
+    def prepare(cls, build: Build, factors: Any, *, rng: Seed = None,
+                target: str | None = None) -> RecipeStudy:
         """Parse ``factors`` and draw the noisy weight multipliers (COINr: before the runs)."""
         specs = factors if isinstance(factors, tuple) and all(isinstance(f, RecipeFactor) for f in factors) \
             else parse_factors(factors)
@@ -299,7 +300,8 @@ class RecipeStudy:
         given = (self.build.recipe.step("aggregate").params or {}).get("weights")  # type: ignore[union-attr]
         if given:
             w.update(pd.Series(given, dtype=float))
-        return w.reindex(fw.coinr_order()).to_numpy(dtype=float)
+        out: NDArray[np.float64] = w.reindex(fw.coinr_order()).to_numpy(dtype=float)
+        return out
 
     def run_weights(self, codes: NDArray[np.intp]) -> NDArray[np.float64]:
         """Weight of every node (``coinr_order``) in every run, shape ``(n_runs, n_nodes)``."""
@@ -316,7 +318,7 @@ class RecipeStudy:
                 w *= self.multipliers[f.name][codes[:, j]]
         return w
 
-    def step_params(self, step: str, codes: Sequence[int]) -> dict[str, Any] | None:
+    def step_params(self, step: str, codes: Sequence[int] | NDArray[np.intp]) -> dict[str, Any] | None:
         """Parameters of ``step`` in a run (``None`` when the step is not run).
 
         A level's update is merged into the nominal parameters; a normalise or aggregate choice
@@ -344,7 +346,8 @@ class RecipeStudy:
         order = self.build.framework.coinr_order()
         w = self.run_weights(row[None])[0]
         agg = dict(changes.get("aggregate", self.step_params("aggregate", row) or {}))
-        agg["weights"] = {c: float(v) for c, v in zip(order, w, strict=True) if c != self.build.framework.root}
+        root = self.build.framework.root
+        agg["weights"] = {c: float(v) for c, v in zip(order, w, strict=True) if c != root}
         changes["aggregate"] = agg
         first = next(s for s in STAGES if s in changes)
         return self.build.regenerate(from_step=first, **changes)
@@ -406,7 +409,8 @@ class RecipeStudy:
         if ref_key not in cache:
             out, logs = _RUN["treat"](cur, self.build.data, self.build.framework, dict(ref_params))
             log = logs["treatment"]
-            cache[ref_key] = (out, [c for c in log.index if log.loc[c, "winsorised"] or log.loc[c, "log_transformed"]])
+            needed = [c for c in log.index if log.loc[c, "winsorised"] or log.loc[c, "log_transformed"]]
+            cache[ref_key] = (out, needed)
         ref, needed = cache[ref_key]
         if int(params["winmax"]) == max(limits) or not needed:
             return ref
@@ -437,7 +441,8 @@ class RecipeStudy:
         weights = self.run_weights(codes)
         aggs, agg_index = self._aggregate_plan(codes)
         order = fw.coinr_order()
-        fast = all(set(a) - {"weights"} <= {"method"} and a.get("method", "amean") in _FAST_MEANS for a in aggs)
+        fast = all(a.get("method", "amean") in _FAST_MEANS
+                   and all(v is None for k, v in a.items() if k not in ("method", "weights")) for a in aggs)
         if fast:
             parent = {c: n.parent for c, n in fw.nodes.items() if n.parent is not None}
             nominal = dict(zip(order, self._nominal_weights(), strict=True))
@@ -481,8 +486,9 @@ def _aggregate_or_nan(values: NDArray[np.float64], fw: Any, weights: NDArray[np.
         out = np.empty((*values.shape[:-1], len(fw.coinr_order())))
         for r in range(values.shape[0]):
             try:
-                out[r] = aggregate_batch(values[r], fw, weights=weights[r], method=spec.get("method", "amean"),
-                                         params=spec.get("params"), dat_thresh=spec.get("dat_thresh"))
+                out[r] = aggregate_batch(values[r], fw, weights=weights[r],
+                                         method=spec.get("method", "amean"), params=spec.get("params"),
+                                         dat_thresh=spec.get("dat_thresh"))
             except DataError:
                 out[r] = np.nan
         return out
@@ -570,8 +576,11 @@ class UncertaintyResult:
         return self.parameters.assign(mean_rank_shift=shift)
 
     def to_csv(self, folder: str | Path) -> list[Path]:
-        """Write ``rank_intervals.csv``, ``score_intervals.csv``, ``runs.csv`` and, for ``"sa"``,
-        ``sobol.csv`` (and ``sobol_units.csv``); return the paths."""
+        """Write the tables as CSV files and return their paths.
+
+        ``rank_intervals.csv``, ``score_intervals.csv``, ``runs.csv`` and, for ``"sa"``,
+        ``sobol.csv`` (and ``sobol_units.csv``).
+        """
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         tables = {"rank_intervals": self.rank_intervals.reset_index(),
@@ -587,7 +596,8 @@ class UncertaintyResult:
         return written
 
 
-def uncertainty_analysis(build: Build, *, factors: Any, n: int, method: Literal["ua", "sa"] = "ua",
+def uncertainty_analysis(  # noqa: PLR0913  (options are keyword-only)
+        build: Build, *, factors: Any, n: int, method: Literal["ua", "sa"] = "ua",
                          rng: Seed = None, n_boot: int = 1000, confidence: float = 0.95,
                          per_unit: bool = True, target: str | None = None) -> UncertaintyResult:
     r"""Run an uncertainty (``"ua"``) or variance-based sensitivity (``"sa"``) analysis of a build.
@@ -659,7 +669,7 @@ def uncertainty_analysis(build: Build, *, factors: Any, n: int, method: Literal[
         u = gen.random((n, len(dfs)))
         codes = np.column_stack([f.codes(u[:, j]) for j, f in enumerate(dfs)])
     scores = study.evaluate(codes)
-    ok = np.isfinite(scores).all(axis=1)
+    ok = np.asarray(np.isfinite(scores).all(axis=1), dtype=bool)
     if method == "sa" and not ok.all():
         msg = (f"{int((~ok).sum())} of {len(ok)} runs failed (geometric mean of non-positive values?); "
                "normalise onto a positive range, e.g. minmax with l_u: [1, 100]")
