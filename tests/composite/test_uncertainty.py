@@ -231,7 +231,8 @@ def test_arithmetic_and_geometric_means_take_the_batched_path(toy: Build, monkey
     import tongcheng.composite.uncertainty as unc
 
     def fail(*args: object, **kwargs: object) -> None:
-        raise AssertionError("aggregate_batch called on the fast path")
+        msg = "aggregate_batch called on the fast path"
+        raise AssertionError(msg)
 
     monkeypatch.setattr(unc, "aggregate_batch", fail)
     spec = {"normalise": [{"method": "minmax", "params": {"l_u": [1, 100]}},
