@@ -240,3 +240,17 @@ def test_arithmetic_and_geometric_means_take_the_batched_path(toy: Build, monkey
             "aggregate": ["amean", "gmean"], "weights_noise": {"levels": [2], "noise": 0.25, "n_sets": 5}}
     res = uncertainty_analysis(toy, factors=spec, n=16, method="sa", rng=0, n_boot=0)
     assert res.scores.shape == (16 * 5, 12)
+
+
+def test_two_factors_on_one_step_and_spec_checks(toy: Build):
+    spec = [{"name": "mean", "step": "aggregate", "param": "method", "values": ["amean", "genmean"]},
+            {"name": "dat", "step": "aggregate", "param": "dat_thresh", "values": [None, 0.9]},
+            {"name": "skew", "step": "treat", "param": "skew_thresh", "values": [1.0, 2.0]}]
+    study = RecipeStudy.prepare(toy, spec)
+    codes = np.array([[a, d, k] for a in range(2) for d in range(2) for k in range(2)])
+    for row, scores in zip(codes, study.evaluate(codes), strict=True):
+        assert_allclose(study.regenerate(row).aggregated["I"].to_numpy(), scores, rtol=0, atol=1e-9)
+    with pytest.raises(DataError, match="not in the framework"):
+        RecipeStudy.prepare(toy, {"weights": [{"Z": 1.0}], "aggregate": ["amean"]})
+    with pytest.raises(DataError, match="weights_noise factor"):
+        parse_factors({"aggregate": [{"method": "amean", "weights": {"P": 1}}]})

@@ -185,6 +185,9 @@ def _entry(item: Mapping[str, Any], where: str) -> RecipeFactor:
         msg = f"factor {name!r}: give choices, range or values"
         raise DataError(msg)
     opts = tuple({"method": c} if isinstance(c, str) else dict(c) for c in choices)
+    if step == "aggregate" and any("weights" in o for o in opts):
+        msg = f"factor {name!r}: vary weights with a weights or weights_noise factor, not in aggregate choices"
+        raise DataError(msg)
     labels = [_label(o) for o in opts]
     if len(set(labels)) < len(labels):
         labels = [f"{lab}#{i + 1}" for i, lab in enumerate(labels)]
@@ -279,6 +282,11 @@ class RecipeStudy:
         if build.recipe.step("aggregate") is None or not build.can_regenerate:
             msg = "uncertainty analysis needs a single-period build whose recipe aggregates"
             raise DataError(msg)
+        unknown = sorted({c for f in specs if f.kind == "weights" for o in f.options for c in o
+                          if c not in fw.nodes})
+        if unknown:
+            msg = f"weights factors name codes not in the framework: {unknown}"
+            raise DataError(msg)
         gen = np.random.default_rng(rng)
         order = fw.coinr_order()
         mult = {}
@@ -365,7 +373,15 @@ class RecipeStudy:
         full = np.zeros((len(combos), len(self.factors)), dtype=np.intp)
         full[:, cols] = combos
         cache: dict[tuple[Any, ...], pd.DataFrame] = {}
-        tables = [self._normalised(row, cache).to_numpy(dtype=float) for row in full]
+        units = self.build.aggregated.index
+        tables = []
+        for row in full:
+            table = self._normalised(row, cache)
+            if not table.index.equals(units):
+                msg = ("a data choice changed the set of units (screening after imputation?); "
+                       "rank intervals need the same units in every run")
+                raise DataError(msg)
+            tables.append(table.to_numpy(dtype=float))
         return np.stack(tables), inverse.ravel()
 
     def _normalised(self, row: NDArray[np.intp], cache: dict[tuple[Any, ...], pd.DataFrame]) -> pd.DataFrame:
@@ -423,12 +439,14 @@ class RecipeStudy:
         return pd.DataFrame(arr, index=ref.index, columns=ref.columns)
 
     def _aggregate_plan(self, codes: NDArray[np.intp]) -> tuple[list[dict[str, Any]], NDArray[np.intp]]:
-        j = next((j for j, f in enumerate(self.factors) if f.kind == "step" and f.step == "aggregate"), None)
-        if j is None:
+        """Distinct aggregate-step parameters among the runs, and which one each run uses."""
+        cols = [j for j, f in enumerate(self.factors) if f.kind == "step" and f.step == "aggregate"]
+        if not cols or len(codes) == 0:
             return [self.step_params("aggregate", codes[0]) or {}], np.zeros(len(codes), dtype=np.intp)
-        opts = [self.step_params("aggregate", np.where(np.arange(len(self.factors)) == j, lvl, 0))
-                or {} for lvl in range(len(self.factors[j].options))]
-        return opts, codes[:, j].astype(np.intp)
+        combos, inverse = np.unique(codes[:, cols], axis=0, return_inverse=True)
+        full = np.zeros((len(combos), len(self.factors)), dtype=np.intp)
+        full[:, cols] = combos
+        return [self.step_params("aggregate", row) or {} for row in full], inverse.ravel().astype(np.intp)
 
     def evaluate(self, codes: NDArray[np.intp], *, chunk_size: int = 2048) -> NDArray[np.float64]:
         """Target scores of every run (rows of level codes), shape ``(n_runs, n_units)``.
