@@ -252,5 +252,5 @@ def test_two_factors_on_one_step_and_spec_checks(toy: Build):
         assert_allclose(study.regenerate(row).aggregated["I"].to_numpy(), scores, rtol=0, atol=1e-9)
     with pytest.raises(DataError, match="not in the framework"):
         RecipeStudy.prepare(toy, {"weights": [{"Z": 1.0}], "aggregate": ["amean"]})
-    with pytest.raises(DataError, match="weights_noise factor"):
+    with pytest.raises(DataError, match="weights or weights_noise factor"):
         parse_factors({"aggregate": [{"method": "amean", "weights": {"P": 1}}]})

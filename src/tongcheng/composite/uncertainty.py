@@ -143,11 +143,7 @@ def _label(opt: Mapping[str, Any]) -> str:
     return json.dumps(opt, sort_keys=True, default=str)
 
 
-def _entry(item: Mapping[str, Any], where: str) -> RecipeFactor:
-    name = str(item.get("name", ""))
-    if not name:
-        msg = f"factor spec {where}: every entry needs a name"
-        raise DataError(msg)
+def _weights_entry(name: str, item: Mapping[str, Any]) -> RecipeFactor:
     if "weights_noise" in item:
         wn = item["weights_noise"] or {}
         levels = tuple(int(v) for v in wn.get("levels", ()))
@@ -156,10 +152,18 @@ def _entry(item: Mapping[str, Any], where: str) -> RecipeFactor:
             raise DataError(msg)
         return RecipeFactor(name, "weights_noise", levels=levels, noise=float(wn.get("noise", 0.25)),
                             n_sets=int(wn.get("n_sets", 100)))
-    if "weights" in item:
-        sets = [dict(w) for w in item["weights"]]
-        return RecipeFactor(name, "weights", options=tuple(sets),
-                            labels=tuple(f"set{i + 1}" for i in range(len(sets))))
+    sets = [dict(w) for w in item["weights"]]
+    return RecipeFactor(name, "weights", options=tuple(sets),
+                        labels=tuple(f"set{i + 1}" for i in range(len(sets))))
+
+
+def _entry(item: Mapping[str, Any], where: str) -> RecipeFactor:
+    name = str(item.get("name", ""))
+    if not name:
+        msg = f"factor spec {where}: every entry needs a name"
+        raise DataError(msg)
+    if "weights_noise" in item or "weights" in item:
+        return _weights_entry(name, item)
     step = item.get("step")
     if step not in _STEP_KEYS:
         msg = (f"factor {name!r}: step must be one of {', '.join(_STEP_KEYS)} (screening would change "
@@ -186,7 +190,7 @@ def _entry(item: Mapping[str, Any], where: str) -> RecipeFactor:
         raise DataError(msg)
     opts = tuple({"method": c} if isinstance(c, str) else dict(c) for c in choices)
     if step == "aggregate" and any("weights" in o for o in opts):
-        msg = f"factor {name!r}: vary weights with a weights or weights_noise factor, not in aggregate choices"
+        msg = f"factor {name!r}: vary weights with a weights or weights_noise factor, not in aggregate"
         raise DataError(msg)
     labels = [_label(o) for o in opts]
     if len(set(labels)) < len(labels):
