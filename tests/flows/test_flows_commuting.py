@@ -80,9 +80,9 @@ def test_rates_and_inbound_shares() -> None:
 
 
 def test_employment_interchange_sums_two_shares() -> None:
-    eim = employment_interchange(_census(), "B", "A").iloc[0]
+    eim = employment_interchange(_census(), "B", larger="A").iloc[0]
     assert eim["out_share"] == pytest.approx(15.0)
     assert eim["in_share"] == pytest.approx(100 * 60 / 230)
     assert eim["value"] == pytest.approx(eim["out_share"] + eim["in_share"])
     with pytest.raises(DataError):
-        employment_interchange(_census(), ["A", "B"], "A")
+        employment_interchange(_census(), ["A", "B"], larger="A")

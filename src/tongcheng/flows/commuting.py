@@ -8,7 +8,7 @@ Shares are in percent.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -59,7 +59,7 @@ def _jobs(rows: pd.DataFrame, given: pd.Series | None) -> pd.Series:
     return given.astype(float) if given is not None else rows.groupby("destination")["value"].sum()
 
 
-def cross_city_commuters(od: ODTable, *, groups: dict[str, str] | None = None) -> pd.DataFrame:
+def cross_city_commuters(od: ODTable, *, groups: Mapping[str, str] | None = None) -> pd.DataFrame:
     r"""Cross-unit commuters per ordered pair (S01 跨城通勤人数).
 
     .. math:: C_{ij} = T_{ij}, \quad i \ne j
@@ -134,7 +134,7 @@ def inbound_employment_share(od: ODTable, core: Units, *,
     return _per_group(od, one)[["unit", *GROUP_COLUMNS, "value", "flags"]]
 
 
-def employment_interchange(od: ODTable, smaller: Units, larger: Units, *,
+def employment_interchange(od: ODTable, smaller: Units, *, larger: Units,
                            employed_residents: pd.Series | None = None,
                            employment: pd.Series | None = None) -> pd.DataFrame:
     r"""Employment interchange measure between two areas (S04 就业交换度; OMB CSA test).
