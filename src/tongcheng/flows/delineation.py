@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -44,7 +44,7 @@ MEMBERSHIP_COLUMNS = ("metro_code", "version", "name_zh", "name_en", "core_code"
                       "member_name", "status", "source_doc", "issued", "source_url")
 Direction = Literal["out", "in", "either", "eim"]
 _EPS = 1e-9  # shares are compared after this tolerance, so 30/200 counts as exactly 15 %
-Adjacency = Mapping[str, Iterable[str]] | pd.DataFrame
+Adjacency: TypeAlias = Mapping[str, Iterable[str]] | pd.DataFrame
 
 
 @dataclass(frozen=True)
