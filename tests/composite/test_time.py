@@ -150,3 +150,27 @@ def test_assess_window_on_a_panel_build():
     assert res.loc["x", "rank_gain"] == 2  # from last to first
     pillar = assess_window(pb, baseline=2020, final=2023, code="a")
     assert pillar.loc["y", "change"] == 0
+
+
+def test_assess_window_with_an_uncertainty_analysis():
+    from tongcheng.composite.pipeline import build
+    from tongcheng.composite.uncertainty import uncertainty_analysis
+
+    fw = Framework([Node("a", 1, "I"), Node("b", 1, "I"), Node("c", 1, "I"), Node("I", 2)])
+    rng = np.random.default_rng(1)
+    rows = [{"uCode": f"u{i}", "Time": t, "a": 1 + i + t - 2020 + rng.random(),
+             "b": 5 - 0.3 * i + rng.random(), "c": 2 + rng.random()} for t in (2020, 2023) for i in range(6)]
+    panel = pd.DataFrame(rows)
+    norm = {"method": "minmax", "params": {"l_u": [1, 100]}}
+    pb = build_panel(Recipe([Step("normalise", {**norm, "global": True}), Step("aggregate")]), panel, fw)
+    final = build(Recipe([Step("normalise", norm), Step("aggregate")]),
+                  panel[panel["Time"] == 2023].drop(columns="Time"), fw, unit="uCode")
+    res = uncertainty_analysis(final, factors={"aggregate": ["amean", "gmean"],
+                                               "weights_noise": {"levels": [1], "noise": 0.5, "n_sets": 20}},
+                               n=50, rng=4)
+    out = assess_window(pb, baseline=2020, final=2023, uncertainty=res, band="rank")
+    half = (res.rank_intervals["q95"] - res.rank_intervals["q05"]) / 2
+    assert_allclose(out["band"].to_numpy(), 2 * half.reindex(out.index).to_numpy())
+    assert out["significant"].tolist() == (out["rank_gain"].abs() > out["band"]).tolist()
+    scores = assess_window(pb, baseline=2020, final=2023, uncertainty=res)
+    assert scores["band"].notna().all()
