@@ -540,7 +540,9 @@ class UncertaintyResult:
         Of the nominal build, indexed by unit.
     rank_intervals, score_intervals
         :func:`~tongcheng.composite.sensitivity.uncertainty_summary` per unit (for ``"sa"``
-        over the runs of :math:`A` and :math:`B`, which are independent draws).
+        over the runs of :math:`A` and :math:`B`, which are independent draws). Score
+        intervals mix scales when the normaliser is a factor (min–max 1–100 vs z-scores);
+        use rank intervals then.
     sobol
         Indices of the mean absolute rank shift against the nominal ranks (COINr's target).
     sobol_units
