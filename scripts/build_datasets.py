@@ -1654,10 +1654,35 @@ CATALOGUE = [
     ),
 ]
 
+# Raw indicators the package has no bundled data for, but whose tables users import (OD flows
+# for tongcheng.flows): listed so that a project accepts them out of the box.
+USER_CATALOGUE = [
+    (
+        "commuters",
+        "通勤人数",
+        "Commuters",
+        "persons",
+        "pair",
+        "居住在起点、就业在终点的通勤人数（手机信令样本或扩样值，value_kind 区分 sample / expanded）",
+        "Persons living at the origin and working at the destination (mobile-signalling sample or expanded; value_kind tells which)",
+        "users' OD tables (e.g. 同济《长三角城市跨城通勤年度报告》)",
+    ),
+    (
+        "employed_residents",
+        "就业常住人口",
+        "Employed residents",
+        "persons",
+        "unit",
+        "在本地居住的就业人口（通勤率的分母）",
+        "Employed persons living in the unit (denominator of commuting rates)",
+        "users' tables (census or statistical yearbooks)",
+    ),
+]
+
 
 def build_indicators() -> None:
-    """Write indicators.csv: every indicator code used in the bundled tables."""
-    rows = list(CATALOGUE)
+    """Write indicators.csv: every indicator code of the bundled tables, plus USER_CATALOGUE."""
+    rows = list(CATALOGUE) + list(USER_CATALOGUE)
     for letter, zh, en in SECTIONS_2017:
         rows.append(
             (

@@ -13,6 +13,8 @@ from . import audit as audit
 from . import coupling as coupling
 from . import mcda as mcda
 from . import sensitivity as sensitivity
+from . import time as time
+from . import uncertainty as uncertainty
 from . import weights as weights
 from .aggregate import AGGREGATORS
 from .framework import Framework
@@ -33,5 +35,7 @@ __all__ = [
     "coupling",
     "mcda",
     "sensitivity",
+    "time",
+    "uncertainty",
     "weights",
 ]

@@ -188,3 +188,4 @@ def _metro_share(ctx: ComputeContext) -> pd.DataFrame:
     share = metro_share_within(ctx.pair_series("rail_time_min", period),
                                ctx.series("pop_resident", "2020"), ctx.metros, cores)
     return _metros_frame(share, period)
+from . import flows as _flows  # noqa: F401, E402  (registers the flow indicators)
