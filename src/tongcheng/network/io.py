@@ -1,0 +1,318 @@
+"""Save and load road graphs; read origin and destination points from files.
+
+A built :class:`~tongcheng.network.graph.RoadGraph` is stored as one ``.npz`` file: its arrays
+plus a ``metadata`` entry holding JSON (format, version, profile, sizes and whatever the caller
+adds, e.g. the source file). Loading never unpickles, so a graph file from elsewhere is safe to open.
+
+Points are read from a CSV/Excel table with ``id``, ``lon`` and ``lat`` columns (every bad cell
+reported with file, row and column) or from a GeoJSON/GeoPackage of point features.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from os import PathLike
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .._errors import DataError, Problem, ValidationError
+from .graph import RoadGraph
+
+__all__ = ["graph_from_npz", "graph_metadata", "graph_to_npz", "points_from_file"]
+
+_FORMAT = "tongcheng.RoadGraph"
+_FORMAT_VERSION = 1
+_ARRAYS = ("indptr", "indices", "weights", "lon", "lat", "node_ids", "parent_index")
+_LON_NAMES = ("lon", "lng", "longitude", "x")
+_LAT_NAMES = ("lat", "latitude", "y")
+_GEO_SUFFIXES = {".geojson", ".json", ".gpkg", ".shp", ".fgb"}
+
+
+def graph_to_npz(
+    graph: RoadGraph,
+    path: str | PathLike[str],
+    *,
+    metadata: Mapping[str, Any] | None = None,
+    compress: bool = True,
+) -> Path:
+    """Write ``graph`` to one ``.npz`` file (arrays + JSON metadata); return the path written.
+
+    Parameters
+    ----------
+    graph
+        The graph to save.
+    path
+        Target file; ``.npz`` is appended when missing (as :func:`numpy.savez` does).
+    metadata
+        Extra JSON-serialisable entries stored with the graph (e.g. ``{"source": "andorra.osm.pbf"}``).
+    compress
+        Deflate the arrays (smaller file, slower to write and read).
+
+    Returns
+    -------
+    pathlib.Path
+
+    Raises
+    ------
+    DataError
+        If ``metadata`` is not JSON-serialisable or ``node_ids`` are neither numbers nor text.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from tongcheng.network import graph_from_arcs
+    >>> g = graph_from_arcs([0, 1], [1, 0], times=[2.0, 3.0], profile="walk")
+    >>> p = graph_to_npz(g, pathlib.Path(tempfile.mkdtemp()) / "g.npz")
+    >>> graph_from_npz(p).weights.tolist()
+    [2.0, 3.0]
+    """
+    path = Path(path)
+    if path.suffix != ".npz":
+        path = path.with_name(path.name + ".npz")
+    arrays = {name: np.asarray(getattr(graph, name)) for name in _ARRAYS}
+    ids = arrays["node_ids"]
+    if ids.dtype.kind == "O":
+        arrays["node_ids"] = ids.astype(str)
+    elif ids.dtype.kind not in "iuU":
+        msg = f"node_ids have dtype {ids.dtype}; expected integers or text"
+        raise DataError(msg)
+    from .. import __version__
+
+    meta = {
+        **dict(metadata or {}),
+        "format": _FORMAT,
+        "format_version": _FORMAT_VERSION,
+        "tongcheng_version": __version__,
+        "profile": graph.profile,
+        "n_nodes": graph.n_nodes,
+        "n_arcs": graph.n_arcs,
+    }
+    try:
+        text = json.dumps(meta, ensure_ascii=False)
+    except TypeError as exc:
+        msg = f"graph metadata must be JSON-serialisable: {exc}; pass plain numbers and strings"
+        raise DataError(msg) from exc
+    path.parent.mkdir(parents=True, exist_ok=True)
+    save = np.savez_compressed if compress else np.savez
+    save(path, metadata=np.array(text), **arrays)
+    return path
+
+
+def _open_npz(path: Path) -> Any:
+    if not path.is_file():
+        msg = f"graph file not found: {path}; build one with `tongcheng network build`"
+        raise DataError(msg)
+    try:
+        return np.load(path, allow_pickle=False)
+    except (OSError, ValueError) as exc:
+        msg = f"{path.name} is not a readable .npz graph file ({exc}); build it again"
+        raise DataError(msg) from exc
+
+
+def _read_metadata(path: Path, data: Any) -> dict[str, Any]:
+    if "metadata" not in data.files:
+        msg = f"{path.name} has no graph metadata; expected a file written by graph_to_npz"
+        raise DataError(msg)
+    meta: dict[str, Any] = json.loads(str(data["metadata"]))
+    if meta.get("format") != _FORMAT:
+        msg = f"{path.name} holds {meta.get('format')!r}, expected a {_FORMAT} file"
+        raise DataError(msg)
+    if int(meta.get("format_version", 0)) > _FORMAT_VERSION:
+        msg = (
+            f"{path.name} uses graph format version {meta['format_version']}, newer than this "
+            f"tongcheng reads ({_FORMAT_VERSION}); upgrade tongcheng"
+        )
+        raise DataError(msg)
+    return meta
+
+
+def graph_metadata(path: str | PathLike[str]) -> dict[str, Any]:
+    """Return the JSON metadata stored in a graph file, without loading its arrays.
+
+    Raises
+    ------
+    DataError
+        If the file is missing or not a graph written by :func:`graph_to_npz`.
+    """
+    path = Path(path)
+    with _open_npz(path) as data:
+        return _read_metadata(path, data)
+
+
+def graph_from_npz(path: str | PathLike[str]) -> RoadGraph:
+    """Read a graph written by :func:`graph_to_npz`.
+
+    Parameters
+    ----------
+    path
+        The ``.npz`` file.
+
+    Returns
+    -------
+    RoadGraph
+        With exactly the arrays and profile that were saved.
+
+    Raises
+    ------
+    DataError
+        If the file is missing, not a graph file, from a newer format, or its arrays are inconsistent.
+    """
+    path = Path(path)
+    with _open_npz(path) as data:
+        meta = _read_metadata(path, data)
+        missing = [name for name in _ARRAYS if name not in data.files]
+        if missing:
+            msg = f"{path.name} lacks the arrays {missing}; build the graph file again"
+            raise DataError(msg)
+        arrays = {name: data[name] for name in _ARRAYS}
+    n, m = len(arrays["indptr"]) - 1, len(arrays["indices"])
+    sizes_ok = all(len(arrays[k]) == n for k in ("lon", "lat", "node_ids", "parent_index"))
+    if n < 0 or not sizes_ok or len(arrays["weights"]) != m or int(arrays["indptr"][-1]) != m:
+        msg = f"{path.name}: the graph arrays have inconsistent lengths; build the graph file again"
+        raise DataError(msg)
+    return RoadGraph(**arrays, profile=str(meta.get("profile", "")))
+
+
+def _find_column(columns: list[str], names: tuple[str, ...]) -> str | None:
+    lower = {c.lower(): c for c in columns}
+    return next((lower[n] for n in names if n in lower), None)
+
+
+def _points_from_table(path: Path, id_column: str, encoding: str | None) -> pd.DataFrame:
+    from ..io.tables import read_table
+
+    table = read_table(path, encoding=encoding)
+    frame = table.frame
+    cols = list(frame.columns)
+    lon_col, lat_col = _find_column(cols, _LON_NAMES), _find_column(cols, _LAT_NAMES)
+    id_col = id_column if id_column in cols else None
+    problems = [
+        table.problem(None, name, None, expected=f"a column {name!r} ({what})",
+                      fix=f"add the column or rename one of {cols} to {name!r}")
+        for name, found, what in (
+            (id_column, id_col, "point id"),
+            ("lon", lon_col, "WGS84 longitude in degrees"),
+            ("lat", lat_col, "WGS84 latitude in degrees"),
+        )
+        if found is None
+    ]
+    if problems:
+        raise ValidationError(problems, summary=f"{path.name}: not a point table")
+    assert id_col is not None and lon_col is not None and lat_col is not None  # noqa: S101 (narrowing)
+    problems += _coordinate_problems(table, lon_col, -180.0, 180.0)
+    problems += _coordinate_problems(table, lat_col, -90.0, 90.0)
+    ids = frame[id_col]
+    for pos in np.flatnonzero((ids == "").to_numpy()):
+        problems.append(table.problem(int(pos), id_col, "", expected="a point id",
+                                      fix="fill in the id or delete the row"))
+    for pos in np.flatnonzero((ids.duplicated(keep="first") & (ids != "")).to_numpy()):
+        problems.append(table.problem(int(pos), id_col, ids.iloc[pos], expected="a unique id",
+                                      fix="give each point its own id"))
+    if problems:
+        raise ValidationError(problems, summary=f"{path.name}: {len(problems)} problem(s) in the points")
+    out = frame.drop(columns=[lon_col, lat_col]).rename(columns={id_col: "id"})
+    out.insert(1, "lon", pd.to_numeric(frame[lon_col]).astype(np.float64))
+    out.insert(2, "lat", pd.to_numeric(frame[lat_col]).astype(np.float64))
+    return _numeric_extras(out)
+
+
+def _coordinate_problems(table: Any, column: str, low: float, high: float) -> list[Problem]:
+    values = pd.to_numeric(table.frame[column], errors="coerce")
+    bad = values.isna() | (values < low) | (values > high)
+    return [
+        table.problem(int(pos), column, table.frame[column].iloc[pos],
+                      expected=f"a number of degrees between {low:g} and {high:g} (WGS84)",
+                      fix="correct the coordinate; projected x/y must be converted to lon/lat first")
+        for pos in np.flatnonzero(bad.to_numpy())
+    ]
+
+
+def _numeric_extras(frame: pd.DataFrame) -> pd.DataFrame:
+    """Turn text columns that are entirely numbers (e.g. population) into numbers."""
+    for col in frame.columns[3:]:
+        converted = pd.to_numeric(frame[col], errors="coerce")
+        if converted.notna().all():
+            frame[col] = converted
+    return frame
+
+
+def _points_from_geofile(path: Path, id_column: str, layer: str | None) -> pd.DataFrame:
+    import geopandas as gpd
+
+    try:
+        gdf = gpd.read_file(path, layer=layer)
+    except Exception as exc:  # pyogrio raises several kinds for unreadable files
+        problem = Problem(file=path.name, row=None, column=None, value=str(exc),
+                          expected="a readable GeoJSON/GeoPackage of point features",
+                          fix="check the file (and --layer for a GeoPackage)")
+        raise ValidationError([problem]) from exc
+    problems = []
+    if gdf.crs is None:
+        problems.append(Problem(file=path.name, row=None, column="geometry", value=None,
+                                expected="a coordinate reference system", fix="set the CRS and save again"))
+    kinds = gdf.geometry.geom_type.to_numpy()
+    for pos in np.flatnonzero(kinds != "Point"):
+        problems.append(Problem(file=path.name, row=int(pos) + 1, column="geometry", value=str(kinds[pos]),
+                                expected="a Point (rows are features, counted from 1)",
+                                fix="use centroids or representative points of polygons"))
+    if id_column not in gdf.columns:
+        problems.append(Problem(file=path.name, row=None, column=id_column, value=None,
+                                expected=f"a property {id_column!r} with the point id",
+                                fix=f"add it or choose one of {list(gdf.columns.drop('geometry'))}"))
+    if problems:
+        raise ValidationError(problems, summary=f"{path.name}: {len(problems)} problem(s) in the points")
+    geo = gdf.geometry.to_crs("EPSG:4326")
+    out = pd.DataFrame(gdf.drop(columns=gdf.geometry.name)).rename(columns={id_column: "id"})
+    rest = [c for c in out.columns if c not in ("id", "lon", "lat")]
+    return pd.DataFrame({"id": out["id"].to_numpy(), "lon": geo.x.to_numpy(), "lat": geo.y.to_numpy()}
+                        | {c: out[c].to_numpy() for c in rest})
+
+
+def points_from_file(
+    path: str | PathLike[str],
+    *,
+    id_column: str = "id",
+    encoding: str | None = None,
+    layer: str | None = None,
+) -> pd.DataFrame:
+    """Read origin or destination points as a DataFrame ``id, lon, lat, …``.
+
+    Parameters
+    ----------
+    path
+        A table (``.csv``, ``.tsv``, ``.txt`` or ``.xlsx``) with an id column and WGS84
+        longitude/latitude columns (``lon``/``lng``/``longitude``/``x`` and ``lat``/``latitude``/``y``),
+        or a GeoJSON/GeoPackage/Shapefile of point features in any CRS.
+    id_column
+        Column (or feature property) holding the point ids.
+    encoding
+        Text encoding of a CSV when it is not UTF-8 (e.g. ``"gbk"``).
+    layer
+        Layer of a GeoPackage (default: the first).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``id``, ``lon``, ``lat`` (float64, WGS84), then the file's other columns (all-numeric
+        columns as numbers), in file order; accepted by
+        :func:`~tongcheng.network.matrix.travel_time_matrix` and the other routing functions.
+
+    Raises
+    ------
+    ValidationError
+        Listing every problem with file, row (as in a spreadsheet: header = row 1; for
+        geographic files the feature number) and column: missing columns, coordinates that
+        are not numbers or out of range, empty or duplicate ids, non-point geometries.
+    """
+    path = Path(path)
+    if path.suffix.lower() in _GEO_SUFFIXES:
+        if not path.is_file():
+            problem = Problem(file=path.name, row=None, column=None, value=None,
+                              expected="an existing file", fix="check the path")
+            raise ValidationError([problem])
+        return _points_from_geofile(path, id_column, layer)
+    return _points_from_table(path, id_column, encoding)
