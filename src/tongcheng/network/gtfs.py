@@ -1,0 +1,615 @@
+"""GTFS feeds read for one service date and turned into RAPTOR arrays.
+
+The feeds are read with pandas directly (``stops``, ``trips``, ``stop_times``, ``calendar``,
+``calendar_dates``, optional ``frequencies`` and ``transfers``). gtfs-kit pulls in folium,
+rtree and a map stack, and partridge is unmaintained; neither interpolates blank
+``stop_times`` or reports problems by file, row and column, which routing needs.
+
+A :class:`Timetable` holds the service of one date as flat arrays:
+
+* *routes* in the RAPTOR sense: trips with the same stop sequence, split further so that no
+  trip overtakes another (a FIFO condition RAPTOR relies on), trips sorted by departure;
+* *footpaths* between distinct stops within a walking radius (straight-line distance at a
+  walking speed), amended by ``transfers.txt``.
+
+Times are integer seconds after midnight of the service date (they may exceed 24 h).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from os import PathLike
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .._errors import DataError, Problem, ValidationError
+
+__all__ = ["Timetable", "parse_gtfs_time", "timetable_from_gtfs"]
+
+_EARTH_RADIUS_M = 6_371_008.8
+_TIME_RE = r"^\s*(\d{1,3}):([0-5]\d):([0-5]\d)\s*$"
+_REQUIRED = {
+    "stops.txt": ("stop_id", "stop_lat", "stop_lon"),
+    "trips.txt": ("route_id", "service_id", "trip_id"),
+    "stop_times.txt": ("trip_id", "arrival_time", "departure_time", "stop_id", "stop_sequence"),
+}
+_CALENDAR = ("service_id", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+             "start_date", "end_date")  # fmt: skip
+_CALENDAR_DATES = ("service_id", "date", "exception_type")
+
+FeedSource = str | PathLike[str]
+
+
+@dataclass(frozen=True, eq=False)
+class Timetable:
+    """The scheduled service of one date, as arrays for :mod:`~tongcheng.network.raptor`.
+
+    Attributes
+    ----------
+    date
+        The service date.
+    stops
+        One row per stop: ``stop_id`` (prefixed by the feed when several are merged), ``stop_name``,
+        ``lon``, ``lat``, ``feed``. Row ``i`` is stop index ``i``.
+    route_stops_ptr, route_stops
+        CSR: the stop indices of route ``r`` in order are ``route_stops[route_stops_ptr[r]:route_stops_ptr[r + 1]]``.
+    route_trips_ptr
+        Trips of route ``r`` are ``route_trips_ptr[r]:route_trips_ptr[r + 1]`` (sorted by departure).
+    route_times_ptr
+        Offset of route ``r`` in ``arrival``/``departure``; trip ``j`` of the route (0-based) at
+        position ``i`` is at ``route_times_ptr[r] + j * n_stops_of_route + i``.
+    arrival, departure
+        ``int64`` seconds after midnight.
+    trip_ids
+        GTFS ``trip_id`` of each trip (prefixed), in route order.
+    route_ids
+        GTFS ``route_id`` of each RAPTOR route (several RAPTOR routes may share one).
+    stop_routes_ptr, stop_routes, stop_route_pos
+        CSR by stop: each visit of a stop by a route, as (route, position in the route).
+    footpath_ptr, footpath_to, footpath_time
+        CSR by stop: footpaths to other stops with their walking time in seconds.
+    """
+
+    date: dt.date
+    stops: pd.DataFrame
+    route_stops_ptr: np.ndarray
+    route_stops: np.ndarray
+    route_trips_ptr: np.ndarray
+    route_times_ptr: np.ndarray
+    arrival: np.ndarray
+    departure: np.ndarray
+    trip_ids: np.ndarray
+    route_ids: np.ndarray
+    stop_routes_ptr: np.ndarray
+    stop_routes: np.ndarray
+    stop_route_pos: np.ndarray
+    footpath_ptr: np.ndarray
+    footpath_to: np.ndarray
+    footpath_time: np.ndarray
+
+    @property
+    def n_stops(self) -> int:
+        """Number of stops."""
+        return len(self.stops)
+
+    @property
+    def n_routes(self) -> int:
+        """Number of RAPTOR routes."""
+        return len(self.route_stops_ptr) - 1
+
+    @property
+    def n_trips(self) -> int:
+        """Number of trips running on the date."""
+        return len(self.trip_ids)
+
+    def stop_index(self, stop_ids: Sequence[str]) -> np.ndarray:
+        """Return the stop indices of (prefixed) ``stop_ids``.
+
+        Raises
+        ------
+        DataError
+            If an id is not a stop of the timetable.
+        """
+        pos = pd.Index(self.stops["stop_id"]).get_indexer(list(stop_ids))
+        if (pos < 0).any():
+            missing = [s for s, p in zip(stop_ids, pos, strict=True) if p < 0][:5]
+            msg = f"unknown stop ids {missing}; use the prefixed ids of Timetable.stops"
+            raise DataError(msg)
+        return pos.astype(np.int64)
+
+    def __repr__(self) -> str:
+        return (
+            f"Timetable({self.date.isoformat()}, stops={self.n_stops}, routes={self.n_routes}, "
+            f"trips={self.n_trips}, footpaths={len(self.footpath_to)})"
+        )
+
+
+def parse_gtfs_time(values: pd.Series, *, file: str = "", column: str = "") -> np.ndarray:
+    """Return GTFS ``H:MM:SS`` times as float seconds (``NaN`` for blanks).
+
+    Hours may exceed 23 (trips running past midnight).
+
+    Parameters
+    ----------
+    values
+        Time strings; blank or missing entries become ``NaN``.
+    file, column
+        Where the values come from, for error messages (row numbers count the header as row 1).
+
+    Raises
+    ------
+    ValidationError
+        Listing every value that is neither blank nor ``H:MM:SS``.
+
+    Examples
+    --------
+    >>> parse_gtfs_time(pd.Series(["07:05:00", "", "25:00:30"])).tolist()
+    [25500.0, nan, 90030.0]
+    """
+    text = values.astype("string").fillna("")
+    parts = text.str.extract(_TIME_RE)
+    blank = text.str.strip() == ""
+    bad = parts[0].isna() & ~blank
+    if bad.any():
+        rows = np.flatnonzero(bad.to_numpy())
+        problems = [
+            Problem(file=file, row=int(i) + 2, column=column or None, value=str(text.iloc[i]),
+                    expected="a time HH:MM:SS (hours may exceed 23) or blank",
+                    fix="write times as HH:MM:SS, e.g. 07:05:00 or 25:10:00 after midnight")
+            for i in rows[:50]
+        ]  # fmt: skip
+        msg = f"{len(rows)} time(s) in {file or 'input'} are not HH:MM:SS"
+        raise ValidationError(problems, summary=msg)
+    nums = parts.astype("float64")
+    return (nums[0] * 3600 + nums[1] * 60 + nums[2]).to_numpy(dtype=np.float64)
+
+
+def _read_table(zf: zipfile.ZipFile, name: str, label: str, *, required: Sequence[str]) -> pd.DataFrame | None:
+    """Read one GTFS table as strings; ``None`` if absent. Missing columns raise a located error."""
+    members = {Path(n).name: n for n in zf.namelist() if not n.endswith("/")}
+    if name not in members:
+        return None
+    with zf.open(members[name]) as fh:
+        raw = fh.read()
+    frame = pd.read_csv(io.BytesIO(raw), dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    frame.columns = [c.strip() for c in frame.columns]
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        problems = [
+            Problem(file=f"{label}/{name}", row=1, column=c, value=None, expected=f"a column '{c}'",
+                    fix=f"add the '{c}' column required by the GTFS reference")
+            for c in missing
+        ]  # fmt: skip
+        msg = f"{label}/{name} lacks required column(s) {missing}"
+        raise ValidationError(problems, summary=msg)
+    return frame
+
+
+def _int_column(frame: pd.DataFrame, column: str, file: str) -> np.ndarray:
+    """Return a column of integers, with a located error for each non-integer."""
+    num = pd.to_numeric(frame[column].str.strip(), errors="coerce")
+    bad = num.isna() | (num != num.round())
+    if bad.any():
+        rows = np.flatnonzero(bad.to_numpy())
+        problems = [
+            Problem(file=file, row=int(i) + 2, column=column, value=str(frame[column].iloc[i]),
+                    expected="an integer", fix=f"fill '{column}' with whole numbers")
+            for i in rows[:50]
+        ]  # fmt: skip
+        raise ValidationError(problems, summary=f"{len(rows)} non-integer value(s) in {file} column '{column}'")
+    return num.to_numpy(dtype=np.int64)
+
+
+def _active_services(zf: zipfile.ZipFile, label: str, date: dt.date) -> set[str]:
+    """Return the service ids running on ``date`` (calendar.txt, then calendar_dates.txt)."""
+    cal = _read_table(zf, "calendar.txt", label, required=_CALENDAR)
+    dates = _read_table(zf, "calendar_dates.txt", label, required=_CALENDAR_DATES)
+    if cal is None and dates is None:
+        problem = Problem(file=f"{label}/calendar.txt", row=None, column=None, value=None,
+                          expected="calendar.txt or calendar_dates.txt",
+                          fix="add a calendar (GTFS requires at least one of the two files)")  # fmt: skip
+        raise ValidationError([problem], summary=f"{label} has no calendar")
+    ymd = int(date.strftime("%Y%m%d"))
+    active: set[str] = set()
+    if cal is not None and len(cal):
+        file = f"{label}/calendar.txt"
+        start, end = _int_column(cal, "start_date", file), _int_column(cal, "end_date", file)
+        day = _int_column(cal, _CALENDAR[1 + date.weekday()], file)
+        on = (start <= ymd) & (ymd <= end) & (day == 1)
+        active = set(cal["service_id"].str.strip()[on])
+    if dates is not None and len(dates):
+        file = f"{label}/calendar_dates.txt"
+        when = _int_column(dates, "date", file)
+        kind = _int_column(dates, "exception_type", file)
+        sid = dates["service_id"].str.strip()
+        today = when == ymd
+        active |= set(sid[today & (kind == 1)])
+        active -= set(sid[today & (kind == 2)])
+    return active
+
+
+def _interpolate(st: pd.DataFrame, lon: np.ndarray, lat: np.ndarray, file: str) -> pd.DataFrame:
+    """Fill blank times of intermediate stops, by distance along the trip (GTFS timepoints)."""
+    t_arr, t_dep = st["arr"].to_numpy(), st["dep"].to_numpy()
+    t_arr = np.where(np.isnan(t_arr), t_dep, t_arr)
+    t_dep = np.where(np.isnan(t_dep), t_arr, t_dep)
+    trip = st["trip"].to_numpy()
+    first = np.r_[True, trip[1:] != trip[:-1]]
+    last = np.r_[trip[1:] != trip[:-1], True]
+    ends_blank = (first | last) & np.isnan(t_arr)
+    if ends_blank.any():
+        rows = st["row"].to_numpy()[ends_blank]
+        problems = [
+            Problem(file=file, row=int(r), column="arrival_time", value="",
+                    expected="times at the first and last stop of every trip",
+                    fix="give the first and last stop_times of each trip arrival and departure times")
+            for r in rows[:50]
+        ]  # fmt: skip
+        raise ValidationError(problems, summary=f"{len(rows)} trip end(s) without times in {file}")
+    if not np.isnan(t_arr).any():
+        return st.assign(arr=t_arr, dep=t_dep)
+    s = st["stop"].to_numpy()
+    if "dist" in st.columns and not st["dist"].isna().any():
+        dist = st["dist"].to_numpy(dtype=np.float64)
+    else:
+        step = _haversine(lon[s[:-1]], lat[s[:-1]], lon[s[1:]], lat[s[1:]])
+        step = np.r_[0.0, np.where(first[1:], 0.0, step)]
+        starts = np.flatnonzero(first)
+        cum = np.cumsum(step)
+        dist = cum - np.repeat(cum[starts], np.diff(np.r_[starts, len(st)]))
+    # index along the trip breaks ties when distances do not grow
+    idx = np.arange(len(st), dtype=np.float64)
+    known = ~np.isnan(t_arr)
+    frame = pd.DataFrame({"trip": trip, "t": np.where(known, t_dep, np.nan), "d": np.where(known, dist, np.nan),
+                          "i": np.where(known, idx, np.nan)})  # fmt: skip
+    prev = frame.groupby("trip", sort=False)[["t", "d", "i"]].ffill()
+    after = frame.assign(t=np.where(known, t_arr, np.nan)).groupby("trip", sort=False)[["t", "d", "i"]].bfill()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return _fill(st, t_arr, t_dep, known, dist, idx, prev, after)
+
+
+def _fill(st: pd.DataFrame, t_arr: np.ndarray, t_dep: np.ndarray, known: np.ndarray, dist: np.ndarray,
+          idx: np.ndarray, prev: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:  # fmt: skip
+    """Linear interpolation of blank times between the surrounding timepoints."""
+    span = after["d"].to_numpy() - prev["d"].to_numpy()
+    frac_d = (dist - prev["d"].to_numpy()) / np.where(span > 0, span, 1.0)
+    frac_i = (idx - prev["i"].to_numpy()) / (after["i"].to_numpy() - prev["i"].to_numpy())
+    frac = np.clip(np.where(span > 0, frac_d, frac_i), 0.0, 1.0)
+    fill = np.round(prev["t"].to_numpy() + frac * (after["t"].to_numpy() - prev["t"].to_numpy()))
+    return st.assign(arr=np.where(known, t_arr, fill), dep=np.where(known, t_dep, fill))
+
+
+def _haversine(lon1: np.ndarray, lat1: np.ndarray, lon2: np.ndarray, lat2: np.ndarray) -> np.ndarray:
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    a = np.sin((p2 - p1) / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(np.radians(lon2 - lon1) / 2) ** 2
+    return 2 * _EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+
+
+def _read_feed(path: Path, prefix: str, date: dt.date, stop_offset: int) -> dict[str, pd.DataFrame]:
+    """Read one feed: its stops and the stop_times of trips running on ``date``."""
+    label = path.name
+    if not path.is_file():
+        problem = Problem(file=str(label), row=None, column=None, value=None, expected="a GTFS zip file",
+                          fix="check the path of the feed")  # fmt: skip
+        raise ValidationError([problem], summary=f"GTFS feed not found: {label}")
+    try:
+        zf = zipfile.ZipFile(path)
+    except zipfile.BadZipFile as err:
+        msg = f"{label} is not a zip file; a GTFS feed is a zip of .txt tables"
+        raise DataError(msg) from err
+    with zf:
+        tables: dict[str, pd.DataFrame] = {}
+        for name, cols in _REQUIRED.items():
+            table = _read_table(zf, name, label, required=cols)
+            if table is None:
+                problem = Problem(file=f"{label}/{name}", row=None, column=None, value=None,
+                                  expected=f"a table {name}", fix=f"add {name}; GTFS requires it")  # fmt: skip
+                raise ValidationError([problem], summary=f"{label} lacks {name}")
+            tables[name] = table
+        services = _active_services(zf, label, date)
+        freq = _read_table(zf, "frequencies.txt", label, required=("trip_id", "start_time", "end_time", "headway_secs"))
+        transfers = _read_table(zf, "transfers.txt", label, required=("from_stop_id", "to_stop_id", "transfer_type"))
+    stops = tables["stops.txt"]
+    file = f"{label}/stops.txt"
+    lat = pd.to_numeric(stops["stop_lat"], errors="coerce").to_numpy(dtype=np.float64)
+    lon = pd.to_numeric(stops["stop_lon"], errors="coerce").to_numpy(dtype=np.float64)
+    stop_ids = stops["stop_id"].str.strip()
+    used = set(tables["stop_times.txt"]["stop_id"].str.strip())
+    bad = ~(np.isfinite(lat) & np.isfinite(lon) & (np.abs(lat) <= 90) & (np.abs(lon) <= 180)) & stop_ids.isin(used)
+    problems = [
+        Problem(file=file, row=int(i) + 2, column="stop_lat/stop_lon",
+                value=f"{stops['stop_lat'].iloc[i]}, {stops['stop_lon'].iloc[i]}",
+                expected="WGS84 latitude and longitude", fix="give the stop its coordinates")
+        for i in np.flatnonzero(bad.to_numpy())[:50]
+    ]  # fmt: skip
+    dup = stop_ids.duplicated().to_numpy()
+    problems += [
+        Problem(file=file, row=int(i) + 2, column="stop_id", value=stop_ids.iloc[i], expected="unique stop ids",
+                fix="remove or rename the duplicate stop")
+        for i in np.flatnonzero(dup)[:50]
+    ]  # fmt: skip
+    if problems:
+        raise ValidationError(problems, summary=f"{len(problems)} problem(s) in {file}")
+    stop_frame = pd.DataFrame({
+        "stop_id": prefix + stop_ids,
+        "stop_name": stops["stop_name"].to_numpy() if "stop_name" in stops.columns else "",
+        "lon": lon, "lat": lat, "feed": label,
+    })  # fmt: skip
+    local = pd.Index(stop_ids)
+
+    trips = tables["trips.txt"]
+    trips = trips.assign(trip_id=trips["trip_id"].str.strip(), service_id=trips["service_id"].str.strip())
+    running = trips[trips["service_id"].isin(services)]
+    st = tables["stop_times.txt"]
+    file = f"{label}/stop_times.txt"
+    st = st.assign(trip_id=st["trip_id"].str.strip(), row=np.arange(len(st)) + 2)
+    st = st[st["trip_id"].isin(set(running["trip_id"]))]
+    stop_pos = local.get_indexer(st["stop_id"].str.strip())
+    if (stop_pos < 0).any():
+        rows = st["row"].to_numpy()[stop_pos < 0]
+        problems = [
+            Problem(file=file, row=int(r), column="stop_id", value=str(v), expected="a stop_id listed in stops.txt",
+                    fix="add the stop to stops.txt or correct the id")
+            for r, v in zip(rows[:50], st["stop_id"].to_numpy()[stop_pos < 0][:50], strict=True)
+        ]  # fmt: skip
+        raise ValidationError(problems, summary=f"{len(rows)} unknown stop(s) in {file}")
+    seq = _int_column(st.reset_index(drop=True), "stop_sequence", file) if len(st) else np.zeros(0, np.int64)
+    out = pd.DataFrame({
+        "trip": st["trip_id"].to_numpy().astype(object),
+        "seq": seq,
+        "stop": stop_pos + stop_offset,
+        "arr": parse_gtfs_time(st["arrival_time"].reset_index(drop=True), file=file, column="arrival_time"),
+        "dep": parse_gtfs_time(st["departure_time"].reset_index(drop=True), file=file, column="departure_time"),
+        "row": st["row"].to_numpy(),
+    })  # fmt: skip
+    if "shape_dist_traveled" in st.columns:
+        out["dist"] = pd.to_numeric(st["shape_dist_traveled"], errors="coerce").to_numpy()
+    out = out.sort_values(["trip", "seq"], kind="stable").reset_index(drop=True)
+    all_lon = np.r_[np.zeros(stop_offset), lon]
+    all_lat = np.r_[np.zeros(stop_offset), lat]
+    out = _interpolate(out, all_lon, all_lat, file)
+    route_of = dict(zip(running["trip_id"], running["route_id"].str.strip(), strict=True))
+    out["route"] = [prefix + route_of[t] for t in out["trip"]]
+    if freq is not None and len(freq):
+        out = _expand_frequencies(out, freq, f"{label}/frequencies.txt")
+    out["trip"] = [prefix + t for t in out["trip"]]
+    result = {"stops": stop_frame, "stop_times": out}
+    if transfers is not None and len(transfers):
+        tr = transfers.assign(
+            from_stop=local.get_indexer(transfers["from_stop_id"].str.strip()) + stop_offset,
+            to_stop=local.get_indexer(transfers["to_stop_id"].str.strip()) + stop_offset,
+            kind=_int_column(transfers.replace({"transfer_type": {"": "0"}}), "transfer_type",
+                             f"{label}/transfers.txt"),
+            min_time=pd.to_numeric(transfers.get("min_transfer_time", pd.Series("", index=transfers.index)),
+                                   errors="coerce"),
+        )  # fmt: skip
+        result["transfers"] = tr[(tr["from_stop"] >= stop_offset) & (tr["to_stop"] >= stop_offset)]
+    return result
+
+
+def _expand_frequencies(st: pd.DataFrame, freq: pd.DataFrame, file: str) -> pd.DataFrame:
+    """Replace frequency-based template trips by one scheduled trip per headway."""
+    start = parse_gtfs_time(freq["start_time"], file=file, column="start_time")
+    end = parse_gtfs_time(freq["end_time"], file=file, column="end_time")
+    headway = _int_column(freq, "headway_secs", file)
+    templates = freq["trip_id"].str.strip().to_numpy()
+    pieces = [st[~st["trip"].isin(set(templates))]]
+    for tid, t0, t1, h in zip(templates, start, end, headway, strict=True):
+        trip = st[st["trip"] == tid]
+        if trip.empty or h <= 0:
+            continue
+        base = trip["dep"].iloc[0]
+        for k, t in enumerate(np.arange(t0, t1, h)):
+            shift = t - base
+            pieces.append(trip.assign(trip=f"{tid}@{int(t0)}+{k}", arr=trip["arr"] + shift, dep=trip["dep"] + shift))
+    return pd.concat(pieces, ignore_index=True)
+
+
+def _fifo_routes(times: np.ndarray) -> np.ndarray:
+    """Split trips (rows, sorted by departure) of one stop pattern into FIFO groups; return group labels."""
+    n = times.shape[0]
+    label = np.zeros(n, dtype=np.int64)
+    if n <= 1 or (np.diff(times, axis=0) >= 0).all():
+        return label
+    lasts: list[np.ndarray] = []
+    for j in range(n):
+        for g, last in enumerate(lasts):
+            if (times[j] >= last).all():
+                lasts[g] = times[j]
+                label[j] = g
+                break
+        else:
+            label[j] = len(lasts)
+            lasts.append(times[j])
+    return label
+
+
+def _build_routes(st: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Group trips into FIFO routes with identical stop sequences and lay out the time arrays."""
+    trip = st["trip"].to_numpy()
+    first = np.r_[True, trip[1:] != trip[:-1]] if len(st) else np.zeros(0, bool)
+    starts = np.flatnonzero(first)
+    lengths = np.diff(np.r_[starts, len(st)])
+    stops = st["stop"].to_numpy(dtype=np.int64)
+    pattern_key = [stops[a:a + n].tobytes() for a, n in zip(starts, lengths, strict=True)]
+    codes, uniques = pd.factorize(pd.Series(pattern_key, dtype=object))
+    arr, dep = st["arr"].to_numpy(dtype=np.int64), st["dep"].to_numpy(dtype=np.int64)
+    route_names = st["route"].to_numpy()[starts]
+    r_stops, r_stops_ptr, r_trips_ptr, r_times_ptr = [], [0], [0], [0]
+    a_out, d_out, trip_ids, route_ids = [], [], [], []
+    order = np.argsort(codes, kind="stable")
+    bounds = np.flatnonzero(np.r_[True, np.diff(codes[order]) != 0, True]) if len(starts) else np.zeros(1, np.int64)
+    for b0, b1 in zip(bounds[:-1], bounds[1:], strict=True):
+        members = order[b0:b1]
+        n = int(lengths[members[0]])
+        idx = starts[members][:, None] + np.arange(n)[None, :]
+        ta, td = arr[idx], dep[idx]
+        by = np.lexsort(tuple(td[:, ::-1].T))  # by departure at the first stop, then later stops
+        members, ta, td = members[by], ta[by], td[by]
+        both = np.empty((len(members), 2 * n), dtype=np.int64)
+        both[:, 0::2], both[:, 1::2] = ta, td
+        groups = _fifo_routes(both)
+        for g in range(int(groups.max()) + 1):
+            sel = groups == g
+            r_stops.append(stops[starts[members[0]]:starts[members[0]] + n])
+            r_stops_ptr.append(r_stops_ptr[-1] + n)
+            r_trips_ptr.append(r_trips_ptr[-1] + int(sel.sum()))
+            r_times_ptr.append(r_times_ptr[-1] + int(sel.sum()) * n)
+            a_out.append(ta[sel].ravel())
+            d_out.append(td[sel].ravel())
+            trip_ids.append(trip[starts[members[sel]]])
+            route_ids.append(route_names[members[0]])
+    cat = lambda xs, dt_: np.concatenate(xs).astype(dt_) if xs else np.zeros(0, dt_)  # noqa: E731
+    return {
+        "route_stops": cat(r_stops, np.int64),
+        "route_stops_ptr": np.asarray(r_stops_ptr, dtype=np.int64),
+        "route_trips_ptr": np.asarray(r_trips_ptr, dtype=np.int64),
+        "route_times_ptr": np.asarray(r_times_ptr[:-1], dtype=np.int64),
+        "arrival": cat(a_out, np.int64),
+        "departure": cat(d_out, np.int64),
+        "trip_ids": cat(trip_ids, object),
+        "route_ids": np.asarray(route_ids, dtype=object),
+    }
+
+
+def _footpaths(
+    stops: pd.DataFrame, transfers: list[pd.DataFrame], *, radius: float, speed: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Footpaths within ``radius`` metres at ``speed`` m/s, amended by transfers.txt; CSR by stop."""
+    from scipy.spatial import cKDTree
+
+    lon, lat = stops["lon"].to_numpy(), stops["lat"].to_numpy()
+    n = len(stops)
+    pairs = np.zeros((0, 2), dtype=np.int64)
+    if radius > 0 and n > 1:
+        lat0 = np.radians(np.nanmedian(lat))
+        xy = np.column_stack([np.radians(lon) * np.cos(lat0), np.radians(lat)]) * _EARTH_RADIUS_M
+        ok = np.flatnonzero(np.isfinite(xy).all(axis=1))
+        found = cKDTree(xy[ok]).query_pairs(radius * 1.01, output_type="ndarray")
+        pairs = ok[found] if len(found) else pairs
+        pairs = np.vstack([pairs, pairs[:, ::-1]])
+    secs = np.ceil(_haversine(lon[pairs[:, 0]], lat[pairs[:, 0]], lon[pairs[:, 1]], lat[pairs[:, 1]]) / speed)
+    keep = secs <= np.ceil(radius / speed)
+    table = pd.DataFrame({"a": pairs[keep, 0], "b": pairs[keep, 1], "t": secs[keep]})
+    for tr in transfers:
+        tr = tr[tr["from_stop"] != tr["to_stop"]]
+        a, b = tr["from_stop"].to_numpy(np.int64), tr["to_stop"].to_numpy(np.int64)
+        walk = np.ceil(_haversine(lon[a], lat[a], lon[b], lat[b]) / speed)
+        given = np.where((tr["kind"] == 2) & tr["min_time"].notna(), tr["min_time"].to_numpy(dtype=float), walk)
+        extra = pd.DataFrame({"a": a, "b": b, "t": given, "kind": tr["kind"].to_numpy()})
+        merged = table.merge(extra, on=["a", "b"], how="outer", suffixes=("", "_tr"))
+        merged["t"] = merged["t_tr"].fillna(merged["t"])
+        table = merged[merged["kind"].fillna(0) != 3][["a", "b", "t"]]  # type 3: no transfer possible
+    table = table.sort_values(["a", "b"], kind="stable")
+    ptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(table["a"].to_numpy(np.int64), minlength=n), out=ptr[1:])
+    return ptr, table["b"].to_numpy(np.int64), table["t"].to_numpy(np.int64)
+
+
+def _as_date(date: dt.date | str) -> dt.date:
+    if isinstance(date, dt.datetime):
+        return date.date()
+    if isinstance(date, dt.date):
+        return date
+    text = str(date).strip()
+    for fmt in ("%Y-%m-%d", "%Y%m%d"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a calendar date
+        except ValueError:
+            pass
+    msg = f"date must be a datetime.date or 'YYYY-MM-DD'; got {date!r}"
+    raise DataError(msg)
+
+
+def timetable_from_gtfs(
+    feeds: FeedSource | Sequence[FeedSource] | Mapping[str, FeedSource],
+    *,
+    date: dt.date | str,
+    footpath_radius: float = 300.0,
+    walk_speed: float = 1.0,
+    use_transfers: bool = True,
+) -> Timetable:
+    """Read GTFS feeds and return the service of ``date`` as a :class:`Timetable`.
+
+    Trips run on ``date`` if their service is active in ``calendar.txt`` (weekday and date range)
+    and not removed, or added, in ``calendar_dates.txt``. Blank times at intermediate stops are
+    interpolated by ``shape_dist_traveled`` or else by straight-line distance between stops.
+    Frequency-based trips (``frequencies.txt``) become one trip per headway. Trips of the
+    previous service day running past midnight are not included.
+
+    Parameters
+    ----------
+    feeds
+        One GTFS zip, several (ids get the prefix ``"<file stem>:"``), or a mapping from prefix to zip
+        (ids get ``"<prefix>:"``). A single feed given alone keeps its ids unprefixed.
+    date
+        Service date (``datetime.date`` or ``"YYYY-MM-DD"``).
+    footpath_radius
+        Stops at most this many metres apart (straight line) are joined by a footpath; ``0`` for none.
+    walk_speed
+        Walking speed for footpaths in metres per second (1.0 m/s is r5's 3.6 km/h).
+    use_transfers
+        Apply ``transfers.txt``: ``min_transfer_time`` of type-2 transfers replaces the walking time,
+        type-3 pairs get no footpath, other pairs are added with their walking time.
+
+    Returns
+    -------
+    Timetable
+        Arrays for :func:`~tongcheng.network.raptor.earliest_arrival` and
+        :func:`~tongcheng.network.raptor.range_raptor`.
+
+    Raises
+    ------
+    ValidationError
+        For a missing file or column, times not ``HH:MM:SS``, unknown stops or non-integer
+        sequences, each located by file, row and column.
+    DataError
+        If a feed is not a zip file or the options are invalid.
+    """
+    day = _as_date(date)
+    if not (walk_speed > 0 and footpath_radius >= 0):
+        msg = f"walk_speed must be > 0 and footpath_radius >= 0; got {walk_speed!r}, {footpath_radius!r}"
+        raise DataError(msg)
+    if isinstance(feeds, Mapping):
+        named = [(f"{k}:", Path(v)) for k, v in feeds.items()]
+    elif isinstance(feeds, (str, PathLike)):
+        named = [("", Path(feeds))]
+    else:
+        paths = [Path(f) for f in feeds]
+        named = [(f"{p.stem}:" if len(paths) > 1 else "", p) for p in paths]
+    if len({p for p, _ in named}) < len(named):
+        msg = "feeds must have distinct prefixes (file stems); pass a mapping {prefix: path}"
+        raise DataError(msg)
+    stops, times, transfers = [], [], []
+    offset = 0
+    for prefix, path in named:
+        part = _read_feed(path, prefix, day, offset)
+        stops.append(part["stops"])
+        times.append(part["stop_times"])
+        if use_transfers and "transfers" in part:
+            transfers.append(part["transfers"])
+        offset += len(part["stops"])
+    stop_frame = pd.concat(stops, ignore_index=True)
+    st = pd.concat(times, ignore_index=True)
+    routes = _build_routes(st)
+    n_stops = len(stop_frame)
+    ptr = routes["route_stops_ptr"]
+    route_of_slot = np.repeat(np.arange(len(ptr) - 1), np.diff(ptr))
+    pos = np.arange(len(routes["route_stops"])) - ptr[route_of_slot]
+    by_stop = np.argsort(routes["route_stops"], kind="stable")
+    sr_ptr = np.zeros(n_stops + 1, dtype=np.int64)
+    np.cumsum(np.bincount(routes["route_stops"], minlength=n_stops), out=sr_ptr[1:])
+    fp_ptr, fp_to, fp_time = _footpaths(stop_frame, transfers, radius=footpath_radius, speed=walk_speed)
+    return Timetable(
+        date=day, stops=stop_frame, **routes,
+        stop_routes_ptr=sr_ptr, stop_routes=route_of_slot[by_stop].astype(np.int64),
+        stop_route_pos=pos[by_stop].astype(np.int64),
+        footpath_ptr=fp_ptr, footpath_to=fp_to, footpath_time=fp_time,
+    )  # fmt: skip
+
