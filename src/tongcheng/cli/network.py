@@ -1,0 +1,203 @@
+"""`tongcheng network …`: build road graphs, travel-time matrices, isochrones, one-hour coverage."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+import pandas as pd
+
+from ._common import Bar, handle_errors
+
+_GRAPH = click.option("--graph", "graph_path", required=True,
+                      type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                      help="Graph file from `tongcheng network build`. 路网文件。")
+_THREADS = click.option("--threads", type=click.IntRange(min=1), default=2, show_default=True,
+                        help="Threads. 线程数。")
+_SNAP = click.option("--max-snap-distance", type=click.FloatRange(min=0), default=250.0, show_default=True,
+                     help="Largest point-to-network distance in metres. 点到路网的最大距离(米)。")
+_ID = click.option("--id-column", default="id", show_default=True,
+                   help="Column (or feature property) of point ids. 点编号列。")
+_TABLE_SUFFIXES = {".csv", ".parquet"}
+_GEO_SUFFIXES = {".geojson", ".gpkg"}
+
+
+def _minutes(_ctx: click.Context, _param: click.Parameter, value: str) -> list[float]:
+    try:
+        minutes = [float(v) for v in value.split(",") if v.strip()]
+    except ValueError:
+        minutes = []
+    if not minutes or any(b <= 0 for b in minutes) or minutes != sorted(set(minutes)):
+        msg = f"expected increasing positive minutes separated by commas, e.g. 15,30,45,60; got {value!r}"
+        raise click.BadParameter(msg)
+    return minutes
+
+
+def _check_suffix(path: Path, allowed: set[str]) -> None:
+    if path.suffix.lower() not in allowed:
+        msg = f"{path.name}: expected a file ending in {' or '.join(sorted(allowed))}"
+        raise click.BadParameter(msg, param_hint="--out")
+
+
+def _write_table(frame: pd.DataFrame, path: Path, *, index: bool = False) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.suffix.lower() == ".parquet":
+        frame.to_parquet(path, index=index)
+    else:
+        frame.to_csv(path, index=index, encoding="utf-8-sig")
+
+
+@click.group()
+def network() -> None:
+    """Road graphs and travel times (exact, offline). 路网与出行时间。
+
+    Build a graph once from an OpenStreetMap .osm.pbf file, then reuse it for
+    matrices, isochrones and one-hour-circle coverage. Point files are CSV/Excel
+    with id, lon, lat (WGS84) columns, or GeoJSON/GeoPackage points.
+    """
+
+
+@network.command("build")
+@click.argument("pbf", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--profile", type=click.Choice(["car", "walk", "bike"]), default="car", show_default=True,
+              help="Travel mode. 出行方式。")
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Graph file to write (.npz). 输出路网文件。")
+@handle_errors
+def build_cmd(pbf: Path, profile: str, out_path: Path) -> None:
+    """Build a road graph from an OSM PBF file. 由 OSM PBF 构建路网。
+
+    Keeps the largest strongly connected component (every node reaches every other)
+    and saves the graph with its metadata as one .npz file.
+    """
+    from ..network import graph_from_pbf, largest_component
+    from ..network.io import graph_to_npz
+
+    start = time.perf_counter()
+    bar = Bar(3, "build")
+    try:
+        bar("read")
+        full = graph_from_pbf(pbf, profile=profile)
+        bar("component")
+        graph = largest_component(full)
+        bar("save")
+        path = graph_to_npz(graph, out_path, metadata={"source": pbf.name, "largest_component": True})
+    finally:
+        bar.close()
+    click.echo(f"{profile} graph: {graph.n_nodes:,} nodes, {graph.n_arcs:,} arcs "
+               f"(read {full.n_nodes:,} nodes, {full.n_arcs:,} arcs) in {time.perf_counter() - start:.1f} s")
+    click.echo(f"written: {path}")
+
+
+@network.command("matrix")
+@_GRAPH
+@click.option("--origins", "origins_path", required=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Origin points. 起点。")
+@click.option("--destinations", "destinations_path", default=None,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Destination points (default: the origins). 终点(默认同起点)。")
+@click.option("--cutoff", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Ignore trips longer than this many minutes (left empty). 时间上限(分钟)。")
+@_THREADS
+@_SNAP
+@_ID
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Long table from_id,to_id,travel_time (seconds): .csv or .parquet. 输出文件。")
+@handle_errors
+def matrix_cmd(graph_path: Path, origins_path: Path, destinations_path: Path | None,  # noqa: PLR0913
+               cutoff: float | None, threads: int, max_snap_distance: float, id_column: str,
+               out_path: Path) -> None:
+    """Travel times between points, exact, in seconds. 点间出行时间矩阵(秒)。"""
+    from ..network import travel_time_matrix
+    from ..network.io import graph_from_npz, points_from_file
+
+    _check_suffix(out_path, _TABLE_SUFFIXES)
+    start = time.perf_counter()
+    graph = graph_from_npz(graph_path)
+    origins = points_from_file(origins_path, id_column=id_column)
+    destinations = None if destinations_path is None else points_from_file(destinations_path,
+                                                                             id_column=id_column)
+    table = travel_time_matrix(graph, origins, destinations, threads=threads,
+                               cutoff=None if cutoff is None else cutoff * 60.0,
+                               max_snap_distance=max_snap_distance)
+    _write_table(table, out_path)
+    n_dest = len(origins) if destinations is None else len(destinations)
+    click.echo(f"{len(origins):,} origins x {n_dest:,} destinations: "
+               f"{int(table['travel_time'].notna().sum()):,} of {len(table):,} pairs reached "
+               f"in {time.perf_counter() - start:.2f} s")
+    click.echo(f"written: {out_path}")
+
+
+@network.command("isochrone")
+@_GRAPH
+@click.option("--origins", "origins_path", required=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Origin points. 起点。")
+@click.option("--breaks", default="15,30,45,60", show_default=True, callback=_minutes,
+              help="Upper bounds of the time bands in minutes. 等时圈分段(分钟)。")
+@click.option("--buffer", type=click.FloatRange(min=0, min_open=True), default=50.0, show_default=True,
+              help="Metres drawn on each side of reachable streets. 道路缓冲(米)。")
+@_THREADS
+@_SNAP
+@_ID
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Polygons per origin and band: .geojson or .gpkg. 输出文件。")
+@handle_errors
+def isochrone_cmd(graph_path: Path, origins_path: Path, breaks: list[float],  # noqa: PLR0913
+                  buffer: float, threads: int, max_snap_distance: float, id_column: str,
+                  out_path: Path) -> None:
+    """Isochrones: the area reachable within each time band. 等时圈。
+
+    One polygon per origin and band (bands are cumulative); travel_time is the
+    band's upper bound in seconds, minutes the same in minutes.
+    """
+    from ..network import isochrones
+    from ..network.io import graph_from_npz, points_from_file
+
+    _check_suffix(out_path, _GEO_SUFFIXES)
+    graph = graph_from_npz(graph_path)
+    origins = points_from_file(origins_path, id_column=id_column)
+    polygons = isochrones(graph, origins, breaks=[b * 60.0 for b in breaks], buffer=buffer,
+                          threads=threads, max_snap_distance=max_snap_distance)
+    polygons.insert(2, "minutes", polygons["travel_time"] / 60.0)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    polygons.to_file(out_path, driver="GPKG" if out_path.suffix.lower() == ".gpkg" else "GeoJSON")
+    click.echo(f"{len(polygons):,} polygons ({len(origins):,} origins x {len(breaks)} bands) written: {out_path}")
+
+
+@network.command("coverage")
+@_GRAPH
+@click.option("--cores", "cores_path", required=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Core points, e.g. city centres. 核心点(如城市中心)。")
+@click.option("--cells", "cells_path", required=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Grid-cell or unit centroids with the --weight column. 网格或单元中心点。")
+@click.option("--weight", default="population", show_default=True,
+              help="Column of --cells to sum (population, jobs, area …). 加总的列。")
+@click.option("--threshold", type=click.FloatRange(min=0, min_open=True), default=60.0, show_default=True,
+              help="Travel-time threshold in minutes. 时间阈值(分钟)。")
+@_THREADS
+@_SNAP
+@_ID
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="One row per core: id, within, total, share, cells_within (.csv or .parquet). 输出文件。")
+@handle_errors
+def coverage_cmd(graph_path: Path, cores_path: Path, cells_path: Path, weight: str,  # noqa: PLR0913
+                 threshold: float, threads: int, max_snap_distance: float, id_column: str,
+                 out_path: Path) -> None:
+    """One-hour circle: how much lies within reach of each core. 一小时通勤圈覆盖。"""
+    from ..network import circle_coverage
+    from ..network.io import graph_from_npz, points_from_file
+
+    _check_suffix(out_path, _TABLE_SUFFIXES)
+    graph = graph_from_npz(graph_path)
+    cores = points_from_file(cores_path, id_column=id_column)
+    cells = points_from_file(cells_path, id_column=id_column)
+    result = circle_coverage(graph, cores, cells=cells, weight=weight, threshold=threshold * 60.0,
+                             threads=threads, max_snap_distance=max_snap_distance)
+    _write_table(result, out_path, index=True)
+    for core, row in result.iterrows():
+        click.echo(f"  {core}: {row['share']:.1%} of {weight} within {threshold:g} min "
+                   f"({row['within']:,.0f} of {row['total']:,.0f})")
+    click.echo(f"written: {out_path}")
