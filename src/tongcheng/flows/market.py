@@ -1,4 +1,4 @@
-"""Market integration from relative prices: the segmentation index of 桂琦寒 et al. (2006).
+r"""Market integration from relative prices: the segmentation index of 桂琦寒 et al. (2006).
 
 The input is a long table of *chained* category price indices (上年 = 100), as printed in
 statistical yearbooks (分类居民消费价格指数 or 商品零售价格分类指数), one row per region,
@@ -14,11 +14,11 @@ See ``docs/market-segmentation.md`` for the format and a worked example.
 
 - :func:`read_prices` — read and validate a table (CSV, Excel or a frame), every problem
   located by file, row and column;
-- :func:`relative_price_changes` — :math:`|\\Delta Q|` and its de-meaned value per pair,
+- :func:`relative_price_changes` — :math:`|\Delta Q|` and its de-meaned value per pair,
   year and category;
-- :func:`relative_price_variance` — :math:`\\mathrm{Var}(q)` per pair and year;
+- :func:`relative_price_variance` — :math:`\mathrm{Var}(q)` per pair and year;
 - :func:`segmentation_index` — the variance with the integration index
-  :math:`\\sqrt{1/\\mathrm{Var}(q)}`, per pair or per region.
+  :math:`\sqrt{1/\mathrm{Var}(q)}`, per pair or per region.
 """
 
 from __future__ import annotations
