@@ -296,8 +296,11 @@ def _aggregate(cur: pd.DataFrame, data: pd.DataFrame, fw: Framework,
                           params=params, dat_thresh=p.get("dat_thresh")), {}
 
 
-_RUN: dict[str, StepFunc] = {"denominate": _denominate, "impute": _impute, "screen": _screen,
-                             "treat": _treat, "normalise": _normalise, "aggregate": _aggregate}
+STEP_FUNCTIONS: dict[str, StepFunc] = {
+    "denominate": _denominate, "impute": _impute, "screen": _screen,
+    "treat": _treat, "normalise": _normalise, "aggregate": _aggregate,
+}
+"""The function that runs each recipe step: ``f(current, data, framework, params) -> (table, logs)``."""
 
 
 def _prepare(data: pd.DataFrame, framework: Framework, unit: str | None) -> pd.DataFrame:
@@ -398,7 +401,7 @@ class Build:
 
     def _apply(self, s: Step) -> None:
         cur = self.stages[list(self.stages)[-1]]
-        result, logs = _RUN[s.name](cur, self.data, self.framework, dict(s.params))
+        result, logs = STEP_FUNCTIONS[s.name](cur, self.data, self.framework, dict(s.params))
         self.stages[STAGES[s.name]] = result
         self.logs.update(logs)
 

@@ -64,7 +64,7 @@ from .._errors import DataError
 from . import steps as st
 from .aggregate import aggregate_batch
 from .normalise import get_normaliser
-from .pipeline import _RUN, STAGES, Build
+from .pipeline import STAGES, STEP_FUNCTIONS, Build
 from .sensitivity import (
     Factor,
     SaltelliDesign,
@@ -417,7 +417,7 @@ class RecipeStudy:
             return pd.DataFrame(out, index=cur.index, columns=fw.indicators)
         if s == "treat" and params.get("method", "winsorise") == "winsorise" and "winmax" in params:
             return self._treat_winmax(cur, params, cache, key)
-        return _RUN[s](cur, b.data, fw, dict(params))[0]
+        return STEP_FUNCTIONS[s](cur, b.data, fw, dict(params))[0]
 
     def _treat_winmax(self, cur: pd.DataFrame, params: dict[str, Any],
                       cache: dict[tuple[Any, ...], Any], key: tuple[Any, ...]) -> pd.DataFrame:
@@ -427,7 +427,7 @@ class RecipeStudy:
         ref_params = {**params, "winmax": max(limits)}
         ref_key = ("treat-ref", key[:-1], json.dumps(ref_params, sort_keys=True, default=str))
         if ref_key not in cache:
-            out, logs = _RUN["treat"](cur, self.build.data, self.build.framework, dict(ref_params))
+            out, logs = STEP_FUNCTIONS["treat"](cur, self.build.data, self.build.framework, dict(ref_params))
             log = logs["treatment"]
             needed = [c for c in log.index if log.loc[c, "winsorised"] or log.loc[c, "log_transformed"]]
             cache[ref_key] = (out, needed)
