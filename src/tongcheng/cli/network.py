@@ -105,7 +105,7 @@ def build_cmd(pbf: Path, profile: str, out_path: Path) -> None:
 @click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Long table from_id,to_id,travel_time (seconds): .csv or .parquet. 输出文件。")
 @handle_errors
-def matrix_cmd(graph_path: Path, origins_path: Path, destinations_path: Path | None,  # noqa: PLR0913
+def matrix_cmd(graph_path: Path, origins_path: Path, destinations_path: Path | None,
                cutoff: float | None, threads: int, max_snap_distance: float, id_column: str,
                out_path: Path) -> None:
     """Travel times between points, exact, in seconds. 点间出行时间矩阵(秒)。"""
@@ -143,7 +143,7 @@ def matrix_cmd(graph_path: Path, origins_path: Path, destinations_path: Path | N
 @click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Polygons per origin and band: .geojson or .gpkg. 输出文件。")
 @handle_errors
-def isochrone_cmd(graph_path: Path, origins_path: Path, breaks: list[float],  # noqa: PLR0913
+def isochrone_cmd(graph_path: Path, origins_path: Path, breaks: list[float],
                   buffer: float, threads: int, max_snap_distance: float, id_column: str,
                   out_path: Path) -> None:
     """Isochrones: the area reachable within each time band. 等时圈。
@@ -162,7 +162,8 @@ def isochrone_cmd(graph_path: Path, origins_path: Path, breaks: list[float],  # 
     polygons.insert(2, "minutes", polygons["travel_time"] / 60.0)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     polygons.to_file(out_path, driver="GPKG" if out_path.suffix.lower() == ".gpkg" else "GeoJSON")
-    click.echo(f"{len(polygons):,} polygons ({len(origins):,} origins x {len(breaks)} bands) written: {out_path}")
+    click.echo(f"{len(polygons):,} polygons ({len(origins):,} origins x {len(breaks)} bands) "
+               f"written: {out_path}")
 
 
 @network.command("coverage")

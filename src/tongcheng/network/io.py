@@ -98,7 +98,7 @@ def graph_to_npz(
         raise DataError(msg) from exc
     path.parent.mkdir(parents=True, exist_ok=True)
     save = np.savez_compressed if compress else np.savez
-    save(path, metadata=np.array(text), **arrays)
+    save(path, metadata=np.array(text), **arrays)  # type: ignore[arg-type]  # (numpy stubs: allow_pickle)
     return path
 
 
@@ -190,28 +190,36 @@ def _points_from_table(path: Path, id_column: str, encoding: str | None) -> pd.D
     cols = list(frame.columns)
     lon_col, lat_col = _find_column(cols, _LON_NAMES), _find_column(cols, _LAT_NAMES)
     id_col = id_column if id_column in cols else None
-    problems = [
-        table.problem(None, name, None, expected=f"a column {name!r} ({what})",
-                      fix=f"add the column or rename one of {cols} to {name!r}")
-        for name, found, what in (
-            (id_column, id_col, "point id"),
-            ("lon", lon_col, "WGS84 longitude in degrees"),
-            ("lat", lat_col, "WGS84 latitude in degrees"),
-        )
-        if found is None
-    ]
-    if problems:
-        raise ValidationError(problems, summary=f"{path.name}: not a point table")
-    assert id_col is not None and lon_col is not None and lat_col is not None  # noqa: S101 (narrowing)
-    problems += _coordinate_problems(table, lon_col, -180.0, 180.0)
+    if id_col is None or lon_col is None or lat_col is None:
+        missing = [
+            table.problem(
+                None,
+                name,
+                None,
+                expected=f"a column {name!r} ({what})",
+                fix=f"add the column or rename one of {cols} to {name!r}",
+            )
+            for name, found, what in (
+                (id_column, id_col, "point id"),
+                ("lon", lon_col, "WGS84 longitude in degrees"),
+                ("lat", lat_col, "WGS84 latitude in degrees"),
+            )
+            if found is None
+        ]
+        raise ValidationError(missing, summary=f"{path.name}: not a point table")
+    problems = _coordinate_problems(table, lon_col, -180.0, 180.0)
     problems += _coordinate_problems(table, lat_col, -90.0, 90.0)
     ids = frame[id_col]
     for pos in np.flatnonzero((ids == "").to_numpy()):
-        problems.append(table.problem(int(pos), id_col, "", expected="a point id",
-                                      fix="fill in the id or delete the row"))
+        problems.append(
+            table.problem(int(pos), id_col, "", expected="a point id", fix="fill in the id or delete the row")
+        )
     for pos in np.flatnonzero((ids.duplicated(keep="first") & (ids != "")).to_numpy()):
-        problems.append(table.problem(int(pos), id_col, ids.iloc[pos], expected="a unique id",
-                                      fix="give each point its own id"))
+        problems.append(
+            table.problem(
+                int(pos), id_col, ids.iloc[pos], expected="a unique id", fix="give each point its own id"
+            )
+        )
     if problems:
         raise ValidationError(problems, summary=f"{path.name}: {len(problems)} problem(s) in the points")
     out = frame.drop(columns=[lon_col, lat_col]).rename(columns={id_col: "id"})
@@ -224,9 +232,13 @@ def _coordinate_problems(table: Any, column: str, low: float, high: float) -> li
     values = pd.to_numeric(table.frame[column], errors="coerce")
     bad = values.isna() | (values < low) | (values > high)
     return [
-        table.problem(int(pos), column, table.frame[column].iloc[pos],
-                      expected=f"a number of degrees between {low:g} and {high:g} (WGS84)",
-                      fix="correct the coordinate; projected x/y must be converted to lon/lat first")
+        table.problem(
+            int(pos),
+            column,
+            table.frame[column].iloc[pos],
+            expected=f"a number of degrees between {low:g} and {high:g} (WGS84)",
+            fix="correct the coordinate; projected x/y must be converted to lon/lat first",
+        )
         for pos in np.flatnonzero(bad.to_numpy())
     ]
 
@@ -246,30 +258,59 @@ def _points_from_geofile(path: Path, id_column: str, layer: str | None) -> pd.Da
     try:
         gdf = gpd.read_file(path, layer=layer)
     except Exception as exc:  # pyogrio raises several kinds for unreadable files
-        problem = Problem(file=path.name, row=None, column=None, value=str(exc),
-                          expected="a readable GeoJSON/GeoPackage of point features",
-                          fix="check the file (and --layer for a GeoPackage)")
+        problem = Problem(
+            file=path.name,
+            row=None,
+            column=None,
+            value=str(exc),
+            expected="a readable GeoJSON/GeoPackage of point features",
+            fix="check the file (and --layer for a GeoPackage)",
+        )
         raise ValidationError([problem]) from exc
     problems = []
     if gdf.crs is None:
-        problems.append(Problem(file=path.name, row=None, column="geometry", value=None,
-                                expected="a coordinate reference system", fix="set the CRS and save again"))
+        problems.append(
+            Problem(
+                file=path.name,
+                row=None,
+                column="geometry",
+                value=None,
+                expected="a coordinate reference system",
+                fix="set the CRS and save again",
+            )
+        )
     kinds = gdf.geometry.geom_type.to_numpy()
     for pos in np.flatnonzero(kinds != "Point"):
-        problems.append(Problem(file=path.name, row=int(pos) + 1, column="geometry", value=str(kinds[pos]),
-                                expected="a Point (rows are features, counted from 1)",
-                                fix="use centroids or representative points of polygons"))
+        problems.append(
+            Problem(
+                file=path.name,
+                row=int(pos) + 1,
+                column="geometry",
+                value=str(kinds[pos]),
+                expected="a Point (rows are features, counted from 1)",
+                fix="use centroids or representative points of polygons",
+            )
+        )
     if id_column not in gdf.columns:
-        problems.append(Problem(file=path.name, row=None, column=id_column, value=None,
-                                expected=f"a property {id_column!r} with the point id",
-                                fix=f"add it or choose one of {list(gdf.columns.drop('geometry'))}"))
+        problems.append(
+            Problem(
+                file=path.name,
+                row=None,
+                column=id_column,
+                value=None,
+                expected=f"a property {id_column!r} with the point id",
+                fix=f"add it or choose one of {list(gdf.columns.drop('geometry'))}",
+            )
+        )
     if problems:
         raise ValidationError(problems, summary=f"{path.name}: {len(problems)} problem(s) in the points")
     geo = gdf.geometry.to_crs("EPSG:4326")
     out = pd.DataFrame(gdf.drop(columns=gdf.geometry.name)).rename(columns={id_column: "id"})
     rest = [c for c in out.columns if c not in ("id", "lon", "lat")]
-    return pd.DataFrame({"id": out["id"].to_numpy(), "lon": geo.x.to_numpy(), "lat": geo.y.to_numpy()}
-                        | {c: out[c].to_numpy() for c in rest})
+    return pd.DataFrame(
+        {"id": out["id"].to_numpy(), "lon": geo.x.to_numpy(), "lat": geo.y.to_numpy()}
+        | {c: out[c].to_numpy() for c in rest}
+    )
 
 
 def points_from_file(
@@ -311,8 +352,14 @@ def points_from_file(
     path = Path(path)
     if path.suffix.lower() in _GEO_SUFFIXES:
         if not path.is_file():
-            problem = Problem(file=path.name, row=None, column=None, value=None,
-                              expected="an existing file", fix="check the path")
+            problem = Problem(
+                file=path.name,
+                row=None,
+                column=None,
+                value=None,
+                expected="an existing file",
+                fix="check the path",
+            )
             raise ValidationError([problem])
         return _points_from_geofile(path, id_column, layer)
     return _points_from_table(path, id_column, encoding)

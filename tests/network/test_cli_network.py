@@ -1,0 +1,234 @@
+"""`tongcheng network …` on the Andorra extract: build → matrix / isochrone / coverage."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner, Result
+
+from tongcheng.cli.network import network
+from tongcheng.network import (
+    RoadGraph,
+    circle_coverage,
+    graph_from_pbf,
+    largest_component,
+    travel_time_matrix,
+)
+from tongcheng.network.io import graph_from_npz, graph_metadata
+
+
+def invoke(*args: object) -> Result:
+    return CliRunner().invoke(network, [str(a) for a in args])
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory, raw: Callable[[str], Path]) -> tuple[Path, Path]:
+    """Build the Andorra car graph with the CLI; write five origins and four destinations near nodes."""
+    folder = tmp_path_factory.mktemp("network_cli")
+    pbf = raw("valhalla_osm/andorra.osm.pbf")
+    out = invoke("build", pbf, "--profile", "car", "--out", folder / "andorra.npz")
+    assert out.exit_code == 0, out.output
+    assert "car graph:" in out.output and "nodes" in out.output and "arcs" in out.output
+    graph = graph_from_npz(folder / "andorra.npz")
+    rng = np.random.default_rng(7)
+    nodes = rng.choice(graph.n_nodes, 9, replace=False)
+    pts = pd.DataFrame(
+        {
+            "id": [f"p{i}" for i in range(9)],
+            "lon": np.round(graph.lon[nodes] + 0.0002, 6),
+            "lat": np.round(graph.lat[nodes] - 0.0001, 6),
+            "population": np.arange(1, 10) * 100,
+        }
+    )
+    pts.iloc[:5].to_csv(folder / "origins.csv", index=False)
+    pts.iloc[5:].to_csv(folder / "destinations.csv", index=False)
+    return folder, pbf
+
+
+def test_build_saves_largest_component(built: tuple[Path, Path]) -> None:
+    folder, pbf = built
+    graph = graph_from_npz(folder / "andorra.npz")
+    expected = largest_component(graph_from_pbf(pbf, profile="car"))
+    assert graph.profile == "car"
+    for name in ("indptr", "indices", "weights", "lon", "lat", "node_ids"):
+        np.testing.assert_array_equal(getattr(graph, name), getattr(expected, name))
+    assert graph_metadata(folder / "andorra.npz")["source"] == pbf.name
+
+
+def _library(graph: RoadGraph, folder: Path, cutoff: float | None) -> pd.DataFrame:
+    origins = pd.read_csv(folder / "origins.csv", dtype={"id": str})
+    destinations = pd.read_csv(folder / "destinations.csv", dtype={"id": str})
+    return travel_time_matrix(graph, origins, destinations, cutoff=cutoff)
+
+
+@pytest.mark.parametrize(("suffix", "cutoff"), [(".csv", None), (".parquet", None), (".csv", 8.0)])
+def test_matrix_equals_library(built: tuple[Path, Path], suffix: str, cutoff: float | None) -> None:
+    folder, _ = built
+    out_path = folder / f"matrix{suffix}"
+    args = [
+        "matrix",
+        "--graph",
+        folder / "andorra.npz",
+        "--origins",
+        folder / "origins.csv",
+        "--destinations",
+        folder / "destinations.csv",
+        "--threads",
+        "2",
+        "--out",
+        out_path,
+    ]
+    out = invoke(*args, *(["--cutoff", cutoff] if cutoff else []))
+    assert out.exit_code == 0, out.output
+    assert "5 origins x 4 destinations" in out.output
+    got = (
+        pd.read_parquet(out_path)
+        if suffix == ".parquet"
+        else pd.read_csv(out_path, dtype={"from_id": str, "to_id": str})
+    )
+    want = _library(graph_from_npz(folder / "andorra.npz"), folder, None if cutoff is None else cutoff * 60)
+    assert list(got.columns) == ["from_id", "to_id", "travel_time"]
+    assert got["from_id"].tolist() == want["from_id"].tolist()
+    assert got["to_id"].tolist() == want["to_id"].tolist()
+    # float32 seconds survive CSV exactly (shortest round-trip text)
+    np.testing.assert_array_equal(got["travel_time"].to_numpy(np.float32), want["travel_time"].to_numpy())
+    if cutoff is None:
+        assert got["travel_time"].notna().all() and (got["travel_time"] > 0).all()
+    else:
+        assert (got["travel_time"].dropna() <= cutoff * 60).all()
+
+
+def test_matrix_default_destinations_are_origins(built: tuple[Path, Path]) -> None:
+    folder, _ = built
+    out = invoke(
+        "matrix",
+        "--graph",
+        folder / "andorra.npz",
+        "--origins",
+        folder / "origins.csv",
+        "--out",
+        folder / "square.csv",
+    )
+    assert out.exit_code == 0, out.output
+    got = pd.read_csv(folder / "square.csv")
+    assert len(got) == 25
+    assert (got.loc[got["from_id"] == got["to_id"], "travel_time"] == 0).all()
+
+
+def test_isochrone_one_polygon_per_band_and_origin(built: tuple[Path, Path]) -> None:
+    folder, _ = built
+    out_path = folder / "iso.gpkg"
+    out = invoke(
+        "isochrone",
+        "--graph",
+        folder / "andorra.npz",
+        "--origins",
+        folder / "origins.csv",
+        "--breaks",
+        "5,10",
+        "--out",
+        out_path,
+    )
+    assert out.exit_code == 0, out.output
+    iso = gpd.read_file(out_path)
+    assert len(iso) == 5 * 2
+    assert {key: sorted(group) for key, group in iso.groupby("id")["travel_time"]} == {
+        f"p{i}": [300.0, 600.0] for i in range(5)
+    }
+    assert iso["minutes"].tolist() == [5.0, 10.0] * 5
+    assert iso.geom_type.isin(["Polygon", "MultiPolygon"]).all() and iso.is_valid.all()
+    assert iso.crs.equals("EPSG:4326")
+    area = iso.to_crs(iso.estimate_utm_crs()).area.to_numpy().reshape(5, 2)
+    assert (area[:, 1] >= area[:, 0]).all() and (area > 0).all()
+    out = invoke(
+        "isochrone",
+        "--graph",
+        folder / "andorra.npz",
+        "--origins",
+        folder / "origins.csv",
+        "--breaks",
+        "10",
+        "--out",
+        folder / "iso.geojson",
+    )
+    assert out.exit_code == 0, out.output
+    assert len(gpd.read_file(folder / "iso.geojson")) == 5
+
+
+def test_coverage_equals_library(built: tuple[Path, Path]) -> None:
+    folder, _ = built
+    out = invoke(
+        "coverage",
+        "--graph",
+        folder / "andorra.npz",
+        "--cores",
+        folder / "origins.csv",
+        "--cells",
+        folder / "destinations.csv",
+        "--threshold",
+        "10",
+        "--out",
+        folder / "cov.csv",
+    )
+    assert out.exit_code == 0, out.output
+    got = pd.read_csv(folder / "cov.csv", dtype={"id": str}).set_index("id")
+    cores = pd.read_csv(folder / "origins.csv", dtype={"id": str})
+    cells = pd.read_csv(folder / "destinations.csv", dtype={"id": str})
+    want = circle_coverage(graph_from_npz(folder / "andorra.npz"), cores, cells=cells, threshold=600.0)
+    pd.testing.assert_frame_equal(got, want, check_dtype=False)
+
+
+def test_bad_point_file_names_file_row_and_column(built: tuple[Path, Path]) -> None:
+    folder, _ = built
+    bad = folder / "bad_origins.csv"
+    bad.write_text("id,lon,lat\na,1.52,42.51\nb,1.53,north\n", encoding="utf-8")
+    out = invoke("matrix", "--graph", folder / "andorra.npz", "--origins", bad, "--out", folder / "x.csv")
+    assert out.exit_code != 0
+    assert "bad_origins.csv row 3 column 'lat'" in out.output
+    assert "north" in out.output
+    assert not (folder / "x.csv").exists()
+
+
+def test_off_network_point_and_bad_options(built: tuple[Path, Path]) -> None:
+    folder, _ = built
+    far = folder / "far.csv"
+    far.write_text("id,lon,lat\nparis,2.35,48.85\n", encoding="utf-8")
+    out = invoke("matrix", "--graph", folder / "andorra.npz", "--origins", far, "--out", folder / "y.csv")
+    assert out.exit_code != 0 and "paris" in out.output
+    out = invoke(
+        "matrix",
+        "--graph",
+        folder / "andorra.npz",
+        "--origins",
+        folder / "origins.csv",
+        "--out",
+        folder / "y.txt",
+    )
+    assert out.exit_code != 0 and ".parquet" in out.output
+    out = invoke(
+        "isochrone",
+        "--graph",
+        folder / "andorra.npz",
+        "--origins",
+        folder / "origins.csv",
+        "--breaks",
+        "30,15",
+        "--out",
+        folder / "y.geojson",
+    )
+    assert out.exit_code != 0 and "increasing" in out.output
+    out = invoke(
+        "matrix",
+        "--graph",
+        folder / "origins.csv",
+        "--origins",
+        folder / "origins.csv",
+        "--out",
+        folder / "y.csv",
+    )
+    assert out.exit_code != 0 and "origins.csv" in out.output
