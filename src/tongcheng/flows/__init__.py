@@ -5,7 +5,9 @@
 - :mod:`~tongcheng.flows.commuting` — commuting indicators (DOMAIN.md S01–S06);
 - :mod:`~tongcheng.flows.delineation` — rule-based delineation of metropolitan areas;
 - :mod:`~tongcheng.flows.interaction` — gravity models, PPML and border effects;
-- :mod:`~tongcheng.flows.network` — centrality, intra-metro share, urban flow intensity.
+- :mod:`~tongcheng.flows.network` — centrality, intra-metro share, urban flow intensity;
+- :mod:`~tongcheng.flows.industry` — similarity, location quotients, complementarity;
+- :mod:`~tongcheng.flows.market` — market segmentation by the relative-price method.
 """
 
 from __future__ import annotations
@@ -42,10 +44,20 @@ from .interaction import (
     poisson_irls,
     ppml,
 )
+from .industry import complementarity, krugman, location_quotients, unido_similarity
+from .market import read_prices, relative_price_changes, relative_price_variance, segmentation_index
 from .network import flow_centrality, intra_metro_share, urban_flow_intensity
 from .od import OD_COLUMNS, VALUE_KINDS, ODTable, antisymmetric_part, symmetric_part
 
 __all__ = [
+    "complementarity",
+    "krugman",
+    "location_quotients",
+    "read_prices",
+    "relative_price_changes",
+    "relative_price_variance",
+    "segmentation_index",
+    "unido_similarity",
     "BACKENDS",
     "JAPAN_CENSUS",
     "JAPAN_UEA",

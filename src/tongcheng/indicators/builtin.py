@@ -189,3 +189,4 @@ def _metro_share(ctx: ComputeContext) -> pd.DataFrame:
                                ctx.series("pop_resident", "2020"), ctx.metros, cores)
     return _metros_frame(share, period)
 from . import flows as _flows  # noqa: F401, E402  (registers the flow indicators)
+from . import industry as _industry  # noqa: F401, E402  (registers the industry indicators)

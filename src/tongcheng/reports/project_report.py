@@ -30,6 +30,7 @@ CITY_COLUMNS: tuple[tuple[str, str | None], ...] = (
     ("rail_time_to_shanghai", None),
     ("rail_time_to_core", None),
     ("rail_1h_population", None),
+    ("lq_manufacturing", "2020"),
 )
 METRO_COLUMNS: tuple[tuple[str, str | None], ...] = (
     ("metro_population", "2020"),
@@ -82,7 +83,8 @@ def _pairs(obs: pd.DataFrame, units: pd.DataFrame, catalogue: pd.DataFrame,
     pair_rows = obs[obs["subject_kind"] == "pair"]
     for code, period, zh, en in (("rail_time_min", None, "", ""), ("gravity_rail", None, "", ""),
                                  ("krugman_index", "2010", " 2010", " 2010"),
-                                 ("krugman_index", "2020", " 2020", " 2020")):
+                                 ("krugman_index", "2020", " 2020", " 2020"),
+                                 ("unido_similarity", "2020", " 2020", " 2020")):
         rows = pair_rows[pair_rows["indicator"] == code]
         if period is not None:
             rows = rows[rows["period"] == period]
