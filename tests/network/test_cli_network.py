@@ -15,11 +15,14 @@ from tongcheng.cli.network import network
 from tongcheng.network import (
     RoadGraph,
     circle_coverage,
+    graph_from_arcs,
     graph_from_pbf,
     largest_component,
     travel_time_matrix,
 )
-from tongcheng.network.io import graph_from_npz, graph_metadata
+from tongcheng.network.io import graph_from_npz, graph_metadata, graph_to_npz, points_from_project
+from tongcheng.network.osm import haversine_m
+from tongcheng.project import Project
 
 
 def invoke(*args: object) -> Result:
@@ -232,3 +235,64 @@ def test_off_network_point_and_bad_options(built: tuple[Path, Path]) -> None:
         folder / "y.csv",
     )
     assert out.exit_code != 0 and "origins.csv" in out.output
+
+
+def test_project_units_as_points(yrd_project: Project, tmp_path: Path) -> None:
+    """Shanghai's districts as cells on a synthetic 30 km/h graph joining their points."""
+    county = points_from_project(yrd_project, "county")
+    codes = ",".join(county.loc[county["id"].str.startswith("31"), "id"])
+    cells = points_from_project(yrd_project, codes, weight="pop_resident", period="2020")
+    core = points_from_project(yrd_project, "310100")
+    pts = pd.concat([core, cells], ignore_index=True)
+    n = len(pts)
+    a, b = np.meshgrid(np.arange(n), np.arange(n))
+    a, b = a.ravel(), b.ravel()
+    secs = haversine_m(
+        pts["lon"].to_numpy()[a], pts["lat"].to_numpy()[a], pts["lon"].to_numpy()[b], pts["lat"].to_numpy()[b]
+    ) / (30 / 3.6)
+    graph = graph_from_arcs(
+        a, b, times=secs, lon=pts["lon"].to_numpy(), lat=pts["lat"].to_numpy(), profile="car"
+    )
+    graph_to_npz(graph, tmp_path / "sh.npz")
+    out = invoke(
+        "coverage",
+        "--project",
+        yrd_project.root,
+        "--graph",
+        tmp_path / "sh.npz",
+        "--cores",
+        "310100",
+        "--cells",
+        codes,
+        "--weight",
+        "pop_resident",
+        "--period",
+        "2020",
+        "--threshold",
+        "45",
+        "--out",
+        tmp_path / "cov.parquet",
+    )
+    assert out.exit_code == 0, out.output
+    assert "pop_resident (2020)" in out.output
+    got = pd.read_parquet(tmp_path / "cov.parquet")
+    want = circle_coverage(graph, core, cells=cells, weight="pop_resident", threshold=45 * 60.0)
+    pd.testing.assert_frame_equal(got, want)
+    assert 0 < got["share"].iloc[0] < 1
+    out = invoke(
+        "isochrone",
+        "--project",
+        yrd_project.root,
+        "--graph",
+        tmp_path / "sh.npz",
+        "--origins",
+        "310100",
+        "--breaks",
+        "20,40",
+        "--out",
+        tmp_path / "iso.geojson",
+    )
+    assert out.exit_code == 0, out.output
+    assert gpd.read_file(tmp_path / "iso.geojson")["id"].tolist() == ["310100", "310100"]
+    out = invoke("matrix", "--graph", tmp_path / "sh.npz", "--origins", "310100", "--out", tmp_path / "m.csv")
+    assert out.exit_code != 0 and "--project" in out.output

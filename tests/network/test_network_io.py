@@ -14,7 +14,14 @@ import shapely
 
 from tongcheng._errors import DataError, ValidationError
 from tongcheng.network import RoadGraph, graph_from_arcs, largest_component
-from tongcheng.network.io import graph_from_npz, graph_metadata, graph_to_npz, points_from_file
+from tongcheng.network.io import (
+    graph_from_npz,
+    graph_metadata,
+    graph_to_npz,
+    points_from_file,
+    points_from_project,
+)
+from tongcheng.project import Project
 
 ARRAYS = ("indptr", "indices", "weights", "lon", "lat", "node_ids", "parent_index")
 
@@ -165,3 +172,23 @@ def test_points_from_excel(tmp_path: Path) -> None:
     pd.DataFrame({"id": ["A", "B"], "lon": [1.5, 1.6], "lat": [42.5, 42.6]}).to_excel(path, index=False)
     pts = points_from_file(path)
     assert pts["lon"].tolist() == [1.5, 1.6] and pts["id"].tolist() == ["A", "B"]
+
+
+def test_points_from_project(yrd_project: Project) -> None:
+    cores = points_from_project(yrd_project, "cores")
+    assert "310100" in cores["id"].tolist() and list(cores.columns) == ["id", "lon", "lat", "name_zh"]
+    members = points_from_project(yrd_project, "SH_1P8", weight="pop_resident", period="2020")
+    assert members["id"].iloc[0] == "310100" and members.attrs["period"] == "2020"
+    assert (members["pop_resident"] > 1e6).all()
+    two = points_from_project(yrd_project, "310100, 320100")
+    assert two["id"].tolist() == ["310100", "320100"]
+    assert len(points_from_project(yrd_project, "city")) == 41
+
+
+def test_points_from_project_errors(yrd_project: Project) -> None:
+    with pytest.raises(ValidationError) as info:
+        points_from_project(yrd_project, "310100,999999,888888")
+    assert [p.value for p in info.value.problems] == ["999999", "888888"]
+    assert info.value.problems[0].file == "project yrd"
+    with pytest.raises(ValidationError, match="no values of 'no_such_indicator'"):
+        points_from_project(yrd_project, "city", weight="no_such_indicator")

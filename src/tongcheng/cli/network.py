@@ -19,6 +19,10 @@ _SNAP = click.option("--max-snap-distance", type=click.FloatRange(min=0), defaul
                      help="Largest point-to-network distance in metres. 点到路网的最大距离(米)。")
 _ID = click.option("--id-column", default="id", show_default=True,
                    help="Column (or feature property) of point ids. 点编号列。")
+_PROJECT = click.option("--project", "project_dir", default=None,
+                        type=click.Path(exists=True, file_okay=False, path_type=Path),
+                        help="Project whose units may be used as points: give a level (city, county), "
+                             "a metro code, 'cores' or unit codes instead of a file. 项目目录。")
 _TABLE_SUFFIXES = {".csv", ".parquet"}
 _GEO_SUFFIXES = {".geojson", ".gpkg"}
 
@@ -32,6 +36,20 @@ def _minutes(_ctx: click.Context, _param: click.Parameter, value: str) -> list[f
         msg = f"expected increasing positive minutes separated by commas, e.g. 15,30,45,60; got {value!r}"
         raise click.BadParameter(msg)
     return minutes
+
+
+def _points(spec: str, project_dir: Path | None, id_column: str, *, option: str,
+            weight: str | None = None, period: str | None = None) -> pd.DataFrame:
+    """Read points from a file, or select a project's units when ``--project`` is given."""
+    from ..network.io import points_from_file, points_from_project
+    from ..project import Project
+
+    if Path(spec).is_file():
+        return points_from_file(spec, id_column=id_column)
+    if project_dir is None:
+        msg = f"file {spec!r} not found (with --project it may name units, e.g. county or 310100)"
+        raise click.BadParameter(msg, param_hint=option)
+    return points_from_project(Project.open(project_dir), spec, weight=weight, period=period)
 
 
 def _check_suffix(path: Path, allowed: set[str]) -> None:
@@ -92,32 +110,31 @@ def build_cmd(pbf: Path, profile: str, out_path: Path) -> None:
 
 @network.command("matrix")
 @_GRAPH
-@click.option("--origins", "origins_path", required=True,
-              type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Origin points. 起点。")
-@click.option("--destinations", "destinations_path", default=None,
-              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+@click.option("--origins", "origins_spec", required=True, help="Origin points. 起点。")
+@click.option("--destinations", "destinations_spec", default=None,
               help="Destination points (default: the origins). 终点(默认同起点)。")
 @click.option("--cutoff", type=click.FloatRange(min=0, min_open=True), default=None,
               help="Ignore trips longer than this many minutes (left empty). 时间上限(分钟)。")
 @_THREADS
 @_SNAP
 @_ID
+@_PROJECT
 @click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Long table from_id,to_id,travel_time (seconds): .csv or .parquet. 输出文件。")
 @handle_errors
-def matrix_cmd(graph_path: Path, origins_path: Path, destinations_path: Path | None,
+def matrix_cmd(graph_path: Path, origins_spec: str, destinations_spec: str | None,  # noqa: PLR0913
                cutoff: float | None, threads: int, max_snap_distance: float, id_column: str,
-               out_path: Path) -> None:
+               project_dir: Path | None, out_path: Path) -> None:
     """Travel times between points, exact, in seconds. 点间出行时间矩阵(秒)。"""
     from ..network import travel_time_matrix
-    from ..network.io import graph_from_npz, points_from_file
+    from ..network.io import graph_from_npz
 
     _check_suffix(out_path, _TABLE_SUFFIXES)
     start = time.perf_counter()
     graph = graph_from_npz(graph_path)
-    origins = points_from_file(origins_path, id_column=id_column)
-    destinations = None if destinations_path is None else points_from_file(destinations_path,
-                                                                             id_column=id_column)
+    origins = _points(origins_spec, project_dir, id_column, option="--origins")
+    destinations = (None if destinations_spec is None
+                    else _points(destinations_spec, project_dir, id_column, option="--destinations"))
     table = travel_time_matrix(graph, origins, destinations, threads=threads,
                                cutoff=None if cutoff is None else cutoff * 60.0,
                                max_snap_distance=max_snap_distance)
@@ -131,8 +148,7 @@ def matrix_cmd(graph_path: Path, origins_path: Path, destinations_path: Path | N
 
 @network.command("isochrone")
 @_GRAPH
-@click.option("--origins", "origins_path", required=True,
-              type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Origin points. 起点。")
+@click.option("--origins", "origins_spec", required=True, help="Origin points. 起点。")
 @click.option("--breaks", default="15,30,45,60", show_default=True, callback=_minutes,
               help="Upper bounds of the time bands in minutes. 等时圈分段(分钟)。")
 @click.option("--buffer", type=click.FloatRange(min=0, min_open=True), default=50.0, show_default=True,
@@ -140,23 +156,24 @@ def matrix_cmd(graph_path: Path, origins_path: Path, destinations_path: Path | N
 @_THREADS
 @_SNAP
 @_ID
+@_PROJECT
 @click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Polygons per origin and band: .geojson or .gpkg. 输出文件。")
 @handle_errors
-def isochrone_cmd(graph_path: Path, origins_path: Path, breaks: list[float],
+def isochrone_cmd(graph_path: Path, origins_spec: str, breaks: list[float],  # noqa: PLR0913
                   buffer: float, threads: int, max_snap_distance: float, id_column: str,
-                  out_path: Path) -> None:
+                  project_dir: Path | None, out_path: Path) -> None:
     """Isochrones: the area reachable within each time band. 等时圈。
 
     One polygon per origin and band (bands are cumulative); travel_time is the
     band's upper bound in seconds, minutes the same in minutes.
     """
     from ..network import isochrones
-    from ..network.io import graph_from_npz, points_from_file
+    from ..network.io import graph_from_npz
 
     _check_suffix(out_path, _GEO_SUFFIXES)
     graph = graph_from_npz(graph_path)
-    origins = points_from_file(origins_path, id_column=id_column)
+    origins = _points(origins_spec, project_dir, id_column, option="--origins")
     polygons = isochrones(graph, origins, breaks=[b * 60.0 for b in breaks], buffer=buffer,
                           threads=threads, max_snap_distance=max_snap_distance)
     polygons.insert(2, "minutes", polygons["travel_time"] / 60.0)
@@ -168,36 +185,41 @@ def isochrone_cmd(graph_path: Path, origins_path: Path, breaks: list[float],
 
 @network.command("coverage")
 @_GRAPH
-@click.option("--cores", "cores_path", required=True,
-              type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Core points, e.g. city centres. 核心点(如城市中心)。")
-@click.option("--cells", "cells_path", required=True,
-              type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Grid-cell or unit centroids with the --weight column. 网格或单元中心点。")
+@click.option("--cores", "cores_spec", required=True,
+              help="Core points, e.g. city centres (with --project: 'cores'). 核心点(如城市中心)。")
+@click.option("--cells", "cells_spec", required=True,
+              help="Grid-cell or unit points with the --weight column (with --project: e.g. county). "
+                   "网格或单元中心点。")
 @click.option("--weight", default="population", show_default=True,
-              help="Column of --cells to sum (population, jobs, area …). 加总的列。")
+              help="Column of --cells to sum (population, jobs, area …); with --project an indicator "
+                   "code, e.g. pop_resident. 加总的列或指标。")
+@click.option("--period", default=None,
+              help="Period of the --weight indicator with --project (default: latest). 指标年份。")
 @click.option("--threshold", type=click.FloatRange(min=0, min_open=True), default=60.0, show_default=True,
               help="Travel-time threshold in minutes. 时间阈值(分钟)。")
 @_THREADS
 @_SNAP
 @_ID
+@_PROJECT
 @click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="One row per core: id, within, total, share, cells_within (.csv or .parquet). 输出文件。")
 @handle_errors
-def coverage_cmd(graph_path: Path, cores_path: Path, cells_path: Path, weight: str,  # noqa: PLR0913
-                 threshold: float, threads: int, max_snap_distance: float, id_column: str,
-                 out_path: Path) -> None:
+def coverage_cmd(graph_path: Path, cores_spec: str, cells_spec: str, weight: str,  # noqa: PLR0913
+                 period: str | None, threshold: float, threads: int, max_snap_distance: float,
+                 id_column: str, project_dir: Path | None, out_path: Path) -> None:
     """One-hour circle: how much lies within reach of each core. 一小时通勤圈覆盖。"""
     from ..network import circle_coverage
-    from ..network.io import graph_from_npz, points_from_file
+    from ..network.io import graph_from_npz
 
     _check_suffix(out_path, _TABLE_SUFFIXES)
     graph = graph_from_npz(graph_path)
-    cores = points_from_file(cores_path, id_column=id_column)
-    cells = points_from_file(cells_path, id_column=id_column)
+    cores = _points(cores_spec, project_dir, id_column, option="--cores")
+    cells = _points(cells_spec, project_dir, id_column, option="--cells", weight=weight, period=period)
     result = circle_coverage(graph, cores, cells=cells, weight=weight, threshold=threshold * 60.0,
                              threads=threads, max_snap_distance=max_snap_distance)
     _write_table(result, out_path, index=True)
+    if "period" in cells.attrs:
+        click.echo(f"{weight} ({cells.attrs['period']}) of {len(cells):,} units:")
     for core, row in result.iterrows():
         click.echo(f"  {core}: {row['share']:.1%} of {weight} within {threshold:g} min "
                    f"({row['within']:,.0f} of {row['total']:,.0f})")

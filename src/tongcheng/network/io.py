@@ -5,7 +5,8 @@ plus a ``metadata`` entry holding JSON (format, version, profile, sizes and what
 adds, e.g. the source file). Loading never unpickles, so a graph file from elsewhere is safe to open.
 
 Points are read from a CSV/Excel table with ``id``, ``lon`` and ``lat`` columns (every bad cell
-reported with file, row and column) or from a GeoJSON/GeoPackage of point features.
+reported with file, row and column) or from a GeoJSON/GeoPackage of point features, or taken
+from a project's units (their representative points), optionally with an indicator as a weight.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import json
 from collections.abc import Mapping
 from os import PathLike
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -22,7 +23,10 @@ import pandas as pd
 from .._errors import DataError, Problem, ValidationError
 from .graph import RoadGraph
 
-__all__ = ["graph_from_npz", "graph_metadata", "graph_to_npz", "points_from_file"]
+if TYPE_CHECKING:
+    from ..project import Project
+
+__all__ = ["graph_from_npz", "graph_metadata", "graph_to_npz", "points_from_file", "points_from_project"]
 
 _FORMAT = "tongcheng.RoadGraph"
 _FORMAT_VERSION = 1
@@ -363,3 +367,127 @@ def points_from_file(
             raise ValidationError([problem])
         return _points_from_geofile(path, id_column, layer)
     return _points_from_table(path, id_column, encoding)
+
+
+_LEVELS = ("province", "city", "county")
+
+
+def _select_units(store: Any, selector: str, label: str) -> tuple[pd.DataFrame, list[Problem]]:
+    units = store.units()
+    metros = store.metro_memberships()
+    key = selector.strip()
+    if key in _LEVELS:
+        return units[units["level"] == key], []
+    if key == "cores":
+        codes = sorted(metros["core_code"].dropna().unique().tolist())
+    elif key in set(metros["metro_code"]):
+        codes = metros.loc[metros["metro_code"] == key, "member_code"].tolist()
+    else:
+        codes = [c.strip() for c in key.split(",") if c.strip()]
+    unknown = [c for c in codes if c not in units.index]
+    problems = [
+        Problem(
+            file=label,
+            row=None,
+            column="code",
+            value=c,
+            expected=f"a unit code, a level ({', '.join(_LEVELS)}), a metro code "
+            f"({', '.join(sorted(set(metros['metro_code'])))}) or 'cores'",
+            fix="check the code with `tongcheng units list`",
+        )
+        for c in unknown
+    ]
+    return units.loc[[c for c in codes if c in units.index]], problems
+
+
+def _unit_weights(
+    store: Any, codes: pd.Index, weight: str, period: str | None, label: str
+) -> tuple[pd.Series, str]:
+    obs = store.observations(
+        indicators=[weight], subject_kind="unit", periods=None if period is None else [period]
+    )
+    if obs.empty:
+        when = "" if period is None else f" for period {period}"
+        problem = Problem(
+            file=label,
+            row=None,
+            column=weight,
+            value=None,
+            expected=f"unit values of indicator {weight!r}{when}",
+            fix="import the indicator or choose another --weight/--period",
+        )
+        raise ValidationError([problem], summary=f"the project has no values of {weight!r}{when}")
+    chosen = period if period is not None else str(obs["period"].max())
+    values = obs[obs["period"] == chosen].set_index("unit_code")["value"]
+    return values.reindex(codes), chosen
+
+
+def points_from_project(
+    project: Project,
+    selector: str,
+    *,
+    weight: str | None = None,
+    period: str | None = None,
+) -> pd.DataFrame:
+    """Return a project's units as points ``id, lon, lat, name_zh[, weight]``.
+
+    Parameters
+    ----------
+    project
+        An open project.
+    selector
+        Which units: a level (``"province"``, ``"city"``, ``"county"``), a metro code (its
+        member units), ``"cores"`` (the core unit of every metro area) or unit codes
+        separated by commas.
+    weight
+        Indicator code whose unit values are added as a column of that name (e.g.
+        ``"pop_resident"``), for :func:`~tongcheng.network.isochrone.circle_coverage`.
+    period
+        Period of ``weight`` (default: the latest period with values).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per unit in the order selected, ids = unit codes, coordinates = the stored
+        representative point (WGS84). ``attrs["period"]`` is the period of ``weight`` used.
+
+    Raises
+    ------
+    ValidationError
+        Naming every unknown code, and every selected unit without a value of ``weight``.
+    """
+    label = f"project {project.root.name}"
+    with project.store() as store:
+        units, problems = _select_units(store, selector, label)
+        if problems:
+            raise ValidationError(problems, summary=f"{len(problems)} unknown unit(s) in {selector!r}")
+        out = pd.DataFrame(
+            {
+                "id": units.index.astype(str),
+                "lon": units["lon"].to_numpy(np.float64),
+                "lat": units["lat"].to_numpy(np.float64),
+                "name_zh": units["name_zh"].to_numpy(),
+            }
+        )
+        if weight is None:
+            return out
+        values, chosen = _unit_weights(store, units.index, weight, period, label)
+    missing = values.isna().to_numpy()
+    if missing.any():
+        problems = [
+            Problem(
+                file=label,
+                row=None,
+                column=weight,
+                value=f"{code} {name}",
+                expected=f"a value of {weight!r} for period {chosen}",
+                fix="import the missing values, choose another --period, or select fewer units",
+            )
+            for code, name in zip(out["id"][missing], out["name_zh"][missing], strict=True)
+        ]
+        raise ValidationError(
+            problems, summary=f"{int(missing.sum())} unit(s) have no {weight!r} in {chosen}"
+        )
+    out[weight] = values.to_numpy(np.float64)
+    out.attrs["period"] = chosen
+    return out
