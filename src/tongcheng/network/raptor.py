@@ -25,11 +25,12 @@ from numpy.typing import ArrayLike
 
 from .._errors import DataError
 from .gtfs import Timetable, timetable_from_gtfs
-from .graph import RoadGraph, main_component_nodes, points_lonlat, snap_points
+from .graph import RoadGraph, contract_graph, main_component_nodes, points_lonlat, snap_points
 
 __all__ = ["earliest_arrival", "range_raptor", "transit_travel_time_matrix"]
 
 _INF = np.int64(2**62)
+_PHAST_MIN_SOURCES = 32
 
 
 @numba.njit(cache=True)
@@ -393,7 +394,7 @@ def transit_travel_time_matrix(  # noqa: PLR0913
     DataError
         If options are invalid.
     """
-    from .matrix import many_to_many
+    from .matrix import Hierarchy, build_hierarchy, many_to_many
 
     if isinstance(feeds, Timetable):
         tt = feeds
@@ -422,10 +423,18 @@ def transit_travel_time_matrix(  # noqa: PLR0913
     s_node = snap_points(walk_graph, stops, max_distance=math.inf, candidates=main)
     near = haversine_m(stops["lon"].to_numpy(), stops["lat"].to_numpy(), walk_graph.lon[s_node], walk_graph.lat[s_node])
     usable = np.flatnonzero(near <= max_snap_distance)
+    # contract keeping the query nodes, then one hierarchy for the three walking matrices
+    small = contract_graph(walk_graph, keep=np.concatenate([o_node, d_node, s_node[usable]]))
+    where = np.full(walk_graph.n_nodes, -1, dtype=np.int64)
+    where[small.parent_index] = np.arange(small.n_nodes)
+    o_node, d_node, u_node = where[o_node], where[d_node], where[s_node[usable]]
+    router: RoadGraph | Hierarchy = small
+    if len(usable) >= _PHAST_MIN_SOURCES:
+        router = build_hierarchy(small) or small
     kw = {"cutoff": max_walk_time, "threads": threads}
-    access = many_to_many(walk_graph, o_node, targets=s_node[usable], **kw)
-    egress = many_to_many(walk_graph, s_node[usable], targets=d_node, **kw)
-    direct = many_to_many(walk_graph, o_node, targets=d_node, **kw)
+    access = many_to_many(router, o_node, targets=u_node, **kw)
+    egress = many_to_many(router, u_node, targets=d_node, **kw)
+    direct = many_to_many(router, o_node, targets=d_node, **kw)
     a_ptr, a_col, a_time = _walk_csr(access, max_walk_time)
     e_full = np.full((tt.n_stops, len(d_node)), np.inf)
     e_full[usable] = egress
