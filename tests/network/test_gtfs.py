@@ -53,8 +53,10 @@ def test_poa_feeds_merged_with_prefixes(raw) -> None:
     _check_times(tt)
     # every stop visit is listed once by stop
     assert len(tt.stop_routes) == len(tt.route_stops)
-    assert (tt.route_stops[tt.route_stops_ptr[tt.stop_routes] + tt.stop_route_pos] ==
-            np.repeat(np.arange(tt.n_stops), np.diff(tt.stop_routes_ptr))).all()  # fmt: skip
+    assert (
+        tt.route_stops[tt.route_stops_ptr[tt.stop_routes] + tt.stop_route_pos]
+        == np.repeat(np.arange(tt.n_stops), np.diff(tt.stop_routes_ptr))
+    ).all()
     assert "Timetable(2019-05-13" in repr(tt)
 
 
@@ -121,7 +123,8 @@ BASE = {
     "trips.txt": "route_id,service_id,trip_id\nR,X,T1\n",
     "stop_times.txt": "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n"
     "T1,07:00:00,07:00:00,A,1\nT1,07:05:00,07:05:00,C,2\n",
-    "calendar.txt": "service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,start_date,end_date\n"
+    "calendar.txt": "service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,"
+    "start_date,end_date\n"
     "X,1,1,1,1,1,1,1,20200101,20201231\n",
 }
 
@@ -143,8 +146,17 @@ def test_hand_feed_and_transfers(tmp_path: Path) -> None:
     assert tt.footpath_time.tolist() == [112, 112]
     transfers = "from_stop_id,to_stop_id,transfer_type,min_transfer_time\nA,B,2,300\nB,A,3,\nA,C,0,\n"
     tt = timetable_from_gtfs(_feed(tmp_path, transfers_txt=transfers), date="2020-03-02")
-    pairs = dict(zip(zip(np.repeat(np.arange(3), np.diff(tt.footpath_ptr)).tolist(), tt.footpath_to.tolist()),
-                     tt.footpath_time.tolist(), strict=True))  # fmt: skip
+    pairs = dict(
+        zip(
+            zip(
+                np.repeat(np.arange(3), np.diff(tt.footpath_ptr)).tolist(),
+                tt.footpath_to.tolist(),
+                strict=False,
+            ),
+            tt.footpath_time.tolist(),
+            strict=True,
+        )
+    )
     assert pairs[(0, 1)] == 300 and (1, 0) not in pairs and pairs[(0, 2)] > 10_000
 
 
@@ -153,17 +165,26 @@ def test_hand_feed_and_transfers(tmp_path: Path) -> None:
     [
         ({"stop_times_txt": None}, "feed.zip/stop_times.txt"),
         ({"stops_txt": "stop_id,stop_lat\nA,0\n"}, "feed.zip/stops.txt row 1 column 'stop_lon'"),
-        ({"stop_times_txt": BASE["stop_times.txt"].replace("07:05:00,07:05:00", "7h05,07:05:00")},
-         "feed.zip/stop_times.txt row 3 column 'arrival_time'"),
-        ({"stop_times_txt": BASE["stop_times.txt"].replace(",C,", ",Z,")}, "feed.zip/stop_times.txt row 3 column 'stop_id'"),
-        ({"stop_times_txt": BASE["stop_times.txt"].replace("07:05:00,07:05:00", ",")},
-         "feed.zip/stop_times.txt row 3 column 'arrival_time'"),
-        ({"stop_times_txt": BASE["stop_times.txt"].replace(",2\n", ",two\n")},
-         "feed.zip/stop_times.txt row 3 column 'stop_sequence'"),
+        (
+            {"stop_times_txt": BASE["stop_times.txt"].replace("07:05:00,07:05:00", "7h05,07:05:00")},
+            "feed.zip/stop_times.txt row 3 column 'arrival_time'",
+        ),
+        (
+            {"stop_times_txt": BASE["stop_times.txt"].replace(",C,", ",Z,")},
+            "feed.zip/stop_times.txt row 3 column 'stop_id'",
+        ),
+        (
+            {"stop_times_txt": BASE["stop_times.txt"].replace("07:05:00,07:05:00", ",")},
+            "feed.zip/stop_times.txt row 3 column 'arrival_time'",
+        ),
+        (
+            {"stop_times_txt": BASE["stop_times.txt"].replace(",2\n", ",two\n")},
+            "feed.zip/stop_times.txt row 3 column 'stop_sequence'",
+        ),
         ({"calendar_txt": None}, "feed.zip/calendar.txt"),
         ({"stops_txt": BASE["stops.txt"] + "A,dup,0,0\n"}, "feed.zip/stops.txt row 5 column 'stop_id'"),
     ],
-)  # fmt: skip
+)
 def test_broken_feeds_located(tmp_path: Path, changes: dict, where: str) -> None:
     with pytest.raises(ValidationError) as info:
         timetable_from_gtfs(_feed(tmp_path, **changes), date="2020-03-02")

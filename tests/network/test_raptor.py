@@ -5,6 +5,7 @@ from __future__ import annotations
 import tempfile
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -52,7 +53,9 @@ class TimeExpanded:
         on = np.flatnonzero(~ev_last)
         w_of_ev = np.searchsorted(self.keys, ev_stop * self.big + tt.departure)
         ev_fp = np.repeat(np.arange(n_ev), np.diff(tt.footpath_ptr)[ev_stop])
-        fp_idx = np.concatenate([np.arange(tt.footpath_ptr[s], tt.footpath_ptr[s + 1]) for s in ev_stop]) if n_ev else []
+        fp_idx: np.ndarray = np.zeros(0, dtype=np.int64)
+        if n_ev:
+            fp_idx = np.concatenate([np.arange(tt.footpath_ptr[s], tt.footpath_ptr[s + 1]) for s in ev_stop])
         fp_idx = np.asarray(fp_idx, dtype=np.int64)
         for k in range(rounds + 1):
             rows.append(self.wait(k, same))
@@ -134,8 +137,9 @@ def test_raptor_multi_source_and_transfer_limits_on_poa(poa: Timetable) -> None:
         stops = rng.choice(poa.n_stops, 4, replace=False)
         times = 7 * 3600 + rng.integers(0, 900, size=4)
         for k, graph in brute.items():
-            np.testing.assert_array_equal(earliest_arrival(poa, stops, times, max_transfers=k),
-                                          graph.earliest(stops, times))  # fmt: skip
+            np.testing.assert_array_equal(
+                earliest_arrival(poa, stops, times, max_transfers=k), graph.earliest(stops, times)
+            )
     fewer = earliest_arrival(poa, stops, times, max_transfers=0)
     more = earliest_arrival(poa, stops, times, max_transfers=3)
     assert (more <= fewer).all() and (more < fewer).any()
@@ -167,26 +171,40 @@ def test_fifo_routes_and_sorted_trips(poa: Timetable) -> None:
 
 
 def _write_feed(path: Path, n_stops: int, trips: list[tuple[list[int], int, list[int], list[int]]]) -> None:
-    stops = pd.DataFrame({
-        "stop_id": [f"S{i}" for i in range(n_stops)],
-        "stop_lat": [0.001 * (i % 3) for i in range(n_stops)],  # neighbours ~111 m apart
-        "stop_lon": [0.001 * (i // 3) for i in range(n_stops)],
-    })  # fmt: skip
+    stops = pd.DataFrame(
+        {
+            "stop_id": [f"S{i}" for i in range(n_stops)],
+            "stop_lat": [0.001 * (i % 3) for i in range(n_stops)],  # neighbours ~111 m apart
+            "stop_lon": [0.001 * (i // 3) for i in range(n_stops)],
+        }
+    )
     rows = []
     for j, (seq, start, runs, dwells) in enumerate(trips):
         t = start
         for i, s in enumerate(seq):
             arr = t
             dep = arr + (dwells[i] if 0 < i < len(seq) - 1 else 0)
-            rows.append((f"T{j}", f"{arr // 3600:02d}:{arr // 60 % 60:02d}:{arr % 60:02d}",
-                         f"{dep // 3600:02d}:{dep // 60 % 60:02d}:{dep % 60:02d}", f"S{s}", i + 1))  # fmt: skip
+            rows.append(
+                (
+                    f"T{j}",
+                    f"{arr // 3600:02d}:{arr // 60 % 60:02d}:{arr % 60:02d}",
+                    f"{dep // 3600:02d}:{dep // 60 % 60:02d}:{dep % 60:02d}",
+                    f"S{s}",
+                    i + 1,
+                )
+            )
             t = dep + (runs[i] if i < len(runs) else 0)
     tables = {
         "stops.txt": stops,
-        "trips.txt": pd.DataFrame({"route_id": "R", "service_id": "X", "trip_id": [f"T{j}" for j in range(len(trips))]}),
-        "stop_times.txt": pd.DataFrame(rows, columns=["trip_id", "arrival_time", "departure_time", "stop_id",
-                                                       "stop_sequence"]),  # fmt: skip
-        "calendar_dates.txt": pd.DataFrame({"service_id": ["X"], "date": ["20200106"], "exception_type": ["1"]}),
+        "trips.txt": pd.DataFrame(
+            {"route_id": "R", "service_id": "X", "trip_id": [f"T{j}" for j in range(len(trips))]}
+        ),
+        "stop_times.txt": pd.DataFrame(
+            rows, columns=["trip_id", "arrival_time", "departure_time", "stop_id", "stop_sequence"]
+        ),
+        "calendar_dates.txt": pd.DataFrame(
+            {"service_id": ["X"], "date": ["20200106"], "exception_type": ["1"]}
+        ),
     }
     with zipfile.ZipFile(path, "w") as zf:
         for name, frame in tables.items():
@@ -196,8 +214,11 @@ def _write_feed(path: Path, n_stops: int, trips: list[tuple[list[int], int, list
 @st.composite
 def timetables(draw: st.DrawFn) -> tuple[int, list]:
     n_stops = draw(st.integers(2, 7))
-    patterns = draw(st.lists(st.lists(st.integers(0, n_stops - 1), min_size=2, max_size=5, unique=True),
-                             min_size=1, max_size=3))  # fmt: skip
+    patterns = draw(
+        st.lists(
+            st.lists(st.integers(0, n_stops - 1), min_size=2, max_size=5, unique=True), min_size=1, max_size=3
+        )
+    )
     trips = []
     for _ in range(draw(st.integers(1, 10))):
         seq = draw(st.sampled_from(patterns))
@@ -228,7 +249,9 @@ def test_raptor_equals_time_expanded_search_random(feed, sources, max_transfers,
     deps = np.arange(0, 1800, 60)
     ranged = range_raptor(tt, stops, times, departures=deps, max_transfers=max_transfers)
     for j, t in enumerate(deps):
-        np.testing.assert_array_equal(ranged[j], earliest_arrival(tt, stops, times + t, max_transfers=max_transfers))
+        np.testing.assert_array_equal(
+            ranged[j], earliest_arrival(tt, stops, times + t, max_transfers=max_transfers)
+        )
 
 
 def test_overtaking_trips_split_into_fifo_routes(tmp_path: Path) -> None:
@@ -259,26 +282,34 @@ def hexes(raw, poa_walk) -> pd.DataFrame:
     main = main_component_nodes(poa_walk)
     grid = pd.read_csv(raw("r5r_poa/poa_hexgrid.csv"))
     scale = np.array([np.cos(np.radians(-30.0)), 1.0]) * 111_195.0
-    gap, _ = cKDTree(np.column_stack([poa_walk.lon[main], poa_walk.lat[main]]) * scale).query(grid[["lon", "lat"]].to_numpy() * scale)
+    gap, _ = cKDTree(np.column_stack([poa_walk.lon[main], poa_walk.lat[main]]) * scale).query(
+        grid[["lon", "lat"]].to_numpy() * scale
+    )
     inside = grid[gap < 100]  # the OSM extract covers central Porto Alegre only
     return inside.sample(40, random_state=1).reset_index(drop=True)[["id", "lon", "lat"]]
 
 
 def test_door_to_door_percentiles_equal_single_departures(poa_walk, poa: Timetable, hexes) -> None:
     origins, dests = hexes.iloc[:12], hexes.iloc[12:]
-    kw = {"max_transfers": 3, "max_walk_time": 900.0}
-    ranged = transit_travel_time_matrix(poa_walk, poa, origins, dests, departure="07:00", window=10,
-                                        percentiles=(5, 25, 50, 75, 95), **kw)  # fmt: skip
-    singles = np.column_stack([
-        transit_travel_time_matrix(poa_walk, poa, origins, dests, departure=f"07:{m:02d}", **kw)["travel_time"]
-        .to_numpy(dtype=float)
-        for m in range(10)
-    ])  # fmt: skip
+    kw: dict[str, Any] = {"max_transfers": 3, "max_walk_time": 900.0}
+    ranged = transit_travel_time_matrix(
+        poa_walk, poa, origins, dests, departure="07:00", window=10, percentiles=(5, 25, 50, 75, 95), **kw
+    )
+    singles = np.column_stack(
+        [
+            transit_travel_time_matrix(poa_walk, poa, origins, dests, departure=f"07:{m:02d}", **kw)[
+                "travel_time"
+            ].to_numpy(dtype=float)
+            for m in range(10)
+        ]
+    )
     singles[np.isnan(singles)] = np.inf
     for p in (5, 25, 50, 75, 95):
         want = np.percentile(singles, p, axis=1, method="inverted_cdf")
         want[~np.isfinite(want)] = np.nan
-        np.testing.assert_array_equal(ranged[f"travel_time_p{p}"].to_numpy(dtype=float), want.astype(np.float32))
+        np.testing.assert_array_equal(
+            ranged[f"travel_time_p{p}"].to_numpy(dtype=float), want.astype(np.float32)
+        )
     np.testing.assert_array_equal(ranged["travel_time"], ranged["travel_time_p50"])
     assert list(ranged.columns[:3]) == ["from_id", "to_id", "travel_time"]
     assert len(ranged) == 12 * 28 and ranged["travel_time"].notna().mean() > 0.5

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import itertools
 import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -39,8 +40,18 @@ _REQUIRED = {
     "trips.txt": ("route_id", "service_id", "trip_id"),
     "stop_times.txt": ("trip_id", "arrival_time", "departure_time", "stop_id", "stop_sequence"),
 }
-_CALENDAR = ("service_id", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-             "start_date", "end_date")  # fmt: skip
+_CALENDAR = (
+    "service_id",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "start_date",
+    "end_date",
+)
 _CALENDAR_DATES = ("service_id", "date", "exception_type")
 
 FeedSource = str | PathLike[str]
@@ -58,7 +69,8 @@ class Timetable:
         One row per stop: ``stop_id`` (prefixed by the feed when several are merged), ``stop_name``,
         ``lon``, ``lat``, ``feed``. Row ``i`` is stop index ``i``.
     route_stops_ptr, route_stops
-        CSR: the stop indices of route ``r`` in order are ``route_stops[route_stops_ptr[r]:route_stops_ptr[r + 1]]``.
+        CSR: the stop indices of route ``r`` in order are
+        ``route_stops[route_stops_ptr[r]:route_stops_ptr[r + 1]]``.
     route_trips_ptr
         Trips of route ``r`` are ``route_trips_ptr[r]:route_trips_ptr[r + 1]`` (sorted by departure).
     route_times_ptr
@@ -159,18 +171,25 @@ def parse_gtfs_time(values: pd.Series, *, file: str = "", column: str = "") -> n
     if bad.any():
         rows = np.flatnonzero(bad.to_numpy())
         problems = [
-            Problem(file=file, row=int(i) + 2, column=column or None, value=str(text.iloc[i]),
-                    expected="a time HH:MM:SS (hours may exceed 23) or blank",
-                    fix="write times as HH:MM:SS, e.g. 07:05:00 or 25:10:00 after midnight")
+            Problem(
+                file=file,
+                row=int(i) + 2,
+                column=column or None,
+                value=str(text.iloc[i]),
+                expected="a time HH:MM:SS (hours may exceed 23) or blank",
+                fix="write times as HH:MM:SS, e.g. 07:05:00 or 25:10:00 after midnight",
+            )
             for i in rows[:50]
-        ]  # fmt: skip
+        ]
         msg = f"{len(rows)} time(s) in {file or 'input'} are not HH:MM:SS"
         raise ValidationError(problems, summary=msg)
     nums = parts.astype("float64")
     return (nums[0] * 3600 + nums[1] * 60 + nums[2]).to_numpy(dtype=np.float64)
 
 
-def _read_table(zf: zipfile.ZipFile, name: str, label: str, *, required: Sequence[str]) -> pd.DataFrame | None:
+def _read_table(
+    zf: zipfile.ZipFile, name: str, label: str, *, required: Sequence[str]
+) -> pd.DataFrame | None:
     """Read one GTFS table as strings; ``None`` if absent. Missing columns raise a located error."""
     members = {Path(n).name: n for n in zf.namelist() if not n.endswith("/")}
     if name not in members:
@@ -182,10 +201,16 @@ def _read_table(zf: zipfile.ZipFile, name: str, label: str, *, required: Sequenc
     missing = [c for c in required if c not in frame.columns]
     if missing:
         problems = [
-            Problem(file=f"{label}/{name}", row=1, column=c, value=None, expected=f"a column '{c}'",
-                    fix=f"add the '{c}' column required by the GTFS reference")
+            Problem(
+                file=f"{label}/{name}",
+                row=1,
+                column=c,
+                value=None,
+                expected=f"a column '{c}'",
+                fix=f"add the '{c}' column required by the GTFS reference",
+            )
             for c in missing
-        ]  # fmt: skip
+        ]
         msg = f"{label}/{name} lacks required column(s) {missing}"
         raise ValidationError(problems, summary=msg)
     return frame
@@ -198,11 +223,19 @@ def _int_column(frame: pd.DataFrame, column: str, file: str) -> np.ndarray:
     if bad.any():
         rows = np.flatnonzero(bad.to_numpy())
         problems = [
-            Problem(file=file, row=int(i) + 2, column=column, value=str(frame[column].iloc[i]),
-                    expected="an integer", fix=f"fill '{column}' with whole numbers")
+            Problem(
+                file=file,
+                row=int(i) + 2,
+                column=column,
+                value=str(frame[column].iloc[i]),
+                expected="an integer",
+                fix=f"fill '{column}' with whole numbers",
+            )
             for i in rows[:50]
-        ]  # fmt: skip
-        raise ValidationError(problems, summary=f"{len(rows)} non-integer value(s) in {file} column '{column}'")
+        ]
+        raise ValidationError(
+            problems, summary=f"{len(rows)} non-integer value(s) in {file} column '{column}'"
+        )
     return num.to_numpy(dtype=np.int64)
 
 
@@ -211,9 +244,14 @@ def _active_services(zf: zipfile.ZipFile, label: str, date: dt.date) -> set[str]
     cal = _read_table(zf, "calendar.txt", label, required=_CALENDAR)
     dates = _read_table(zf, "calendar_dates.txt", label, required=_CALENDAR_DATES)
     if cal is None and dates is None:
-        problem = Problem(file=f"{label}/calendar.txt", row=None, column=None, value=None,
-                          expected="calendar.txt or calendar_dates.txt",
-                          fix="add a calendar (GTFS requires at least one of the two files)")  # fmt: skip
+        problem = Problem(
+            file=f"{label}/calendar.txt",
+            row=None,
+            column=None,
+            value=None,
+            expected="calendar.txt or calendar_dates.txt",
+            fix="add a calendar (GTFS requires at least one of the two files)",
+        )
         raise ValidationError([problem], summary=f"{label} has no calendar")
     ymd = int(date.strftime("%Y%m%d"))
     active: set[str] = set()
@@ -246,11 +284,16 @@ def _interpolate(st: pd.DataFrame, lon: np.ndarray, lat: np.ndarray, file: str) 
     if ends_blank.any():
         rows = st["row"].to_numpy()[ends_blank]
         problems = [
-            Problem(file=file, row=int(r), column="arrival_time", value="",
-                    expected="times at the first and last stop of every trip",
-                    fix="give the first and last stop_times of each trip arrival and departure times")
+            Problem(
+                file=file,
+                row=int(r),
+                column="arrival_time",
+                value="",
+                expected="times at the first and last stop of every trip",
+                fix="give the first and last stop_times of each trip arrival and departure times",
+            )
             for r in rows[:50]
-        ]  # fmt: skip
+        ]
         raise ValidationError(problems, summary=f"{len(rows)} trip end(s) without times in {file}")
     if not np.isnan(t_arr).any():
         return st.assign(arr=t_arr, dep=t_dep)
@@ -266,16 +309,32 @@ def _interpolate(st: pd.DataFrame, lon: np.ndarray, lat: np.ndarray, file: str) 
     # index along the trip breaks ties when distances do not grow
     idx = np.arange(len(st), dtype=np.float64)
     known = ~np.isnan(t_arr)
-    frame = pd.DataFrame({"trip": trip, "t": np.where(known, t_dep, np.nan), "d": np.where(known, dist, np.nan),
-                          "i": np.where(known, idx, np.nan)})  # fmt: skip
+    frame = pd.DataFrame(
+        {
+            "trip": trip,
+            "t": np.where(known, t_dep, np.nan),
+            "d": np.where(known, dist, np.nan),
+            "i": np.where(known, idx, np.nan),
+        }
+    )
     prev = frame.groupby("trip", sort=False)[["t", "d", "i"]].ffill()
-    after = frame.assign(t=np.where(known, t_arr, np.nan)).groupby("trip", sort=False)[["t", "d", "i"]].bfill()
+    after = (
+        frame.assign(t=np.where(known, t_arr, np.nan)).groupby("trip", sort=False)[["t", "d", "i"]].bfill()
+    )
     with np.errstate(invalid="ignore", divide="ignore"):
         return _fill(st, t_arr, t_dep, known, dist, idx, prev, after)
 
 
-def _fill(st: pd.DataFrame, t_arr: np.ndarray, t_dep: np.ndarray, known: np.ndarray, dist: np.ndarray,
-          idx: np.ndarray, prev: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:  # fmt: skip
+def _fill(
+    st: pd.DataFrame,
+    t_arr: np.ndarray,
+    t_dep: np.ndarray,
+    known: np.ndarray,
+    dist: np.ndarray,
+    idx: np.ndarray,
+    prev: pd.DataFrame,
+    after: pd.DataFrame,
+) -> pd.DataFrame:
     """Linear interpolation of blank times between the surrounding timepoints."""
     span = after["d"].to_numpy() - prev["d"].to_numpy()
     frac_d = (dist - prev["d"].to_numpy()) / np.where(span > 0, span, 1.0)
@@ -291,12 +350,68 @@ def _haversine(lon1: np.ndarray, lat1: np.ndarray, lon2: np.ndarray, lat2: np.nd
     return 2 * _EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
 
 
+def _stops(
+    tables: dict[str, pd.DataFrame], label: str, prefix: str
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """Check and return the stops of one feed (prefixed ids) with their coordinates."""
+    stops = tables["stops.txt"]
+    file = f"{label}/stops.txt"
+    lat = pd.to_numeric(stops["stop_lat"], errors="coerce").to_numpy(dtype=np.float64)
+    lon = pd.to_numeric(stops["stop_lon"], errors="coerce").to_numpy(dtype=np.float64)
+    stop_ids = stops["stop_id"].str.strip()
+    used = set(tables["stop_times.txt"]["stop_id"].str.strip())
+    bad = ~(np.isfinite(lat) & np.isfinite(lon) & (np.abs(lat) <= 90) & (np.abs(lon) <= 180)) & stop_ids.isin(
+        used
+    )
+    problems = [
+        Problem(
+            file=file,
+            row=int(i) + 2,
+            column="stop_lat/stop_lon",
+            value=f"{stops['stop_lat'].iloc[i]}, {stops['stop_lon'].iloc[i]}",
+            expected="WGS84 latitude and longitude",
+            fix="give the stop its coordinates",
+        )
+        for i in np.flatnonzero(bad.to_numpy())[:50]
+    ]
+    dup = stop_ids.duplicated().to_numpy()
+    problems += [
+        Problem(
+            file=file,
+            row=int(i) + 2,
+            column="stop_id",
+            value=stop_ids.iloc[i],
+            expected="unique stop ids",
+            fix="remove or rename the duplicate stop",
+        )
+        for i in np.flatnonzero(dup)[:50]
+    ]
+    if problems:
+        raise ValidationError(problems, summary=f"{len(problems)} problem(s) in {file}")
+    stop_frame = pd.DataFrame(
+        {
+            "stop_id": prefix + stop_ids,
+            "stop_name": stops["stop_name"].to_numpy() if "stop_name" in stops.columns else "",
+            "lon": lon,
+            "lat": lat,
+            "feed": label,
+        }
+    )
+    return stop_frame, lon, lat
+
+
 def _read_feed(path: Path, prefix: str, date: dt.date, stop_offset: int) -> dict[str, pd.DataFrame]:
     """Read one feed: its stops and the stop_times of trips running on ``date``."""
     label = path.name
     if not path.is_file():
-        problem = Problem(file=str(label), row=None, column=None, value=None, expected="a GTFS zip file",
-                          fix="check the path of the feed")  # fmt: skip
+        problem = Problem(
+            file=str(label),
+            row=None,
+            column=None,
+            value=None,
+            expected="a GTFS zip file",
+            fix="check the path of the feed",
+        )
         raise ValidationError([problem], summary=f"GTFS feed not found: {label}")
     try:
         zf = zipfile.ZipFile(path)
@@ -308,40 +423,25 @@ def _read_feed(path: Path, prefix: str, date: dt.date, stop_offset: int) -> dict
         for name, cols in _REQUIRED.items():
             table = _read_table(zf, name, label, required=cols)
             if table is None:
-                problem = Problem(file=f"{label}/{name}", row=None, column=None, value=None,
-                                  expected=f"a table {name}", fix=f"add {name}; GTFS requires it")  # fmt: skip
+                problem = Problem(
+                    file=f"{label}/{name}",
+                    row=None,
+                    column=None,
+                    value=None,
+                    expected=f"a table {name}",
+                    fix=f"add {name}; GTFS requires it",
+                )
                 raise ValidationError([problem], summary=f"{label} lacks {name}")
             tables[name] = table
         services = _active_services(zf, label, date)
-        freq = _read_table(zf, "frequencies.txt", label, required=("trip_id", "start_time", "end_time", "headway_secs"))
-        transfers = _read_table(zf, "transfers.txt", label, required=("from_stop_id", "to_stop_id", "transfer_type"))
-    stops = tables["stops.txt"]
-    file = f"{label}/stops.txt"
-    lat = pd.to_numeric(stops["stop_lat"], errors="coerce").to_numpy(dtype=np.float64)
-    lon = pd.to_numeric(stops["stop_lon"], errors="coerce").to_numpy(dtype=np.float64)
-    stop_ids = stops["stop_id"].str.strip()
-    used = set(tables["stop_times.txt"]["stop_id"].str.strip())
-    bad = ~(np.isfinite(lat) & np.isfinite(lon) & (np.abs(lat) <= 90) & (np.abs(lon) <= 180)) & stop_ids.isin(used)
-    problems = [
-        Problem(file=file, row=int(i) + 2, column="stop_lat/stop_lon",
-                value=f"{stops['stop_lat'].iloc[i]}, {stops['stop_lon'].iloc[i]}",
-                expected="WGS84 latitude and longitude", fix="give the stop its coordinates")
-        for i in np.flatnonzero(bad.to_numpy())[:50]
-    ]  # fmt: skip
-    dup = stop_ids.duplicated().to_numpy()
-    problems += [
-        Problem(file=file, row=int(i) + 2, column="stop_id", value=stop_ids.iloc[i], expected="unique stop ids",
-                fix="remove or rename the duplicate stop")
-        for i in np.flatnonzero(dup)[:50]
-    ]  # fmt: skip
-    if problems:
-        raise ValidationError(problems, summary=f"{len(problems)} problem(s) in {file}")
-    stop_frame = pd.DataFrame({
-        "stop_id": prefix + stop_ids,
-        "stop_name": stops["stop_name"].to_numpy() if "stop_name" in stops.columns else "",
-        "lon": lon, "lat": lat, "feed": label,
-    })  # fmt: skip
-    local = pd.Index(stop_ids)
+        freq = _read_table(
+            zf, "frequencies.txt", label, required=("trip_id", "start_time", "end_time", "headway_secs")
+        )
+        transfers = _read_table(
+            zf, "transfers.txt", label, required=("from_stop_id", "to_stop_id", "transfer_type")
+        )
+    stop_frame, lon, lat = _stops(tables, label, prefix)
+    local = pd.Index(stop_frame["stop_id"].str.removeprefix(prefix))
 
     trips = tables["trips.txt"]
     trips = trips.assign(trip_id=trips["trip_id"].str.strip(), service_id=trips["service_id"].str.strip())
@@ -354,20 +454,32 @@ def _read_feed(path: Path, prefix: str, date: dt.date, stop_offset: int) -> dict
     if (stop_pos < 0).any():
         rows = st["row"].to_numpy()[stop_pos < 0]
         problems = [
-            Problem(file=file, row=int(r), column="stop_id", value=str(v), expected="a stop_id listed in stops.txt",
-                    fix="add the stop to stops.txt or correct the id")
+            Problem(
+                file=file,
+                row=int(r),
+                column="stop_id",
+                value=str(v),
+                expected="a stop_id listed in stops.txt",
+                fix="add the stop to stops.txt or correct the id",
+            )
             for r, v in zip(rows[:50], st["stop_id"].to_numpy()[stop_pos < 0][:50], strict=True)
-        ]  # fmt: skip
+        ]
         raise ValidationError(problems, summary=f"{len(rows)} unknown stop(s) in {file}")
     seq = _int_column(st.reset_index(drop=True), "stop_sequence", file) if len(st) else np.zeros(0, np.int64)
-    out = pd.DataFrame({
-        "trip": st["trip_id"].to_numpy().astype(object),
-        "seq": seq,
-        "stop": stop_pos + stop_offset,
-        "arr": parse_gtfs_time(st["arrival_time"].reset_index(drop=True), file=file, column="arrival_time"),
-        "dep": parse_gtfs_time(st["departure_time"].reset_index(drop=True), file=file, column="departure_time"),
-        "row": st["row"].to_numpy(),
-    })  # fmt: skip
+    out = pd.DataFrame(
+        {
+            "trip": st["trip_id"].to_numpy().astype(object),
+            "seq": seq,
+            "stop": stop_pos + stop_offset,
+            "arr": parse_gtfs_time(
+                st["arrival_time"].reset_index(drop=True), file=file, column="arrival_time"
+            ),
+            "dep": parse_gtfs_time(
+                st["departure_time"].reset_index(drop=True), file=file, column="departure_time"
+            ),
+            "row": st["row"].to_numpy(),
+        }
+    )
     if "shape_dist_traveled" in st.columns:
         out["dist"] = pd.to_numeric(st["shape_dist_traveled"], errors="coerce").to_numpy()
     out = out.sort_values(["trip", "seq"], kind="stable").reset_index(drop=True)
@@ -381,16 +493,21 @@ def _read_feed(path: Path, prefix: str, date: dt.date, stop_offset: int) -> dict
     out["trip"] = [prefix + t for t in out["trip"]]
     result = {"stops": stop_frame, "stop_times": out}
     if transfers is not None and len(transfers):
-        tr = transfers.assign(
-            from_stop=local.get_indexer(transfers["from_stop_id"].str.strip()) + stop_offset,
-            to_stop=local.get_indexer(transfers["to_stop_id"].str.strip()) + stop_offset,
-            kind=_int_column(transfers.replace({"transfer_type": {"": "0"}}), "transfer_type",
-                             f"{label}/transfers.txt"),
-            min_time=pd.to_numeric(transfers.get("min_transfer_time", pd.Series("", index=transfers.index)),
-                                   errors="coerce"),
-        )  # fmt: skip
-        result["transfers"] = tr[(tr["from_stop"] >= stop_offset) & (tr["to_stop"] >= stop_offset)]
+        result["transfers"] = _transfer_pairs(transfers, local, stop_offset, f"{label}/transfers.txt")
     return result
+
+
+def _transfer_pairs(transfers: pd.DataFrame, local: pd.Index, offset: int, file: str) -> pd.DataFrame:
+    """Return transfers.txt as stop-index pairs with their type and minimum time (unknown stops dropped)."""
+    tr = transfers.assign(
+        from_stop=local.get_indexer(transfers["from_stop_id"].str.strip()) + offset,
+        to_stop=local.get_indexer(transfers["to_stop_id"].str.strip()) + offset,
+        kind=_int_column(transfers.replace({"transfer_type": {"": "0"}}), "transfer_type", file),
+        min_time=pd.to_numeric(
+            transfers.get("min_transfer_time", pd.Series("", index=transfers.index)), errors="coerce"
+        ),
+    )
+    return tr[(tr["from_stop"] >= offset) & (tr["to_stop"] >= offset)]
 
 
 def _expand_frequencies(st: pd.DataFrame, freq: pd.DataFrame, file: str) -> pd.DataFrame:
@@ -407,7 +524,9 @@ def _expand_frequencies(st: pd.DataFrame, freq: pd.DataFrame, file: str) -> pd.D
         base = trip["dep"].iloc[0]
         for k, t in enumerate(np.arange(t0, t1, h)):
             shift = t - base
-            pieces.append(trip.assign(trip=f"{tid}@{int(t0)}+{k}", arr=trip["arr"] + shift, dep=trip["dep"] + shift))
+            pieces.append(
+                trip.assign(trip=f"{tid}@{int(t0)}+{k}", arr=trip["arr"] + shift, dep=trip["dep"] + shift)
+            )
     return pd.concat(pieces, ignore_index=True)
 
 
@@ -437,15 +556,19 @@ def _build_routes(st: pd.DataFrame) -> dict[str, np.ndarray]:
     starts = np.flatnonzero(first)
     lengths = np.diff(np.r_[starts, len(st)])
     stops = st["stop"].to_numpy(dtype=np.int64)
-    pattern_key = [stops[a:a + n].tobytes() for a, n in zip(starts, lengths, strict=True)]
-    codes, uniques = pd.factorize(pd.Series(pattern_key, dtype=object))
+    pattern_key = [stops[a : a + n].tobytes() for a, n in zip(starts, lengths, strict=True)]
+    codes, _ = pd.factorize(pd.Series(pattern_key, dtype=object))
     arr, dep = st["arr"].to_numpy(dtype=np.int64), st["dep"].to_numpy(dtype=np.int64)
     route_names = st["route"].to_numpy()[starts]
     r_stops, r_stops_ptr, r_trips_ptr, r_times_ptr = [], [0], [0], [0]
     a_out, d_out, trip_ids, route_ids = [], [], [], []
     order = np.argsort(codes, kind="stable")
-    bounds = np.flatnonzero(np.r_[True, np.diff(codes[order]) != 0, True]) if len(starts) else np.zeros(1, np.int64)
-    for b0, b1 in zip(bounds[:-1], bounds[1:], strict=True):
+    bounds = (
+        np.flatnonzero(np.r_[True, np.diff(codes[order]) != 0, True])
+        if len(starts)
+        else np.zeros(1, np.int64)
+    )
+    for b0, b1 in itertools.pairwise(bounds):
         members = order[b0:b1]
         n = int(lengths[members[0]])
         idx = starts[members][:, None] + np.arange(n)[None, :]
@@ -457,7 +580,7 @@ def _build_routes(st: pd.DataFrame) -> dict[str, np.ndarray]:
         groups = _fifo_routes(both)
         for g in range(int(groups.max()) + 1):
             sel = groups == g
-            r_stops.append(stops[starts[members[0]]:starts[members[0]] + n])
+            r_stops.append(stops[starts[members[0]] : starts[members[0]] + n])
             r_stops_ptr.append(r_stops_ptr[-1] + n)
             r_trips_ptr.append(r_trips_ptr[-1] + int(sel.sum()))
             r_times_ptr.append(r_times_ptr[-1] + int(sel.sum()) * n)
@@ -497,11 +620,13 @@ def _footpaths(
     secs = np.ceil(_haversine(lon[pairs[:, 0]], lat[pairs[:, 0]], lon[pairs[:, 1]], lat[pairs[:, 1]]) / speed)
     keep = secs <= np.ceil(radius / speed)
     table = pd.DataFrame({"a": pairs[keep, 0], "b": pairs[keep, 1], "t": secs[keep]})
-    for tr in transfers:
-        tr = tr[tr["from_stop"] != tr["to_stop"]]
+    for given_tr in transfers:
+        tr = given_tr[given_tr["from_stop"] != given_tr["to_stop"]]
         a, b = tr["from_stop"].to_numpy(np.int64), tr["to_stop"].to_numpy(np.int64)
         walk = np.ceil(_haversine(lon[a], lat[a], lon[b], lat[b]) / speed)
-        given = np.where((tr["kind"] == 2) & tr["min_time"].notna(), tr["min_time"].to_numpy(dtype=float), walk)
+        given = np.where(
+            (tr["kind"] == 2) & tr["min_time"].notna(), tr["min_time"].to_numpy(dtype=float), walk
+        )
         extra = pd.DataFrame({"a": a, "b": b, "t": given, "kind": tr["kind"].to_numpy()})
         merged = table.merge(extra, on=["a", "b"], how="outer", suffixes=("", "_tr"))
         merged["t"] = merged["t_tr"].fillna(merged["t"])
@@ -520,7 +645,7 @@ def _as_date(date: dt.date | str) -> dt.date:
     text = str(date).strip()
     for fmt in ("%Y-%m-%d", "%Y%m%d"):
         try:
-            return dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a calendar date
+            return dt.datetime.strptime(text, fmt).date()
         except ValueError:
             pass
     msg = f"date must be a datetime.date or 'YYYY-MM-DD'; got {date!r}"
@@ -607,9 +732,13 @@ def timetable_from_gtfs(
     np.cumsum(np.bincount(routes["route_stops"], minlength=n_stops), out=sr_ptr[1:])
     fp_ptr, fp_to, fp_time = _footpaths(stop_frame, transfers, radius=footpath_radius, speed=walk_speed)
     return Timetable(
-        date=day, stops=stop_frame, **routes,
-        stop_routes_ptr=sr_ptr, stop_routes=route_of_slot[by_stop].astype(np.int64),
+        date=day,
+        stops=stop_frame,
+        **routes,
+        stop_routes_ptr=sr_ptr,
+        stop_routes=route_of_slot[by_stop].astype(np.int64),
         stop_route_pos=pos[by_stop].astype(np.int64),
-        footpath_ptr=fp_ptr, footpath_to=fp_to, footpath_time=fp_time,
-    )  # fmt: skip
-
+        footpath_ptr=fp_ptr,
+        footpath_to=fp_to,
+        footpath_time=fp_time,
+    )

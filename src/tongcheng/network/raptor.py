@@ -24,8 +24,8 @@ import pandas as pd
 from numpy.typing import ArrayLike
 
 from .._errors import DataError
-from .gtfs import Timetable, timetable_from_gtfs
 from .graph import RoadGraph, contract_graph, main_component_nodes, points_lonlat, snap_points
+from .gtfs import Timetable, timetable_from_gtfs
 
 __all__ = ["earliest_arrival", "range_raptor", "transit_travel_time_matrix"]
 
@@ -34,9 +34,11 @@ _PHAST_MIN_SOURCES = 32
 
 
 @numba.njit(cache=True)
-def _scan(tau, ttrip, marked, tmark, qpos, queue, src_stop, src_time, tt):  # pragma: no cover - compiled  # noqa: PLR0912, PLR0915
+def _scan(tau, ttrip, marked, tmark, qpos, queue, src_stop, src_time, tt):  # noqa: PLR0912, PLR0913, PLR0915 # pragma: no cover
     """One RAPTOR run on labels ``tau``/``ttrip`` of shape ``(rounds + 1, n_stops)`` (kept for reuse)."""
-    (r_stops_ptr, r_stops, r_trips_ptr, r_times_ptr, arr, dep, s_ptr, s_route, s_pos, f_ptr, f_to, f_time) = tt
+    (r_stops_ptr, r_stops, r_trips_ptr, r_times_ptr, arr, dep, s_ptr, s_route, s_pos, f_ptr, f_to, f_time) = (
+        tt
+    )
     inf = np.int64(2**62)
     n_rounds = tau.shape[0] - 1
     n_stops = tau.shape[1]
@@ -47,10 +49,8 @@ def _scan(tau, ttrip, marked, tmark, qpos, queue, src_stop, src_time, tt):  # pr
             marked[p] = True
     for k in range(1, n_rounds + 1):
         for p in range(n_stops):
-            if tau[k - 1, p] < tau[k, p]:
-                tau[k, p] = tau[k - 1, p]
-            if ttrip[k - 1, p] < ttrip[k, p]:
-                ttrip[k, p] = ttrip[k - 1, p]
+            tau[k, p] = min(tau[k, p], tau[k - 1, p])
+            ttrip[k, p] = min(ttrip[k, p], ttrip[k - 1, p])
         nq = 0
         for p in range(n_stops):
             if marked[p]:
@@ -112,9 +112,19 @@ def _scan(tau, ttrip, marked, tmark, qpos, queue, src_stop, src_time, tt):  # pr
 
 def _arrays(tt: Timetable) -> tuple[np.ndarray, ...]:
     return (
-        tt.route_stops_ptr, tt.route_stops, tt.route_trips_ptr, tt.route_times_ptr, tt.arrival, tt.departure,
-        tt.stop_routes_ptr, tt.stop_routes, tt.stop_route_pos, tt.footpath_ptr, tt.footpath_to, tt.footpath_time,
-    )  # fmt: skip
+        tt.route_stops_ptr,
+        tt.route_stops,
+        tt.route_trips_ptr,
+        tt.route_times_ptr,
+        tt.arrival,
+        tt.departure,
+        tt.stop_routes_ptr,
+        tt.stop_routes,
+        tt.stop_route_pos,
+        tt.footpath_ptr,
+        tt.footpath_to,
+        tt.footpath_time,
+    )
 
 
 def _state(tt: Timetable, rounds: int) -> tuple[np.ndarray, ...]:
@@ -186,7 +196,7 @@ def earliest_arrival(
     rounds = _check_transfers(max_transfers)
     src, t0 = _sources(timetable, stops, times)
     state = _state(timetable, rounds)
-    _scan(*state, src, t0, _arrays(timetable))
+    _scan(*state, src, t0, _arrays(timetable))  # type: ignore[call-arg]
     return _labels(state[0])
 
 
@@ -233,7 +243,7 @@ def range_raptor(
     arrays = _arrays(timetable)
     out = np.empty((len(deps), timetable.n_stops))
     for j in np.argsort(-deps, kind="stable"):
-        _scan(*state, src, acc + deps[j], arrays)
+        _scan(*state, src, acc + deps[j], arrays)  # type: ignore[call-arg]
         out[j] = _labels(state[0])
     return out
 
@@ -258,8 +268,8 @@ def _door_to_door(  # pragma: no cover - compiled  # noqa: PLR0913
         seen = np.full(n_stops, inf, dtype=np.int64)
         best = np.full(n_dest, inf, dtype=np.int64)  # earliest arrival at each destination so far
         tts = np.empty((n_dest, n_dep))
-        src = a_stop[a_ptr[o]:a_ptr[o + 1]]
-        acc = a_time[a_ptr[o]:a_ptr[o + 1]]
+        src = a_stop[a_ptr[o] : a_ptr[o + 1]]
+        acc = a_time[a_ptr[o] : a_ptr[o + 1]]
         for j in range(n_dep - 1, -1, -1):  # deps ascending: last departure first
             t = deps[j]
             _scan(tau, ttrip, marked, tmark, qpos, queue, src, acc + t, tt)
@@ -269,8 +279,7 @@ def _door_to_door(  # pragma: no cover - compiled  # noqa: PLR0913
                     seen[s] = a
                     for e in range(e_ptr[s], e_ptr[s + 1]):
                         d = e_dest[e]
-                        if a + e_time[e] < best[d]:
-                            best[d] = a + e_time[e]
+                        best[d] = min(best[d], a + e_time[e])
             for d in range(n_dest):
                 v = direct[o, d]
                 if best[d] < inf and best[d] - t < v:
@@ -328,9 +337,53 @@ def _walk_csr(matrix: np.ndarray, limit: float) -> tuple[np.ndarray, np.ndarray,
     return ptr, cols.astype(np.int64), np.ceil(matrix[rows, cols]).astype(np.int64)
 
 
+def _walk_legs(
+    walk_graph: RoadGraph,
+    tt: Timetable,
+    origins: pd.DataFrame,
+    destinations: pd.DataFrame,
+    *,
+    limit: float,
+    snap: float,
+    threads: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return walking seconds origin→stop, stop→destination, origin→destination (``inf`` beyond ``limit``).
+
+    Stops farther than ``snap`` metres from the walking network get no access or egress.
+    """
+    from .matrix import Hierarchy, build_hierarchy, many_to_many
+    from .osm import haversine_m
+
+    main = main_component_nodes(walk_graph)
+    o_node = snap_points(walk_graph, origins, max_distance=snap, candidates=main)
+    d_node = snap_points(walk_graph, destinations, max_distance=snap, candidates=main)
+    stops = tt.stops.rename(columns={"stop_id": "id"})[["id", "lon", "lat"]]
+    s_node = snap_points(walk_graph, stops, max_distance=math.inf, candidates=main)
+    lon, lat = stops["lon"].to_numpy(), stops["lat"].to_numpy()
+    usable = np.flatnonzero(haversine_m(lon, lat, walk_graph.lon[s_node], walk_graph.lat[s_node]) <= snap)
+    # contract keeping the query nodes, then one hierarchy for the three walking matrices
+    small = contract_graph(walk_graph, keep=np.concatenate([o_node, d_node, s_node[usable]]))
+    where = np.full(walk_graph.n_nodes, -1, dtype=np.int64)
+    where[small.parent_index] = np.arange(small.n_nodes)
+    o_node, d_node, u_node = where[o_node], where[d_node], where[s_node[usable]]
+    router: RoadGraph | Hierarchy = small
+    if len(usable) >= _PHAST_MIN_SOURCES:
+        router = build_hierarchy(small) or small
+    access = np.full((len(o_node), tt.n_stops), np.inf)
+    egress = np.full((tt.n_stops, len(d_node)), np.inf)
+    access[:, usable] = many_to_many(router, o_node, targets=u_node, cutoff=limit, threads=threads)
+    egress[usable] = many_to_many(router, u_node, targets=d_node, cutoff=limit, threads=threads)
+    direct = many_to_many(router, o_node, targets=d_node, cutoff=limit, threads=threads)
+    return access, egress, direct
+
+
 def transit_travel_time_matrix(  # noqa: PLR0913
     walk_graph: RoadGraph,
-    feeds: Timetable | str | PathLike[str] | Sequence[str | PathLike[str]] | Mapping[str, str | PathLike[str]],
+    feeds: Timetable
+    | str
+    | PathLike[str]
+    | Sequence[str | PathLike[str]]
+    | Mapping[str, str | PathLike[str]],
     origins: pd.DataFrame,
     destinations: pd.DataFrame | None = None,
     *,
@@ -394,8 +447,6 @@ def transit_travel_time_matrix(  # noqa: PLR0913
     DataError
         If options are invalid.
     """
-    from .matrix import Hierarchy, build_hierarchy, many_to_many
-
     if isinstance(feeds, Timetable):
         tt = feeds
     else:
@@ -414,39 +465,30 @@ def transit_travel_time_matrix(  # noqa: PLR0913
     ranks = _nearest_ranks(want, n_dep)
     o_ids, *_ = points_lonlat(origins)
     d_ids, *_ = points_lonlat(destinations)
-    main = main_component_nodes(walk_graph)
-    o_node = snap_points(walk_graph, origins, max_distance=max_snap_distance, candidates=main)
-    d_node = snap_points(walk_graph, destinations, max_distance=max_snap_distance, candidates=main)
-    stops = tt.stops.rename(columns={"stop_id": "id"})[["id", "lon", "lat"]]
-    from .osm import haversine_m
-
-    s_node = snap_points(walk_graph, stops, max_distance=math.inf, candidates=main)
-    near = haversine_m(stops["lon"].to_numpy(), stops["lat"].to_numpy(), walk_graph.lon[s_node], walk_graph.lat[s_node])
-    usable = np.flatnonzero(near <= max_snap_distance)
-    # contract keeping the query nodes, then one hierarchy for the three walking matrices
-    small = contract_graph(walk_graph, keep=np.concatenate([o_node, d_node, s_node[usable]]))
-    where = np.full(walk_graph.n_nodes, -1, dtype=np.int64)
-    where[small.parent_index] = np.arange(small.n_nodes)
-    o_node, d_node, u_node = where[o_node], where[d_node], where[s_node[usable]]
-    router: RoadGraph | Hierarchy = small
-    if len(usable) >= _PHAST_MIN_SOURCES:
-        router = build_hierarchy(small) or small
-    kw = {"cutoff": max_walk_time, "threads": threads}
-    access = many_to_many(router, o_node, targets=u_node, **kw)
-    egress = many_to_many(router, u_node, targets=d_node, **kw)
-    direct = many_to_many(router, o_node, targets=d_node, **kw)
-    a_ptr, a_col, a_time = _walk_csr(access, max_walk_time)
-    e_full = np.full((tt.n_stops, len(d_node)), np.inf)
-    e_full[usable] = egress
-    e_ptr, e_dest, e_time = _walk_csr(e_full, max_walk_time)
+    access, egress, direct = _walk_legs(
+        walk_graph, tt, origins, destinations, limit=max_walk_time, snap=max_snap_distance, threads=threads
+    )
+    a_ptr, a_stop, a_time = _walk_csr(access, max_walk_time)
+    e_ptr, e_dest, e_time = _walk_csr(egress, max_walk_time)
     direct = np.where(direct <= max_walk_time, np.ceil(direct), np.inf)
     previous = numba.get_num_threads()
     try:
         numba.set_num_threads(min(threads, int(numba.config.NUMBA_NUM_THREADS)))  # type: ignore[attr-defined]
         out = _door_to_door(
-            a_ptr, usable[a_col].astype(np.int64), a_time, e_ptr, e_dest, e_time, direct, deps, ranks,
-            rounds, tt.n_stops, tt.n_routes, _arrays(tt),
-        )  # fmt: skip
+            a_ptr,
+            a_stop,
+            a_time,
+            e_ptr,
+            e_dest,
+            e_time,
+            direct,
+            deps,
+            ranks,
+            rounds,
+            tt.n_stops,
+            tt.n_routes,
+            _arrays(tt),
+        )
     finally:
         numba.set_num_threads(previous)
     out[~np.isfinite(out)] = np.nan
