@@ -296,3 +296,37 @@ def test_project_units_as_points(yrd_project: Project, tmp_path: Path) -> None:
     assert gpd.read_file(tmp_path / "iso.geojson")["id"].tolist() == ["310100", "310100"]
     out = invoke("matrix", "--graph", tmp_path / "sh.npz", "--origins", "310100", "--out", tmp_path / "m.csv")
     assert out.exit_code != 0 and "--project" in out.output
+
+
+def test_transit_matrix_equals_library(raw: Callable[[str], Path], tmp_path: Path) -> None:
+    from tongcheng.network.raptor import transit_travel_time_matrix
+
+    feeds = [raw("r5r_poa/poa_eptc.zip"), raw("r5r_poa/poa_trensurb.zip")]
+    out = invoke("build", raw("r5r_poa/poa_osm.pbf"), "--profile", "walk", "--out", tmp_path / "poa.npz")
+    assert out.exit_code == 0, out.output
+    graph = graph_from_npz(tmp_path / "poa.npz")
+    nodes = np.random.default_rng(3).choice(graph.n_nodes, 5, replace=False)
+    pts = pd.DataFrame({"id": [f"h{i}" for i in range(5)], "lon": graph.lon[nodes], "lat": graph.lat[nodes]})
+    pts.to_csv(tmp_path / "pts.csv", index=False)
+    args = ["matrix", "--graph", tmp_path / "poa.npz", "--origins", tmp_path / "pts.csv"]
+    args += [x for f in feeds for x in ("--gtfs", f)]
+    args += ["--date", "2019-05-13", "--depart", "14:00", "--window", "3", "--percentiles", "25,75"]
+    out = invoke(*args, "--max-walk", "20", "--max-transfers", "4", "--out", tmp_path / "t.parquet")
+    assert out.exit_code == 0, out.output
+    got = pd.read_parquet(tmp_path / "t.parquet")
+    want = transit_travel_time_matrix(
+        graph,
+        [str(f) for f in feeds],
+        pts,
+        date="2019-05-13",
+        departure="14:00",
+        window=3,
+        percentiles=(25, 75),
+        max_walk_time=1200.0,
+        max_transfers=4,
+    )
+    assert list(got.columns) == ["from_id", "to_id", "travel_time", "travel_time_p25", "travel_time_p75"]
+    pd.testing.assert_frame_equal(got, want, check_dtype=False)
+    assert got["travel_time"].notna().sum() > 5
+    out = invoke(*args, "--cutoff", "30", "--out", tmp_path / "u.csv")
+    assert out.exit_code != 0 and "--cutoff" in out.output

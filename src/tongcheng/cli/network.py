@@ -27,15 +27,19 @@ _TABLE_SUFFIXES = {".csv", ".parquet"}
 _GEO_SUFFIXES = {".geojson", ".gpkg"}
 
 
-def _minutes(_ctx: click.Context, _param: click.Parameter, value: str) -> list[float]:
+def _numbers(value: str, option: str) -> list[float]:
     try:
-        minutes = [float(v) for v in value.split(",") if v.strip()]
+        numbers = [float(v) for v in value.split(",") if v.strip()]
     except ValueError:
-        minutes = []
-    if not minutes or any(b <= 0 for b in minutes) or minutes != sorted(set(minutes)):
-        msg = f"expected increasing positive minutes separated by commas, e.g. 15,30,45,60; got {value!r}"
-        raise click.BadParameter(msg)
-    return minutes
+        numbers = []
+    if not numbers or any(b <= 0 for b in numbers) or numbers != sorted(set(numbers)):
+        msg = f"expected increasing positive numbers separated by commas, e.g. 15,30,45,60; got {value!r}"
+        raise click.BadParameter(msg, param_hint=option)
+    return numbers
+
+
+def _minutes(_ctx: click.Context, _param: click.Parameter, value: str) -> list[float]:
+    return _numbers(value, "--breaks")
 
 
 def _points(spec: str, project_dir: Path | None, id_column: str, *, option: str,
@@ -115,17 +119,38 @@ def build_cmd(pbf: Path, profile: str, out_path: Path) -> None:
               help="Destination points (default: the origins). 终点(默认同起点)。")
 @click.option("--cutoff", type=click.FloatRange(min=0, min_open=True), default=None,
               help="Ignore trips longer than this many minutes (left empty). 时间上限(分钟)。")
+@click.option("--gtfs", "feeds", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="GTFS feed (.zip), repeatable: public transport with walking access/egress on a walk "
+                   "graph. 公交/轨道时刻表(可多个)。")
+@click.option("--date", "service_date", default=None,
+              help="Service date with --gtfs, e.g. 2019-05-13. 运营日期。")
+@click.option("--depart", default="07:00", show_default=True, help="Departure time with --gtfs. 出发时刻。")
+@click.option("--window", type=click.IntRange(min=1), default=None,
+              help="Departure window in minutes with --gtfs: one departure a minute. 出发时间窗(分钟)。")
+@click.option("--percentiles", default="50", show_default=True,
+              help="Percentiles of travel time over the window, e.g. 5,50,95. 百分位数。")
+@click.option("--max-transfers", type=click.IntRange(min=0), default=8, show_default=True,
+              help="Largest number of changes with --gtfs. 最多换乘次数。")
+@click.option("--max-walk", type=click.FloatRange(min=0), default=15.0, show_default=True,
+              help="Longest access, egress or direct walk in minutes with --gtfs. 最长步行(分钟)。")
 @_THREADS
 @_SNAP
 @_ID
 @_PROJECT
 @click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Long table from_id,to_id,travel_time (seconds): .csv or .parquet. 输出文件。")
+              help="Long table from_id,to_id,travel_time (seconds; with a window also travel_time_p<q>): "
+                   ".csv or .parquet. 输出文件。")
 @handle_errors
 def matrix_cmd(graph_path: Path, origins_spec: str, destinations_spec: str | None,  # noqa: PLR0913
-               cutoff: float | None, threads: int, max_snap_distance: float, id_column: str,
-               project_dir: Path | None, out_path: Path) -> None:
-    """Travel times between points, exact, in seconds. 点间出行时间矩阵(秒)。"""
+               cutoff: float | None, feeds: tuple[Path, ...], service_date: str | None, depart: str,
+               window: int | None, percentiles: str, max_transfers: int, max_walk: float,
+               threads: int, max_snap_distance: float, id_column: str, project_dir: Path | None,
+               out_path: Path) -> None:
+    """Travel times between points, exact, in seconds. 点间出行时间矩阵(秒)。
+
+    By road on the graph's mode; with --gtfs by public transport on a walk graph
+    (RAPTOR; with --window, percentiles over one departure a minute).
+    """
     from ..network import travel_time_matrix
     from ..network.io import graph_from_npz
 
@@ -135,9 +160,20 @@ def matrix_cmd(graph_path: Path, origins_spec: str, destinations_spec: str | Non
     origins = _points(origins_spec, project_dir, id_column, option="--origins")
     destinations = (None if destinations_spec is None
                     else _points(destinations_spec, project_dir, id_column, option="--destinations"))
-    table = travel_time_matrix(graph, origins, destinations, threads=threads,
-                               cutoff=None if cutoff is None else cutoff * 60.0,
-                               max_snap_distance=max_snap_distance)
+    if feeds:
+        if cutoff is not None or service_date is None:
+            msg = "with --gtfs give --date (and no --cutoff)"
+            raise click.UsageError(msg)
+        from ..network.raptor import transit_travel_time_matrix
+
+        table = transit_travel_time_matrix(
+            graph, [str(f) for f in feeds], origins, destinations, date=service_date, departure=depart,
+            window=window, max_transfers=max_transfers, percentiles=_numbers(percentiles, "--percentiles"),
+            max_walk_time=max_walk * 60.0, max_snap_distance=max_snap_distance, threads=threads)
+    else:
+        table = travel_time_matrix(graph, origins, destinations, threads=threads,
+                                   cutoff=None if cutoff is None else cutoff * 60.0,
+                                   max_snap_distance=max_snap_distance)
     _write_table(table, out_path)
     n_dest = len(origins) if destinations is None else len(destinations)
     click.echo(f"{len(origins):,} origins x {n_dest:,} destinations: "
