@@ -70,6 +70,7 @@ class TimeExpanded:
             rows.append(self.alight(k, ev_fp[ok]))
             cols.append(self.wait(k, w[ok]))
         self.rows, self.cols = np.concatenate(rows), np.concatenate(cols)
+        self.ev_fp, self.fp_idx = ev_fp, fp_idx
 
     def wait(self, k: int, w: np.ndarray) -> np.ndarray:
         return k * self.n_w + w
@@ -98,13 +99,15 @@ class TimeExpanded:
         seen[breadth_first_order(graph, src, directed=True, return_predecessors=False)] = True
         best = np.full(tt.n_stops, np.inf)
         np.minimum.at(best, stops, times.astype(float))
+        alighted = np.zeros(self.n_ev, dtype=bool)
         for k in range(1, self.rounds + 1):
-            e = np.flatnonzero(seen[self.alight(k, np.arange(self.n_ev))])
-            np.minimum.at(best, self.ev_stop[e], tt.arrival[e].astype(float))
-            for ev in e:
-                p = self.ev_stop[ev]
-                sl = slice(tt.footpath_ptr[p], tt.footpath_ptr[p + 1])
-                np.minimum.at(best, tt.footpath_to[sl], float(tt.arrival[ev]) + tt.footpath_time[sl])
+            alighted |= seen[self.alight(k, np.arange(self.n_ev))]
+        np.minimum.at(best, self.ev_stop[alighted], tt.arrival[alighted].astype(float))
+        walk = alighted[self.ev_fp]
+        to = tt.footpath_to[self.fp_idx[walk]]
+        np.minimum.at(
+            best, to, (tt.arrival[self.ev_fp[walk]] + tt.footpath_time[self.fp_idx[walk]]).astype(float)
+        )
         return best
 
 
