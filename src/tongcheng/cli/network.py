@@ -75,8 +75,10 @@ def network() -> None:
     """Road graphs and travel times (exact, offline). 路网与出行时间。
 
     Build a graph once from an OpenStreetMap .osm.pbf file, then reuse it for
-    matrices, isochrones and one-hour-circle coverage. Point files are CSV/Excel
-    with id, lon, lat (WGS84) columns, or GeoJSON/GeoPackage points.
+    matrices (by road, or by public transport from GTFS on a walk graph),
+    isochrones and one-hour-circle coverage. Points are CSV/Excel files with id,
+    lon, lat (WGS84) columns, GeoJSON/GeoPackage points, or with --project the
+    project's units (a level, a metro code, 'cores' or unit codes).
     """
 
 
@@ -120,8 +122,8 @@ def build_cmd(pbf: Path, profile: str, out_path: Path) -> None:
 @click.option("--cutoff", type=click.FloatRange(min=0, min_open=True), default=None,
               help="Ignore trips longer than this many minutes (left empty). 时间上限(分钟)。")
 @click.option("--gtfs", "feeds", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="GTFS feed (.zip), repeatable: public transport with walking access/egress on a walk "
-                   "graph. 公交/轨道时刻表(可多个)。")
+              help="GTFS feed (.zip), repeatable: public transport with walking access/egress; build "
+                   "the graph with --profile walk. 公交/轨道时刻表(可多个)。")
 @click.option("--date", "service_date", default=None,
               help="Service date with --gtfs, e.g. 2019-05-13. 运营日期。")
 @click.option("--depart", default="07:00", show_default=True, help="Departure time with --gtfs. 出发时刻。")
