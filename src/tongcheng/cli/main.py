@@ -12,6 +12,7 @@ from ._common import LANG, Bar, handle_errors, pick_lang, project_option
 from ._messages import msg
 from .data import DATA_COMMANDS, run_index
 from .index import index
+from .network import network
 from .units import units
 
 
@@ -88,6 +89,7 @@ def init(directory: Path | None, region: str, database_url: str | None, project_
 
 cli.add_command(units)
 cli.add_command(index)
+cli.add_command(network)
 index.add_command(run_index)
 for command in DATA_COMMANDS:
     cli.add_command(command)
