@@ -160,6 +160,21 @@ def test_hand_feed_and_transfers(tmp_path: Path) -> None:
     assert pairs[(0, 1)] == 300 and (1, 0) not in pairs and pairs[(0, 2)] > 10_000
 
 
+def test_previous_day_trips_after_midnight(tmp_path: Path) -> None:
+    late = (
+        "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n"
+        "T1,23:50:00,23:50:00,A,1\nT1,24:10:00,24:10:00,C,2\n"
+    )
+    cal = BASE["calendar.txt"].replace("X,1,1,1,1,1,1,1", "X,1,0,0,0,0,0,0")  # Mondays only
+    path = _feed(tmp_path, stop_times_txt=late, calendar_txt=cal)
+    monday = timetable_from_gtfs(path, date="2020-03-02")
+    tuesday = timetable_from_gtfs(path, date="2020-03-03")
+    wednesday = timetable_from_gtfs(path, date="2020-03-04")
+    assert monday.trip_ids.tolist() == ["T1"] and monday.arrival.tolist() == [85800, 87000]
+    assert tuesday.trip_ids.tolist() == ["T1@-1d"] and tuesday.arrival.tolist() == [-600, 600]
+    assert wednesday.n_trips == 0
+
+
 @pytest.mark.parametrize(
     ("changes", "where"),
     [

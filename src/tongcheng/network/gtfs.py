@@ -34,6 +34,7 @@ from .._errors import DataError, Problem, ValidationError
 __all__ = ["Timetable", "parse_gtfs_time", "timetable_from_gtfs"]
 
 _EARTH_RADIUS_M = 6_371_008.8
+_DAY = 86_400
 _TIME_RE = r"^\s*(\d{1,3}):([0-5]\d):([0-5]\d)\s*$"
 _REQUIRED = {
     "stops.txt": ("stop_id", "stop_lat", "stop_lon"),
@@ -400,19 +401,8 @@ def _stops(
     return stop_frame, lon, lat
 
 
-def _read_feed(path: Path, prefix: str, date: dt.date, stop_offset: int) -> dict[str, pd.DataFrame]:
-    """Read one feed: its stops and the stop_times of trips running on ``date``."""
-    label = path.name
-    if not path.is_file():
-        problem = Problem(
-            file=str(label),
-            row=None,
-            column=None,
-            value=None,
-            expected="a GTFS zip file",
-            fix="check the path of the feed",
-        )
-        raise ValidationError([problem], summary=f"GTFS feed not found: {label}")
+def _open_feed(path: Path, label: str, date: dt.date) -> tuple[dict[str, pd.DataFrame], set[str], set[str]]:
+    """Read the tables of one zip and the services running on ``date`` and the day before."""
     try:
         zf = zipfile.ZipFile(path)
     except zipfile.BadZipFile as err:
@@ -434,18 +424,39 @@ def _read_feed(path: Path, prefix: str, date: dt.date, stop_offset: int) -> dict
                 raise ValidationError([problem], summary=f"{label} lacks {name}")
             tables[name] = table
         services = _active_services(zf, label, date)
-        freq = _read_table(
-            zf, "frequencies.txt", label, required=("trip_id", "start_time", "end_time", "headway_secs")
+        before = _active_services(zf, label, date - dt.timedelta(days=1))
+        optional = {
+            "frequencies.txt": ("trip_id", "start_time", "end_time", "headway_secs"),
+            "transfers.txt": ("from_stop_id", "to_stop_id", "transfer_type"),
+        }
+        for name, cols in optional.items():
+            table = _read_table(zf, name, label, required=cols)
+            if table is not None:
+                tables[name] = table
+    return tables, services, before
+
+
+def _read_feed(path: Path, prefix: str, date: dt.date, stop_offset: int) -> dict[str, pd.DataFrame]:
+    """Read one feed: its stops and the stop_times of trips running on ``date``."""
+    label = path.name
+    if not path.is_file():
+        problem = Problem(
+            file=str(label),
+            row=None,
+            column=None,
+            value=None,
+            expected="a GTFS zip file",
+            fix="check the path of the feed",
         )
-        transfers = _read_table(
-            zf, "transfers.txt", label, required=("from_stop_id", "to_stop_id", "transfer_type")
-        )
+        raise ValidationError([problem], summary=f"GTFS feed not found: {label}")
+    tables, services, before = _open_feed(path, label, date)
+    freq, transfers = tables.get("frequencies.txt"), tables.get("transfers.txt")
     stop_frame, lon, lat = _stops(tables, label, prefix)
     local = pd.Index(stop_frame["stop_id"].str.removeprefix(prefix))
 
     trips = tables["trips.txt"]
     trips = trips.assign(trip_id=trips["trip_id"].str.strip(), service_id=trips["service_id"].str.strip())
-    running = trips[trips["service_id"].isin(services)]
+    running = trips[trips["service_id"].isin(services | before)]
     st = tables["stop_times.txt"]
     file = f"{label}/stop_times.txt"
     st = st.assign(trip_id=st["trip_id"].str.strip(), row=np.arange(len(st)) + 2)
@@ -488,13 +499,31 @@ def _read_feed(path: Path, prefix: str, date: dt.date, stop_offset: int) -> dict
     out = _interpolate(out, all_lon, all_lat, file)
     route_of = dict(zip(running["trip_id"], running["route_id"].str.strip(), strict=True))
     out["route"] = [prefix + route_of[t] for t in out["trip"]]
+    service_of = dict(zip(running["trip_id"], running["service_id"], strict=True))
+    out["svc"] = [service_of[t] for t in out["trip"]]
     if freq is not None and len(freq):
         out = _expand_frequencies(out, freq, f"{label}/frequencies.txt")
+    out = _with_previous_day(out, services, before)
     out["trip"] = [prefix + t for t in out["trip"]]
     result = {"stops": stop_frame, "stop_times": out}
     if transfers is not None and len(transfers):
         result["transfers"] = _transfer_pairs(transfers, local, stop_offset, f"{label}/transfers.txt")
     return result
+
+
+def _with_previous_day(st: pd.DataFrame, today: set[str], before: set[str]) -> pd.DataFrame:
+    """Keep today's trips and add yesterday's trips still running after midnight, 24 h earlier."""
+    svc = st.pop("svc")
+    now = st[svc.isin(today).to_numpy()]
+    late = st[svc.isin(before).to_numpy()]
+    if late.empty:
+        return now
+    last = late.groupby("trip", sort=False)["arr"].transform("max")
+    late = late[(last >= _DAY).to_numpy()]
+    late = late.assign(
+        trip=[t + "@-1d" for t in late["trip"]], arr=late["arr"] - _DAY, dep=late["dep"] - _DAY
+    )
+    return pd.concat([now, late], ignore_index=True)
 
 
 def _transfer_pairs(transfers: pd.DataFrame, local: pd.Index, offset: int, file: str) -> pd.DataFrame:
@@ -666,7 +695,8 @@ def timetable_from_gtfs(
     and not removed, or added, in ``calendar_dates.txt``. Blank times at intermediate stops are
     interpolated by ``shape_dist_traveled`` or else by straight-line distance between stops.
     Frequency-based trips (``frequencies.txt``) become one trip per headway. Trips of the
-    previous service day running past midnight are not included.
+    previous service day still running after midnight (times past ``24:00:00``) are included,
+    24 hours earlier (negative times before midnight; ``trip_id`` suffixed ``@-1d``).
 
     Parameters
     ----------
