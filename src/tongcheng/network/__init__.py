@@ -15,13 +15,38 @@ from .graph import (
     snap_points,
     subgraph,
 )
+from .gtfs import Timetable, timetable_from_gtfs
+from .io import graph_from_npz, graph_metadata, graph_to_npz, points_from_file, points_from_project
 from .isochrone import circle_coverage, isochrones
 from .matrix import Hierarchy, build_hierarchy, many_to_many, travel_time_matrix
 from .osm import graph_from_pbf
 from .profiles import PROFILES, Profile
 
+_LAZY = {"earliest_arrival", "range_raptor", "transit_travel_time_matrix"}  # numba-compiled
+
+
+def __getattr__(name: str) -> object:
+    """Import the RAPTOR functions (and numba) only when first used."""
+    if name in _LAZY:
+        from . import raptor
+
+        return getattr(raptor, name)
+    msg = f"module {__name__!r} has no attribute {name!r}"
+    raise AttributeError(msg)
+
+
 __all__ = [
     "PROFILES",
+    "Timetable",
+    "earliest_arrival",
+    "graph_from_npz",
+    "graph_metadata",
+    "graph_to_npz",
+    "points_from_file",
+    "points_from_project",
+    "range_raptor",
+    "timetable_from_gtfs",
+    "transit_travel_time_matrix",
     "Hierarchy",
     "Profile",
     "RoadGraph",
