@@ -1,0 +1,312 @@
+"""`tongcheng flows …`: aggregate trip records, delineate metros, fit gravity models."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+import pandas as pd
+
+from .._errors import DataError, Problem, ValidationError
+from ._common import handle_errors
+
+_TABLE_SUFFIXES = {".csv", ".parquet"}
+_RULES = {"oecd": "oecd_fua", "omb": "omb_cbsa", "japan_uea": "japan_uea",
+          "japan_census": "japan_census", "custom": None}
+_DEFAULT_THRESHOLDS = "1.5,5,10,15,25,30"
+
+_OUT = click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
+                    help="File to write: .csv or .parquet. 输出文件(.csv 或 .parquet)。")
+_CORES = click.option("--cores", "cores_spec", required=True,
+                      help="Core unit codes separated by commas; METRO=CODE names the metro, "
+                           "METRO=A+B gives a metro several cores, e.g. 310000,sz=320500. "
+                           "核心单元代码(逗号分隔)。")
+_RULE = click.option("--rule", "rule_name", type=click.Choice(list(_RULES)), default="oecd",
+                     show_default=True,
+                     help="oecd: ≥ 15 % out; omb: ≥ 25 % either way; japan_uea: 10 % out, multi-order; "
+                          "japan_census: 1.5 % out; custom: give --threshold. 划定规则。")
+_THRESHOLD = click.option("--threshold", type=click.FloatRange(min=0, max=200), default=None,
+                          help="Threshold in percent, replacing the rule's. 阈值(%)。")
+_DIRECTION = click.option("--direction", type=click.Choice(["out", "in", "either"]), default=None,
+                          help="out: residents working in the core; in: jobs held by core residents; "
+                               "either: the larger (default: the rule's; custom: out). 通勤方向。")
+_ADJACENCY = click.option("--adjacency", "adjacency_path", default=None,
+                          type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                          help="Neighbours as a table with columns focal, neighbor (.csv or .parquet), "
+                               "for contiguity and enclaves. 相邻关系表。")
+_PERIOD = click.option("--period", default=None,
+                       help="Period to use; fills the column when the file has none. 时期。")
+_VALUE_KIND = click.option("--value-kind", type=click.Choice(["sample", "expanded"]), default=None,
+                           help="sample or expanded flows; fills the column when the file has none. "
+                                "样本量或扩样量。")
+
+
+def _check_suffix(path: Path, option: str = "--out") -> None:
+    if path.suffix.lower() not in _TABLE_SUFFIXES:
+        msg = f"{path.name}: expected a file ending in .csv or .parquet"
+        raise click.BadParameter(msg, param_hint=option)
+
+
+def _read_table(path: Path) -> pd.DataFrame:
+    if path.suffix.lower() == ".parquet":
+        return pd.read_parquet(path)
+    return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+
+
+def _write_table(frame: pd.DataFrame, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.suffix.lower() == ".parquet":
+        frame.to_parquet(path, index=False)
+    else:
+        frame.to_csv(path, index=False, encoding="utf-8-sig")
+
+
+def _read_od(path: Path, period: str | None, value_kind: str | None) -> Any:
+    """Read an OD table (file, row and column named on error) and select one slice."""
+    from ..flows import ODTable
+
+    od = ODTable.read(path, period=period, kind="commuting", value_kind=value_kind)
+    return od.select(period=period, value_kind=value_kind)
+
+
+def _cores(spec: str) -> dict[str, list[str]]:
+    cores: dict[str, list[str]] = {}
+    for item in (s.strip() for s in spec.split(",")):
+        if not item:
+            continue
+        metro, _, codes = item.rpartition("=")
+        units = [c.strip() for c in codes.split("+") if c.strip()]
+        if not units:
+            msg = f"expected unit codes such as 310000 or sh=310000; got {item!r}"
+            raise click.BadParameter(msg, param_hint="--cores")
+        cores[metro.strip() or units[0]] = units
+    if not cores:
+        msg = f"expected unit codes separated by commas; got {spec!r}"
+        raise click.BadParameter(msg, param_hint="--cores")
+    return cores
+
+
+def _rule(name: str, threshold: float | None, direction: str | None) -> Any:
+    from dataclasses import replace
+
+    from ..flows import RULES, Rule
+
+    code = _RULES[name]
+    if code is None:
+        if threshold is None:
+            msg = "--rule custom needs --threshold (percent)"
+            raise click.UsageError(msg)
+        return Rule("custom", threshold, direction or "out", name="custom threshold")  # type: ignore[arg-type]
+    rule = RULES[code]
+    changes: dict[str, Any] = {}
+    if threshold is not None:
+        changes["threshold"] = threshold
+    if direction is not None:
+        changes["direction"] = direction
+    return replace(rule, **changes) if changes else rule
+
+
+def _adjacency(path: Path | None) -> pd.DataFrame | None:
+    return None if path is None else _read_table(path)
+
+
+def _numbers(value: str) -> list[float]:
+    try:
+        numbers = [float(v) for v in value.split(",") if v.strip()]
+    except ValueError:
+        numbers = []
+    if not numbers or any(n < 0 for n in numbers):
+        msg = f"expected percentages separated by commas, e.g. {_DEFAULT_THRESHOLDS}; got {value!r}"
+        raise click.BadParameter(msg, param_hint="--thresholds")
+    return numbers
+
+
+def _numeric(frame: pd.DataFrame, columns: list[str], file: str) -> pd.DataFrame:
+    """Return ``frame`` with ``columns`` as floats, or raise every non-number by row and column."""
+    missing = [c for c in columns if c not in frame.columns]
+    problems = [Problem(file, None, c, None, f"a column named '{c}'",
+                        f"add it or name your column with the matching option; the file has "
+                        f"{list(frame.columns)}") for c in missing]
+    out = frame.copy()
+    for col in (c for c in columns if c in frame.columns):
+        values = pd.to_numeric(frame[col], errors="coerce")
+        for pos in (~values.notna()).to_numpy().nonzero()[0]:
+            raw = frame[col].iloc[pos]
+            problems.append(Problem(file, int(pos) + 2, col, None if pd.isna(raw) else str(raw),
+                                    "a number", "write a plain number (no units or thousands separators)"))
+        out[col] = values.astype(float)
+    if problems:
+        raise ValidationError(problems)
+    return out
+
+
+@click.group()
+def flows() -> None:
+    """Flows between units: OD tables, delineation, gravity models. 流量、都市圈划定与引力模型。
+
+    OD files are long tables origin, destination, value (plus period, kind,
+    value_kind) in CSV (UTF-8), Parquet or Excel; build them from trip records
+    with `tongcheng flows aggregate`.
+    """
+
+
+@flows.command("aggregate")
+@click.argument("records")
+@_OUT
+@click.option("--backend", type=click.Choice(["duckdb", "pandas", "spark"]), default="duckdb",
+              show_default=True, help="Engine: DuckDB in process, pandas, or Apache Spark. 计算引擎。")
+@click.option("--origin", default="home_unit", show_default=True, help="Home-unit column. 居住地列。")
+@click.option("--destination", default="work_unit", show_default=True, help="Work-unit column. 工作地列。")
+@click.option("--person", default="id", show_default=True, help="Person-id column. 人员编号列。")
+@click.option("--date", default="date", show_default=True, help="Date column (gives the year). 日期列。")
+@click.option("--count", type=click.Choice(["distinct", "records"]), default="distinct", show_default=True,
+              help="distinct: people; records: person-days. 计人数或记录数。")
+@_PERIOD
+@handle_errors
+def aggregate_cmd(records: str, out_path: Path, backend: str, origin: str,  # noqa: PLR0913
+                  destination: str, person: str, date: str, count: str, period: str | None) -> None:
+    """Aggregate trip records to an OD table. 由出行记录汇总 OD 表。
+
+    RECORDS is a Parquet or CSV file, a folder of Parquet files or a glob such as
+    'trips/*.parquet' (quote it). One row per origin, destination and year.
+    """
+    from ..flows import aggregate_trips
+
+    _check_suffix(out_path)
+    try:
+        od = aggregate_trips(records, backend=backend, origin=origin, destination=destination,  # type: ignore[arg-type]
+                             person=person, date=date, count=count, period=period)  # type: ignore[arg-type]
+    except ImportError as exc:
+        raise click.ClickException(str(exc)) from exc
+    _write_table(od.data, out_path)
+    periods = ", ".join(sorted(od.data["period"].unique()))
+    click.echo(f"{len(od):,} OD pairs ({periods}), total {od.data['value'].sum():,.0f} ({count}) "
+               f"by {backend}")
+    click.echo(f"written: {out_path}")
+
+
+@flows.command("delineate")
+@click.argument("od_path", metavar="OD", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_CORES
+@_RULE
+@_THRESHOLD
+@_DIRECTION
+@_ADJACENCY
+@_PERIOD
+@_VALUE_KIND
+@_OUT
+@handle_errors
+def delineate_cmd(od_path: Path, cores_spec: str, rule_name: str, threshold: float | None,  # noqa: PLR0913
+                  direction: str | None, adjacency_path: Path | None, period: str | None,
+                  value_kind: str | None, out_path: Path) -> None:
+    """Delineate metropolitan areas by a commuting rule. 按通勤规则划定都市圈。
+
+    Writes memberships in the metro_memberships layout (status 'derived'), cores
+    included, and prints the members of each core.
+    """
+    from ..flows import delineate
+
+    _check_suffix(out_path)
+    rule = _rule(rule_name, threshold, direction)
+    od = _read_od(od_path, period, value_kind)
+    table = delineate(od, _cores(cores_spec), rule=rule, adjacency=_adjacency(adjacency_path))
+    _write_table(table, out_path)
+    click.echo(rule.describe())
+    for metro, group in table.groupby("metro_code", sort=False):
+        outer = [m for m in group["member_code"] if m != group["core_code"].iloc[0]]
+        click.echo(f"  {metro} (core {group['core_code'].iloc[0]}): {len(outer)} member(s)"
+                   + (f": {', '.join(outer)}" if outer else ""))
+    click.echo(f"written: {out_path}")
+
+
+@flows.command("sensitivity")
+@click.argument("od_path", metavar="OD", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_CORES
+@click.option("--thresholds", default=_DEFAULT_THRESHOLDS, show_default=True,
+              help="Thresholds in percent, separated by commas. 阈值(%,逗号分隔)。")
+@_RULE
+@_DIRECTION
+@_ADJACENCY
+@_PERIOD
+@_VALUE_KIND
+@_OUT
+@handle_errors
+def sensitivity_cmd(od_path: Path, cores_spec: str, thresholds: str, rule_name: str,  # noqa: PLR0913
+                    direction: str | None, adjacency_path: Path | None, period: str | None,
+                    value_kind: str | None, out_path: Path) -> None:
+    """Members of each metro across thresholds. 不同阈值下的都市圈成员。
+
+    The rule's other settings (direction, contiguity …) are kept; only the threshold
+    changes. One row per threshold and metro: threshold, metro_code, n_members, members.
+    """
+    from ..flows import threshold_sensitivity
+
+    _check_suffix(out_path)
+    levels = _numbers(thresholds)
+    rule = _rule(rule_name, levels[0] if rule_name == "custom" else None, direction)
+    od = _read_od(od_path, period, value_kind)
+    table = threshold_sensitivity(od, _cores(cores_spec), thresholds=levels, rule=rule,
+                                  adjacency=_adjacency(adjacency_path))
+    _write_table(table, out_path)
+    for theta, group in table.groupby("threshold", sort=False):
+        counts = ", ".join(f"{m} {n}" for m, n in zip(group["metro_code"], group["n_members"], strict=True))
+        click.echo(f"  {theta:g} %: {counts}")
+    click.echo(f"written: {out_path}")
+
+
+@flows.command("gravity")
+@click.argument("flows_path", metavar="FLOWS", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--model", type=click.Choice(["unconstrained", "production", "attraction", "doubly"]),
+              default="unconstrained", show_default=True,
+              help="Which totals the model reproduces (production: origins'; attraction: "
+                   "destinations'; doubly: both). 模型约束类型。")
+@click.option("--cost", required=True, help="Cost column: distance or travel time. 成本列(距离或时间)。")
+@click.option("--cost-function", type=click.Choice(["exp", "pow"]), default="exp", show_default=True,
+              help="exp: cost enters linearly; pow: its logarithm. 距离衰减函数。")
+@click.option("--origin", default="origin", show_default=True, help="Origin column. 起点列。")
+@click.option("--destination", default="destination", show_default=True, help="Destination column. 终点列。")
+@click.option("--value", default="value", show_default=True, help="Flow column. 流量列。")
+@click.option("--origin-mass", default="origin_mass", show_default=True,
+              help="Origin mass column (population, jobs …). 起点规模列。")
+@click.option("--destination-mass", default="destination_mass", show_default=True,
+              help="Destination mass column. 终点规模列。")
+@_OUT
+@handle_errors
+def gravity_cmd(flows_path: Path, model: str, cost: str, cost_function: str, origin: str,  # noqa: PLR0913
+                destination: str, value: str, origin_mass: str, destination_mass: str,
+                out_path: Path) -> None:
+    """Fit a Poisson gravity (spatial-interaction) model. 拟合泊松引力模型。
+
+    One row per origin–destination pair (.csv or .parquet). Writes the coefficients
+    (name, coef, std_err; names as in PySAL spint) and prints them with the AIC.
+    """
+    from ..flows import fit_gravity
+
+    _check_suffix(flows_path, "FLOWS")
+    _check_suffix(out_path)
+    numeric = [value, cost]
+    if model in ("unconstrained", "attraction"):
+        numeric.append(origin_mass)
+    if model in ("unconstrained", "production"):
+        numeric.append(destination_mass)
+    frame = _read_table(flows_path)
+    for col in (origin, destination):
+        if col not in frame.columns:
+            numeric.append(col)  # reported as a missing column below
+    frame = _numeric(frame, numeric, flows_path.name)
+    if frame[value].lt(0).any():
+        msg = f"{flows_path.name}: column '{value}' has negative flows; flows must be ≥ 0"
+        raise DataError(msg)
+    fitted = fit_gravity(frame, model=model, cost=cost, cost_function=cost_function,  # type: ignore[arg-type]
+                         origin=origin, destination=destination, value=value,
+                         origin_mass=origin_mass, destination_mass=destination_mass)
+    table = pd.DataFrame({"name": fitted.params.index, "coef": fitted.params.to_numpy(),
+                          "std_err": fitted.fit.std_err.reindex(fitted.params.index).to_numpy()})
+    _write_table(table, out_path)
+    click.echo(f"{model} gravity model ({cost_function} cost), {len(frame):,} pairs, "
+               f"AIC {fitted.fit.aic:.4f}")
+    for name, coef in fitted.params.items():
+        if not str(name).startswith(("o_", "d_")):
+            click.echo(f"  {name}: {coef:.6g}")
+    click.echo(f"written: {out_path}")
