@@ -1254,6 +1254,57 @@ def build_rail(data: Path, units: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
+def build_rail_timetable(data: Path, units: pd.DataFrame) -> pd.DataFrame:
+    """Write rail_timetable.csv: the YRD stops of every train calling at >= 2 YRD cities."""
+    sched = json.loads((data / "raw" / "railwayvis" / "schedulers.json").read_text("utf-8"))
+    cities = units[units["level"] == "city"]
+    by_short = dict(zip(cities["short_zh"], cities["code"], strict=True))
+    names = dict(zip(cities["code"], cities["name_zh"], strict=True))
+    rows = []
+    for train, info in sched.items():
+        stops = [
+            (by_short[st["city"]], _minutes(st["arrival"]), _minutes(st["departure"]))
+            for st in info["route"]
+            if st["city"] in by_short
+        ]
+        if len({c for c, _a, _d in stops}) < 2:
+            continue
+        rows += [
+            {
+                "train": train,
+                "seq": k,
+                "city_code": c,
+                "city_name": names[c],
+                "arrival_min": a,
+                "departure_min": d,
+            }
+            for k, (c, a, d) in enumerate(stops)
+        ]
+    df = pd.DataFrame(rows).astype({"arrival_min": "Int64", "departure_min": "Int64"})
+    # every direct time of rail_times.csv must come back from the timetable
+    best: dict[tuple[str, str], int] = {}
+    for _, g in df.groupby("train", sort=False):
+        c, a, d = g["city_code"].tolist(), g["arrival_min"].tolist(), g["departure_min"].tolist()
+        for i in range(len(c)):
+            for j in range(i + 1, len(c)):
+                if d[i] is pd.NA or a[j] is pd.NA or c[i] == c[j] or a[j] - d[i] <= 0:
+                    continue
+                best[c[i], c[j]] = min(best.get((c[i], c[j]), 1 << 30), a[j] - d[i])
+    direct = pd.read_csv(OUT / "rail_times.csv", dtype={"from_code": str, "to_code": str})
+    want = dict(zip(zip(direct["from_code"], direct["to_code"], strict=True), direct["value"], strict=True))
+    if best != want:
+        sys.exit(f"rail_timetable check failed: {len(set(best.items()) ^ set(want.items()))} pairs differ")
+    df.to_csv(OUT / "rail_timetable.csv", index=False, encoding="utf-8")
+    size = (OUT / "rail_timetable.csv").stat().st_size
+    print(
+        f"rail_timetable: {df['train'].nunique()} trains, {len(df)} stops, "
+        f"{df['city_code'].nunique()} cities, {size / 1e3:.0f} kB; direct minima = rail_times.csv"
+    )
+    if size >= 1_000_000:
+        sys.exit("rail_timetable check failed: file is 1 MB or larger")
+    return df
+
+
 # ---------------------------------------------------------------------------------------------
 # city statistics
 # ---------------------------------------------------------------------------------------------
@@ -1737,6 +1788,7 @@ STEPS = (
     "census",
     "city_stats",
     "rail",
+    "rail_timetable",
     "code_changes",
     "metros",
     "indicators",
@@ -1775,6 +1827,7 @@ def main(argv: list[str] | None = None) -> int:
         "census": lambda: build_census(data, units),
         "city_stats": lambda: build_city_stats(data, units),
         "rail": lambda: build_rail(data, units),
+        "rail_timetable": lambda: build_rail_timetable(data, units),
         "metros": lambda: build_metros(units),
         "indicators": lambda: build_indicators(),
         "licenses": lambda: copy_licenses(data),
@@ -1784,6 +1837,7 @@ def main(argv: list[str] | None = None) -> int:
         "census",
         "city_stats",
         "rail",
+        "rail_timetable",
         "metros",
         "indicators",
         "licenses",

@@ -32,6 +32,7 @@ __all__ = [
     "names",
     "path",
     "province_stats",
+    "rail_timetable",
     "rail_times",
     "units",
 ]
@@ -52,6 +53,7 @@ _CODE_COLUMNS = (
     "version",
     "issued",
     "train",
+    "city_code",
 )
 
 
@@ -277,3 +279,23 @@ def metro_memberships() -> pd.DataFrame:
         ``""`` when there is none or it could not be confirmed.
     """
     return _table("metros.csv").copy()
+
+
+def rail_timetable() -> pd.DataFrame:
+    """Return the city-level train timetable of the YRD (trains calling at 2 or more YRD cities).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per stop: ``train, seq, city_code, city_name, arrival_min, departure_min``. Times
+        are minutes after midnight of the train's start day (``Int64``, ≥ 1440 on later days,
+        missing for the arrival at a first stop and the departure from a last stop). Route it
+        with :func:`tongcheng.network.railtable.timetable_from_city_schedule`.
+
+    Examples
+    --------
+    >>> rail_timetable().groupby("train")["city_code"].count().min()
+    2
+    """
+    frame = _table("rail_timetable.csv").copy()
+    return frame.astype({"arrival_min": "Int64", "departure_min": "Int64"})
