@@ -11,6 +11,7 @@ from ..project import BUNDLED_IMPORTS, Project
 from ._common import LANG, Bar, handle_errors, pick_lang, project_option
 from ._messages import msg
 from .data import DATA_COMMANDS, run_index
+from .flows import flows
 from .index import index
 from .network import network
 from .units import units
@@ -90,6 +91,7 @@ def init(directory: Path | None, region: str, database_url: str | None, project_
 cli.add_command(units)
 cli.add_command(index)
 cli.add_command(network)
+cli.add_command(flows)
 index.add_command(run_index)
 for command in DATA_COMMANDS:
     cli.add_command(command)
