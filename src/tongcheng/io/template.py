@@ -61,7 +61,7 @@ def write_template(path: str | Path, *, units: pd.DataFrame, catalogue: pd.DataF
     data.append(headers)
     for code, unit in rows.iterrows():
         data.append([code, unit[name_col], period, *([None] * len(cols))])
-    for i, header in enumerate(headers, start=1):
+    for i in range(1, len(headers) + 1):
         cell = data.cell(row=1, column=i)
         cell.font, cell.fill = Font(bold=True), _HEAD
         if i > 3:
