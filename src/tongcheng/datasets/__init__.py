@@ -32,8 +32,8 @@ __all__ = [
     "names",
     "path",
     "province_stats",
-    "rail_timetable",
     "rail_times",
+    "rail_timetable",
     "units",
 ]
 
