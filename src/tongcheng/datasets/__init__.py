@@ -294,7 +294,7 @@ def rail_timetable() -> pd.DataFrame:
 
     Examples
     --------
-    >>> rail_timetable().groupby("train")["city_code"].count().min()
+    >>> int(rail_timetable().groupby("train")["city_code"].nunique().min())
     2
     """
     frame = _table("rail_timetable.csv").copy()
