@@ -177,3 +177,38 @@ def test_bad_input() -> None:
         timetable_from_city_schedule(backwards)
     with pytest.raises(DataError, match="max_transfers"):
         rail_times_with_transfers(timetable_from_city_schedule(rail_timetable()), max_transfers=-1)
+
+
+def test_transfer_indicators() -> None:
+    from tongcheng.datasets import units
+    from tongcheng.indicators import get
+    from tongcheng.indicators.compute import to_observations
+    from tongcheng.indicators.context import ComputeContext
+    from tongcheng.indicators.rail_transfers import bundled_transfer_times
+
+    metros = pd.DataFrame(
+        {"metro_code": ["M1", "M2"], "status": ["adopted", "adopted"], "core_code": [NANJING, HANGZHOU]}
+    )
+    ctx = ComputeContext(observations=pd.DataFrame(), units=units(), metros=metros)
+    pair = get("rail_time_transfer_min")
+    assert pair.subject_kind == "pair"
+    assert pair.inputs == ()
+    result = pair.compute(ctx)
+    times = bundled_transfer_times().set_index(["from_code", "to_code"])["minutes"]
+    assert len(result) == len(times) == 24 * 23
+    assert result.loc[(SUZHOU, NANTONG), "value"] == 113.0
+    assert result.loc[(SUZHOU, NANTONG), "flags"] == "transfers=1"
+    obs = to_observations(pair, result)
+    assert set(obs["subject_key"]) >= {f"{SUZHOU}>{NANTONG}"}
+    circle = get("rail_1h_cities_transfer").compute(ctx)
+    assert list(circle.index) == sorted([SHANGHAI, NANJING, HANGZHOU])
+    for core in circle.index:
+        near = times[
+            (times <= 60)
+            & ((times.index.get_level_values(0) == core) | (times.index.get_level_values(1) == core))
+        ]
+        others = set(near.index.get_level_values(0)) | set(near.index.get_level_values(1))
+        assert circle.loc[core, "value"] == len(others | {core})
+    # the project's units bound the pairs
+    few = ComputeContext(observations=pd.DataFrame(), units=units().loc[[SHANGHAI, SUZHOU]], metros=metros)
+    assert len(pair.compute(few)) == 2
