@@ -120,3 +120,11 @@ def test_failed_init_leaves_no_half_built_project(tmp_path: Path, monkeypatch) -
     with pytest.raises(RuntimeError, match="disk full"):
         Project.create(tmp_path / "half", region="yrd")
     assert not (tmp_path / "half").exists()
+
+
+def test_indicators_list_shows_codes(yrd_project: Project) -> None:
+    out = CliRunner().invoke(cli, ["indicators", "list", "--project", str(yrd_project.root),
+                                   "--lang", "en"])
+    assert out.exit_code == 0, out.output
+    line = next(x for x in out.output.splitlines() if x.startswith("pop_resident "))
+    assert "Resident population" in line and "raw" in line

@@ -102,7 +102,7 @@ def list_indicators(project_dir: Path, lang: str | None) -> None:
     project = Project.open(project_dir)
     lang = pick_lang(lang, project)
     with project.store() as store:
-        cat = store.indicators()
+        cat = store.indicators().set_index("code")
     name = "name_zh" if lang == "zh" else "name_en"
     click.echo(cat[[name, "unit", "subject_kind", "kind"]].to_string())
 

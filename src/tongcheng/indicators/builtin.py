@@ -190,3 +190,4 @@ def _metro_share(ctx: ComputeContext) -> pd.DataFrame:
     return _metros_frame(share, period)
 from . import flows as _flows  # noqa: F401, E402  (registers the flow indicators)
 from . import industry as _industry  # noqa: F401, E402  (registers the industry indicators)
+from . import rail_transfers as _rail_transfers  # noqa: F401, E402  (registers the rail indicators with transfers)
