@@ -81,7 +81,9 @@ def _pairs(obs: pd.DataFrame, units: pd.DataFrame, catalogue: pd.DataFrame,
     columns: dict[str, pd.Series] = {}
     metas = []
     pair_rows = obs[obs["subject_kind"] == "pair"]
-    for code, period, zh, en in (("rail_time_min", None, "", ""), ("gravity_rail", None, "", ""),
+    for code, period, zh, en in (("rail_time_min", None, "", ""),
+                                 ("rail_time_transfer_min", None, "", ""),
+                                 ("gravity_rail", None, "", ""),
                                  ("krugman_index", "2010", " 2010", " 2010"),
                                  ("krugman_index", "2020", " 2020", " 2020"),
                                  ("unido_similarity", "2020", " 2020", " 2020")):
