@@ -134,3 +134,16 @@ def test_pair_index_with_rank_ranges_and_recipe(demo: Project) -> None:
     assert (demo.root / "index" / "pair_framework.csv").is_file()
     html = (demo.report_dir / "index.html").read_text(encoding="utf-8")
     assert 'id="sec-index"' in html
+
+
+def test_report_maps_each_core_rail_reach(demo: Project) -> None:
+    from tongcheng.reports.project_report import project_report_data
+
+    data = project_report_data(demo)
+    codes = {m.code for m in data.city_indicators}
+    assert {"rail_reach_310100", "rail_reach_320100", "rail_reach_330100",
+            "rail_reach_340100", "rail_reach_330200"} <= codes
+    reach = data.cities["rail_reach_310100"]
+    assert reach["310100"] == 0 and reach["320500"] == 23  # Shanghai itself; Suzhou direct
+    circle = set(reach.index[reach <= 60])
+    assert circle == {"310100", "320500", "330400", "320400", "330100", "320100"}

@@ -76,6 +76,37 @@ def _meta(catalogue: pd.DataFrame, code: str, *, suffix_zh: str = "", suffix_en:
                          direction=spec.direction if spec else 1)
 
 
+def _core_reach(obs: pd.DataFrame, units: pd.DataFrame, memberships: pd.DataFrame,
+                ) -> list[tuple[str, pd.Series, IndicatorMeta]]:
+    """Rail time (with transfers) from Shanghai and each metro core to every city: one map each.
+
+    Cities within 60 minutes form the core's one-hour rail circle; the map selector shows them.
+    """
+    rows = obs[obs["indicator"] == "rail_time_transfer_min"]
+    if rows.empty:
+        return []
+    cores = memberships.loc[(memberships["status"] == "adopted") & memberships["core_code"].notna()
+                            & (memberships["core_code"] != ""), "core_code"]
+    out = []
+    for core in dict.fromkeys(["310100", *cores]):
+        to_core = rows[rows["partner_code"] == core].set_index("unit_code")["value"]
+        from_core = rows[rows["unit_code"] == core].set_index("partner_code")["value"]
+        times = pd.concat([to_core, from_core]).groupby(level=0).min()
+        if times.empty:
+            continue
+        times[core] = 0.0
+        zh, en = str(units.loc[core, "name_zh"]), str(units.loc[core, "name_en"])
+        meta = IndicatorMeta(
+            code=f"rail_reach_{core}", name_zh=f"铁路时间: {zh}(含换乘)",
+            name_en=f"Rail time to/from {en} (with transfers)", unit="min", direction=-1,
+            description_zh=f"与{zh}之间最短铁路时间(至多2次换乘, 每次换乘15分钟); ≤ 60 分钟即1小时铁路圈",
+            description_en=f"fastest rail time to or from {en} (≤ 2 changes, 15 min each); "
+                           "≤ 60 min is its one-hour rail circle",
+            citation="RailwayVIS timetable routed by RAPTOR (Delling, Pajor & Werneck 2012)")
+        out.append((meta.code, times, meta))
+    return out
+
+
 def _pairs(obs: pd.DataFrame, units: pd.DataFrame, catalogue: pd.DataFrame,
            ) -> tuple[pd.DataFrame, list[IndicatorMeta]]:
     columns: dict[str, pd.Series] = {}
@@ -163,6 +194,9 @@ def project_report_data(project: Project, *, lang: str = "zh") -> ReportData:
         cities = cities.join(values)
         label = f" ({period})" if period and period not in code else ""
         metas.append(_meta(catalogue, code, suffix_zh=label, suffix_en=label))
+    for code, values, meta in _core_reach(obs, units, memberships):
+        cities = cities.join(values.rename(code))
+        metas.append(meta)
     pairs, pair_metas = _pairs(obs, units, catalogue)
     metros, metro_metas = _metros(memberships, obs, catalogue)
     links = pd.DataFrame(columns=["from_code", "to_code", "value", "flag"])
