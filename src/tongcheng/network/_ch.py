@@ -17,48 +17,12 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
+from ._heap import heap_pop as _heap_pop
+from ._heap import heap_push as _heap_push
+
 # ruff: noqa: PLR0913 - flat array kernels for numba
 
 _SETTLE_LIMIT = 60
-
-
-@nb.njit(cache=True)
-def _heap_push(key, val, size, k, x):  # pragma: no cover - compiled
-    i = size
-    while i > 0:
-        p = (i - 1) >> 1
-        if key[p] <= k:
-            break
-        key[i] = key[p]
-        val[i] = val[p]
-        i = p
-    key[i] = k
-    val[i] = x
-    return size + 1
-
-
-@nb.njit(cache=True)
-def _heap_pop(key, val, size):  # pragma: no cover - compiled
-    k0 = key[0]
-    x0 = val[0]
-    size -= 1
-    k = key[size]
-    x = val[size]
-    i = 0
-    while True:
-        c = 2 * i + 1
-        if c >= size:
-            break
-        if c + 1 < size and key[c + 1] < key[c]:
-            c += 1
-        if key[c] >= k:
-            break
-        key[i] = key[c]
-        val[i] = val[c]
-        i = c
-    key[i] = k
-    val[i] = x
-    return k0, x0, size
 
 
 @nb.njit(cache=True)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import numba as nb
 import numpy as np
 
+from ._heap import heap_pop, heap_push
+
 _INF = np.inf
 
 
@@ -101,7 +103,7 @@ def contract_chains(indptr, indices, weights, und_indptr, und_indices, alive, ke
 
 
 @nb.njit(cache=True)
-def _dijkstra_targets(  # noqa: PLR0913, PLR0915 - flat arrays for numba
+def _dijkstra_targets(  # noqa: PLR0913 - flat arrays for numba
     indptr,
     indices,
     weights,
@@ -125,26 +127,7 @@ def _dijkstra_targets(  # noqa: PLR0913, PLR0915 - flat arrays for numba
     heap_node[0] = source
     remaining = n_targets
     while size > 0 and remaining > 0:
-        d = heap_key[0]
-        v = heap_node[0]
-        size -= 1
-        # sift down the last element from the root
-        key = heap_key[size]
-        node = heap_node[size]
-        i = 0
-        while True:
-            c = 2 * i + 1
-            if c >= size:
-                break
-            if c + 1 < size and heap_key[c + 1] < heap_key[c]:
-                c += 1
-            if heap_key[c] >= key:
-                break
-            heap_key[i] = heap_key[c]
-            heap_node[i] = heap_node[c]
-            i = c
-        heap_key[i] = key
-        heap_node[i] = node
+        d, v, size = heap_pop(heap_key, heap_node, size)
         if done[v] == tag:
             continue
         if d > cutoff:
@@ -160,18 +143,7 @@ def _dijkstra_targets(  # noqa: PLR0913, PLR0915 - flat arrays for numba
             if stamp[u] != tag or nd < dist[u]:
                 dist[u] = nd
                 stamp[u] = tag
-                # sift up
-                i = size
-                size += 1
-                while i > 0:
-                    p = (i - 1) >> 1
-                    if heap_key[p] <= nd:
-                        break
-                    heap_key[i] = heap_key[p]
-                    heap_node[i] = heap_node[p]
-                    i = p
-                heap_key[i] = nd
-                heap_node[i] = u
+                size = heap_push(heap_key, heap_node, size, nd, u)
 
 
 @nb.njit(cache=True, parallel=True)
