@@ -151,14 +151,14 @@ def rank_intervals(nominal: Build, code: str) -> pd.DataFrame:
                          "n_variants": ranks.notna().sum(axis=1)})
 
 
-def _definition(project: Project) -> tuple[Framework, Recipe, Path, Path]:
+def _definition(project: Project) -> tuple[Framework, Recipe, Path]:
     folder = project.root / INDEX_DIR
     fw_path, recipe_path = (folder / n for n in INDEX_FILES)
     if not fw_path.is_file() or not recipe_path.is_file():
         msg = (f"{folder} lacks {' or '.join(INDEX_FILES)}; copy them with "
                "tongcheng.project_index.copy_index_definition(project.root) or re-create the project")
         raise DataError(msg)
-    return Framework.read(fw_path), Recipe.read(recipe_path), fw_path, recipe_path
+    return Framework.read(fw_path), Recipe.read(recipe_path), fw_path
 
 
 def _observations(b: Build, pairs: pd.DataFrame, ranks: pd.DataFrame, root_code: str,
@@ -219,7 +219,7 @@ def build_project_index(project: Project) -> ProjectIndex:
     DataError
         If the project lacks the index definition or the data it needs.
     """
-    framework, recipe, fw_path, recipe_path = _definition(project)
+    framework, recipe, fw_path = _definition(project)
     with project.store() as store:
         ctx = ComputeContext.from_store(store)
         data, pairs = pair_index_data(ctx)
@@ -235,5 +235,4 @@ def build_project_index(project: Project) -> ProjectIndex:
             framework_csv=fw_path.read_text(encoding="utf-8"),
             data_sha256=hashlib.sha256(data.to_csv().encode()).hexdigest(),
             n_units=len(data), version=__version__)
-    del recipe_path
     return ProjectIndex(build=nominal, pairs=pairs, ranks=ranks, run_id=run_id)

@@ -6,6 +6,7 @@ import os
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -22,7 +23,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Project:
     return Project.open(root)
 
 
-def values(project: Project, indicator: str, period: str | None = None):
+def values(project: Project, indicator: str, period: str | None = None) -> pd.DataFrame:
     with project.store() as store:
         obs = store.observations(indicators=[indicator], periods=[period] if period else None)
     return obs

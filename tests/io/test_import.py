@@ -161,9 +161,7 @@ def test_wide_layouts_and_pairs(yrd_project: Project, tmp_path: Path) -> None:
     with yrd_project.store() as store:
         obs = store.observations(indicators=["rail_time_min"], periods=["2025"])
     assert obs.iloc[0]["subject_key"] == "310100>320500" and obs.iloc[0]["subject_kind"] == "pair"
-    years = yrd_project.import_stats  # wide-by-period periods are normalised
-    del years
-    with yrd_project.store() as store:
+    with yrd_project.store() as store:  # wide-by-period: "2022年" is stored as "2022"
         gdp = store.observations(indicators=["gdp"], latest_vintage=False)
     assert {"2022", "2023"} <= set(gdp[gdp["vintage"] == "y"]["period"])
 

@@ -7,11 +7,18 @@ import click
 __all__ = ["cli_reference"]
 
 
-def _walk(command: click.Command, path: list[str]) -> list[tuple[list[str], click.Command]]:
-    out = [(path, command)]
+def _helps(command: click.Command, ctx: click.Context) -> list[tuple[str, str]]:
+    """``(command path, help text)`` of a command and, depth first, of its subcommands.
+
+    Each context is a child of its parent's and carries the command's ``context_settings``,
+    exactly as when a user types ``--help`` (so ``-h`` shows wherever the root allows it).
+    """
+    out = [(ctx.command_path, command.get_help(ctx))]
     if isinstance(command, click.Group):
         for name in sorted(command.commands):
-            out += _walk(command.commands[name], [*path, name])
+            sub = command.commands[name]
+            with click.Context(sub, info_name=name, parent=ctx, **sub.context_settings) as child:
+                out += _helps(sub, child)
     return out
 
 
@@ -22,11 +29,10 @@ def cli_reference() -> str:
     parts = ["# Command-line reference / 命令行参考", "",
              "Generated from `--help` by `python -m tongcheng.cli.docs > docs/cli.md`; "
              "a test fails when this file and the commands drift apart.", ""]
-    for path, command in _walk(cli, ["tongcheng"]):
-        with click.Context(command, info_name=" ".join(path), terminal_width=100,
-                           max_content_width=100) as ctx:
-            text = command.get_help(ctx)
-        parts += [f"## `{' '.join(path)}`", "", "```text", text.rstrip(), "```", ""]
+    settings = {"terminal_width": 100, "max_content_width": 100, **cli.context_settings}
+    with click.Context(cli, info_name="tongcheng", **settings) as root:
+        for path, text in _helps(cli, root):
+            parts += [f"## `{path}`", "", "```text", text.rstrip(), "```", ""]
     return "\n".join(parts)
 
 

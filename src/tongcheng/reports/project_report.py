@@ -162,15 +162,13 @@ def _metros(store_metros: pd.DataFrame, obs: pd.DataFrame, catalogue: pd.DataFra
     return frame, metas
 
 
-def project_report_data(project: Project, *, lang: str = "zh") -> ReportData:
-    """Collect what the report shows from a project's store.
+def project_report_data(project: Project) -> ReportData:
+    """Collect what the report shows from a project's store (both languages are included).
 
     Parameters
     ----------
     project
         An open project with units (e.g. the YRD default).
-    lang
-        Not used for the data (both languages are always included); kept for symmetry.
 
     Returns
     -------
@@ -178,7 +176,6 @@ def project_report_data(project: Project, *, lang: str = "zh") -> ReportData:
         City map and table, city pairs, strongest gravity links, metro outlines,
         key figures, method notes and sources.
     """
-    del lang
     with project.store() as store:
         obs = store.observations(latest_vintage=True)
         units = store.units()
@@ -332,5 +329,5 @@ def write_project_report(project: Project, *, lang: str | None = None) -> Path:
     lang = lang or project.settings.lang
     extra = index_section_provider(project)
     providers = (*section_providers(), extra) if extra is not None else None
-    return render_report(project_report_data(project, lang=lang), project.report_dir, lang=lang,
+    return render_report(project_report_data(project), project.report_dir, lang=lang,
                          providers=providers)
