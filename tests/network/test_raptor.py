@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import tempfile
 import zipfile
 from pathlib import Path
@@ -15,7 +16,7 @@ from hypothesis import strategies as st
 from scipy.sparse import csr_array
 from scipy.sparse.csgraph import breadth_first_order
 
-from tongcheng._errors import DataError
+from tongcheng._errors import DataError, ValidationError
 from tongcheng.network.gtfs import Timetable, timetable_from_gtfs
 from tongcheng.network.raptor import earliest_arrival, range_raptor, transit_travel_time_matrix
 
@@ -36,14 +37,20 @@ class TimeExpanded:
         ptr = tt.route_stops_ptr
         ev_stop = np.empty(n_ev, dtype=np.int64)
         ev_last = np.zeros(n_ev, dtype=bool)
+        ev_pick = np.zeros(n_ev, dtype=bool)
+        ev_drop = np.zeros(n_ev, dtype=bool)
         for r in range(tt.n_routes):
             n = ptr[r + 1] - ptr[r]
             k = tt.route_trips_ptr[r + 1] - tt.route_trips_ptr[r]
             sl = slice(tt.route_times_ptr[r], tt.route_times_ptr[r] + n * k)
             ev_stop[sl] = np.tile(tt.route_stops[ptr[r] : ptr[r + 1]], k)
             ev_last[sl] = np.tile(np.arange(n) == n - 1, k)
-        self.big = int(max(tt.departure.max(initial=0), tt.arrival.max(initial=0)) + 10**6)
-        self.keys = np.unique(ev_stop * self.big + tt.departure)
+            ev_pick[sl] = np.tile(tt.route_pickup[ptr[r] : ptr[r + 1]], k)
+            ev_drop[sl] = np.tile(tt.route_dropoff[ptr[r] : ptr[r + 1]], k)
+        # times of trips from the previous service day are negative: keys use times from t0
+        self.t0 = int(min(tt.departure.min(initial=0), tt.arrival.min(initial=0)))
+        self.big = int(max(tt.departure.max(initial=0), tt.arrival.max(initial=0)) - self.t0 + 10**6)
+        self.keys = np.unique(ev_stop * self.big + tt.departure - self.t0)
         self.tt, self.rounds, self.ev_stop, self.ev_last = tt, rounds, ev_stop, ev_last
         n_w = len(self.keys)
         self.n_w, self.n_ev = n_w, n_ev
@@ -51,7 +58,7 @@ class TimeExpanded:
         rows, cols = [], []
         same = np.flatnonzero(self.keys[:-1] // self.big == self.keys[1:] // self.big)
         on = np.flatnonzero(~ev_last)
-        w_of_ev = np.searchsorted(self.keys, ev_stop * self.big + tt.departure)
+        w_of_ev = np.searchsorted(self.keys, ev_stop * self.big + tt.departure - self.t0)
         ev_fp = np.repeat(np.arange(n_ev), np.diff(tt.footpath_ptr)[ev_stop])
         fp_idx: np.ndarray = np.zeros(0, dtype=np.int64)
         if n_ev:
@@ -60,9 +67,11 @@ class TimeExpanded:
         for k in range(rounds + 1):
             rows.append(self.wait(k, same))
             cols.append(self.wait(k, same + 1))
+        board_ok = on[ev_pick[on]]  # boarding only where pickup is allowed
+        alight_ok = on[ev_drop[on + 1]]  # leaving the next event only where drop-off is allowed
         for k in range(1, rounds + 1):
-            rows += [self.wait(k - 1, w_of_ev[on]), self.board(k, on), self.board(k, on)]
-            cols += [self.board(k, on), self.board(k, on + 1), self.alight(k, on + 1)]
+            rows += [self.wait(k - 1, w_of_ev[board_ok]), self.board(k, on), self.board(k, alight_ok)]
+            cols += [self.board(k, board_ok), self.board(k, on + 1), self.alight(k, alight_ok + 1)]
             w, ok = self.first_wait(ev_stop, tt.arrival)
             rows.append(self.alight(k, np.flatnonzero(ok)))
             cols.append(self.wait(k, w[ok]))
@@ -82,7 +91,7 @@ class TimeExpanded:
         return (self.rounds + 1) * self.n_w + (self.rounds + k - 1) * self.n_ev + e
 
     def first_wait(self, stop: np.ndarray, time: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        w = np.searchsorted(self.keys, stop * self.big + time)
+        w = np.searchsorted(self.keys, stop * self.big + np.maximum(time - self.t0, 0))
         ok = w < self.n_w
         ok[ok] = self.keys[w[ok]] // self.big == stop[ok]
         return w, ok
@@ -173,7 +182,9 @@ def test_fifo_routes_and_sorted_trips(poa: Timetable) -> None:
 # -- property tests on small random timetables ------------------------------------------------
 
 
-def _write_feed(path: Path, n_stops: int, trips: list[tuple[list[int], int, list[int], list[int]]]) -> None:
+def _write_feed(path: Path, n_stops: int, trips: list[tuple], flags: list[list[tuple[int, int]]] | None = None,
+                ) -> None:
+    """Write a feed; ``flags[j][i]`` is ``(pickup_type, drop_off_type)`` of trip ``j`` at its stop ``i``."""
     stops = pd.DataFrame(
         {
             "stop_id": [f"S{i}" for i in range(n_stops)],
@@ -194,6 +205,7 @@ def _write_feed(path: Path, n_stops: int, trips: list[tuple[list[int], int, list
                     f"{dep // 3600:02d}:{dep // 60 % 60:02d}:{dep % 60:02d}",
                     f"S{s}",
                     i + 1,
+                    *(flags[j][i] if flags else ("", "")),
                 )
             )
             t = dep + (runs[i] if i < len(runs) else 0)
@@ -203,7 +215,9 @@ def _write_feed(path: Path, n_stops: int, trips: list[tuple[list[int], int, list
             {"route_id": "R", "service_id": "X", "trip_id": [f"T{j}" for j in range(len(trips))]}
         ),
         "stop_times.txt": pd.DataFrame(
-            rows, columns=["trip_id", "arrival_time", "departure_time", "stop_id", "stop_sequence"]
+            rows,
+            columns=["trip_id", "arrival_time", "departure_time", "stop_id", "stop_sequence", "pickup_type",
+                     "drop_off_type"],
         ),
         "calendar_dates.txt": pd.DataFrame(
             {"service_id": ["X"], "date": ["20200106"], "exception_type": ["1"]}
@@ -229,7 +243,11 @@ def timetables(draw: st.DrawFn) -> tuple[int, list]:
         runs = draw(st.lists(st.integers(0, 8), min_size=len(seq) - 1, max_size=len(seq) - 1))
         dwells = draw(st.lists(st.integers(0, 3), min_size=len(seq), max_size=len(seq)))
         trips.append((seq, start, [60 * r for r in runs], [30 * d for d in dwells]))
-    return n_stops, trips
+    flags = None
+    if draw(st.booleans()):  # some stops of some trips: no boarding (1) or no alighting (1)
+        kinds = st.sampled_from([0, 0, 1, 2, 3])
+        flags = [[(draw(kinds), draw(kinds)) for _ in seq] for seq, *_ in trips]
+    return n_stops, trips, flags
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -240,10 +258,10 @@ def timetables(draw: st.DrawFn) -> tuple[int, list]:
     radius=st.sampled_from([0.0, 120.0, 200.0]),
 )
 def test_raptor_equals_time_expanded_search_random(feed, sources, max_transfers, radius) -> None:
-    n_stops, trips = feed
+    n_stops, trips, flags = feed
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "feed.zip"
-        _write_feed(path, n_stops, trips)
+        _write_feed(path, n_stops, trips, flags)
         tt = timetable_from_gtfs(path, date="2020-01-06", footpath_radius=radius)
     stops = np.array([s % n_stops for s, _ in sources])
     times = np.array([60.0 * t for _, t in sources])
@@ -255,6 +273,33 @@ def test_raptor_equals_time_expanded_search_random(feed, sources, max_transfers,
         np.testing.assert_array_equal(
             ranged[j], earliest_arrival(tt, stops, times + t, max_transfers=max_transfers)
         )
+
+
+def test_pickup_and_drop_off_rules_on_cairns(raw) -> None:
+    """Cairns buses forbid boarding at 1,225 and alighting at 564 stop events: honoured exactly."""
+    tt = timetable_from_gtfs(raw("gtfs_samples/cairns_gtfs.zip"), date="2014-06-02")
+    assert (~tt.route_pickup).any() and (~tt.route_dropoff).any()
+    ignoring = dataclasses.replace(tt, route_pickup=np.ones_like(tt.route_pickup),
+                                   route_dropoff=np.ones_like(tt.route_dropoff))
+    brute = TimeExpanded(tt, rounds=3)
+    rng = np.random.default_rng(11)
+    served = np.unique(tt.route_stops)
+    differs = 0
+    for s, t in zip(rng.choice(served, 25, replace=False), rng.integers(6 * 3600, 18 * 3600, 25), strict=True):
+        got = earliest_arrival(tt, [s], [t], max_transfers=2)
+        np.testing.assert_array_equal(got, brute.earliest(np.array([s]), np.array([t])))
+        differs += int((got != earliest_arrival(ignoring, [s], [t], max_transfers=2)).any())
+    assert differs > 0  # the rules change some answers: the check is not vacuous
+
+
+def test_invalid_pickup_type_is_located(tmp_path: Path) -> None:
+    path = tmp_path / "feed.zip"
+    _write_feed(path, 3, [([0, 1, 2], 0, [60, 60], [0, 0, 0])], [[(0, 0), ("x", 0), (0, 0)]])
+    with pytest.raises(ValidationError) as err:
+        timetable_from_gtfs(path, date="2020-01-06")
+    problem = err.value.problems[0]
+    assert (problem.file, problem.row, problem.column, problem.value) == (
+        "feed.zip/stop_times.txt", 3, "pickup_type", "x")
 
 
 def test_overtaking_trips_split_into_fifo_routes(tmp_path: Path) -> None:

@@ -31,7 +31,7 @@ import pandas as pd
 
 from .._errors import DataError, Problem, ValidationError
 
-__all__ = ["Timetable", "parse_gtfs_time", "timetable_from_gtfs"]
+__all__ = ["Timetable", "assemble_timetable", "parse_gtfs_time", "timetable_from_gtfs"]
 
 _EARTH_RADIUS_M = 6_371_008.8
 _DAY = 86_400
@@ -72,6 +72,10 @@ class Timetable:
     route_stops_ptr, route_stops
         CSR: the stop indices of route ``r`` in order are
         ``route_stops[route_stops_ptr[r]:route_stops_ptr[r + 1]]``.
+    route_pickup, route_dropoff
+        Aligned with ``route_stops``: whether passengers may board (GTFS ``pickup_type`` not 1)
+        and alight (``drop_off_type`` not 1) there. Trips with different rules at the same
+        stops belong to different routes, so the rules hold for every trip of a route.
     route_trips_ptr
         Trips of route ``r`` are ``route_trips_ptr[r]:route_trips_ptr[r + 1]`` (sorted by departure).
     route_times_ptr
@@ -93,6 +97,8 @@ class Timetable:
     stops: pd.DataFrame
     route_stops_ptr: np.ndarray
     route_stops: np.ndarray
+    route_pickup: np.ndarray
+    route_dropoff: np.ndarray
     route_trips_ptr: np.ndarray
     route_times_ptr: np.ndarray
     arrival: np.ndarray
@@ -238,6 +244,27 @@ def _int_column(frame: pd.DataFrame, column: str, file: str) -> np.ndarray:
             problems, summary=f"{len(rows)} non-integer value(s) in {file} column '{column}'"
         )
     return num.to_numpy(dtype=np.int64)
+
+
+def _boarding_allowed(st: pd.DataFrame, column: str, file: str) -> np.ndarray:
+    """Return whether ``pickup_type``/``drop_off_type`` allows boarding/alighting at each row.
+
+    GTFS: blank or 0 regular, 1 none, 2 phone the agency, 3 ask the driver. Only 1 forbids it;
+    2 and 3 are taken as possible (an analyst measuring reach would rather not lose demand stops).
+    """
+    if column not in st.columns:
+        return np.ones(len(st), dtype=np.bool_)
+    raw = st[column].fillna("").astype(str).str.strip().to_numpy()
+    bad = ~np.isin(raw, ["", "0", "1", "2", "3"])
+    if bad.any():
+        rows = st["row"].to_numpy()[bad]
+        problems = [
+            Problem(file=file, row=int(r), column=column, value=str(v),
+                    expected="blank, 0, 1, 2 or 3", fix=f"correct {column} (GTFS reference)")
+            for r, v in zip(rows[:50], raw[bad][:50], strict=True)
+        ]
+        raise ValidationError(problems, summary=f"{len(rows)} invalid {column} value(s) in {file}")
+    return raw != "1"
 
 
 def _active_services(zf: zipfile.ZipFile, label: str, date: dt.date) -> set[str]:
@@ -491,6 +518,8 @@ def _read_feed(path: Path, prefix: str, date: dt.date, stop_offset: int) -> dict
             "row": st["row"].to_numpy(),
         }
     )
+    out["pick"] = _boarding_allowed(st, "pickup_type", file)
+    out["drop"] = _boarding_allowed(st, "drop_off_type", file)
     if "shape_dist_traveled" in st.columns:
         out["dist"] = pd.to_numeric(st["shape_dist_traveled"], errors="coerce").to_numpy()
     out = out.sort_values(["trip", "seq"], kind="stable").reset_index(drop=True)
@@ -585,11 +614,18 @@ def _build_routes(st: pd.DataFrame) -> dict[str, np.ndarray]:
     starts = np.flatnonzero(first)
     lengths = np.diff(np.r_[starts, len(st)])
     stops = st["stop"].to_numpy(dtype=np.int64)
-    pattern_key = [stops[a : a + n].tobytes() for a, n in zip(starts, lengths, strict=True)]
+    n_rows = len(st)
+    pick = st["pick"].to_numpy(dtype=np.bool_) if "pick" in st else np.ones(n_rows, np.bool_)
+    drop = st["drop"].to_numpy(dtype=np.bool_) if "drop" in st else np.ones(n_rows, np.bool_)
+    # a route is a stop sequence together with where one may board and alight
+    pattern_key = [
+        stops[a : a + n].tobytes() + pick[a : a + n].tobytes() + drop[a : a + n].tobytes()
+        for a, n in zip(starts, lengths, strict=True)
+    ]
     codes, _ = pd.factorize(pd.Series(pattern_key, dtype=object))
     arr, dep = st["arr"].to_numpy(dtype=np.int64), st["dep"].to_numpy(dtype=np.int64)
     route_names = st["route"].to_numpy()[starts]
-    r_stops, r_stops_ptr, r_trips_ptr, r_times_ptr = [], [0], [0], [0]
+    r_stops, r_pick, r_drop, r_stops_ptr, r_trips_ptr, r_times_ptr = [], [], [], [0], [0], [0]
     a_out, d_out, trip_ids, route_ids = [], [], [], []
     order = np.argsort(codes, kind="stable")
     bounds = (
@@ -609,7 +645,10 @@ def _build_routes(st: pd.DataFrame) -> dict[str, np.ndarray]:
         groups = _fifo_routes(both)
         for g in range(int(groups.max()) + 1):
             sel = groups == g
-            r_stops.append(stops[starts[members[0]] : starts[members[0]] + n])
+            first_row = slice(starts[members[0]], starts[members[0]] + n)
+            r_stops.append(stops[first_row])
+            r_pick.append(pick[first_row])
+            r_drop.append(drop[first_row])
             r_stops_ptr.append(r_stops_ptr[-1] + n)
             r_trips_ptr.append(r_trips_ptr[-1] + int(sel.sum()))
             r_times_ptr.append(r_times_ptr[-1] + int(sel.sum()) * n)
@@ -620,6 +659,8 @@ def _build_routes(st: pd.DataFrame) -> dict[str, np.ndarray]:
     cat = lambda xs, dt_: np.concatenate(xs).astype(dt_) if xs else np.zeros(0, dt_)  # noqa: E731
     return {
         "route_stops": cat(r_stops, np.int64),
+        "route_pickup": cat(r_pick, np.bool_),
+        "route_dropoff": cat(r_drop, np.bool_),
         "route_stops_ptr": np.asarray(r_stops_ptr, dtype=np.int64),
         "route_trips_ptr": np.asarray(r_trips_ptr, dtype=np.int64),
         "route_times_ptr": np.asarray(r_times_ptr[:-1], dtype=np.int64),
@@ -752,18 +793,50 @@ def timetable_from_gtfs(
         offset += len(part["stops"])
     stop_frame = pd.concat(stops, ignore_index=True)
     st = pd.concat(times, ignore_index=True)
-    routes = _build_routes(st)
-    n_stops = len(stop_frame)
+    footpaths = _footpaths(stop_frame, transfers, radius=footpath_radius, speed=walk_speed)
+    return assemble_timetable(day, stop_frame, st, footpaths=footpaths)
+
+
+def assemble_timetable(
+    date: dt.date,
+    stops: pd.DataFrame,
+    stop_times: pd.DataFrame,
+    *,
+    footpaths: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+) -> Timetable:
+    """Build a :class:`Timetable` from stop events of any source (GTFS, a city-level timetable).
+
+    Parameters
+    ----------
+    date
+        Service date of the events.
+    stops
+        One row per stop index.
+    stop_times
+        One row per stop event, sorted by trip then order along it: ``trip``, ``stop`` (index),
+        ``arr``, ``dep`` (``int64`` seconds), ``route``, optionally ``pick``/``drop`` (booleans,
+        default allowed).
+    footpaths
+        CSR ``(ptr, to, time)`` by stop; ``None`` for no footpaths.
+
+    Returns
+    -------
+    Timetable
+    """
+    routes = _build_routes(stop_times)
+    n_stops = len(stops)
     ptr = routes["route_stops_ptr"]
     route_of_slot = np.repeat(np.arange(len(ptr) - 1), np.diff(ptr))
     pos = np.arange(len(routes["route_stops"])) - ptr[route_of_slot]
     by_stop = np.argsort(routes["route_stops"], kind="stable")
     sr_ptr = np.zeros(n_stops + 1, dtype=np.int64)
     np.cumsum(np.bincount(routes["route_stops"], minlength=n_stops), out=sr_ptr[1:])
-    fp_ptr, fp_to, fp_time = _footpaths(stop_frame, transfers, radius=footpath_radius, speed=walk_speed)
+    if footpaths is None:
+        footpaths = (np.zeros(n_stops + 1, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64))
+    fp_ptr, fp_to, fp_time = footpaths
     return Timetable(
-        date=day,
-        stops=stop_frame,
+        date=date,
+        stops=stops,
         **routes,
         stop_routes_ptr=sr_ptr,
         stop_routes=route_of_slot[by_stop].astype(np.int64),

@@ -31,7 +31,7 @@ import pandas as pd
 from numpy.typing import ArrayLike
 
 from .._errors import DataError
-from .gtfs import Timetable, _build_routes
+from .gtfs import Timetable, assemble_timetable
 
 __all__ = ["rail_times_with_transfers", "timetable_from_city_schedule"]
 
@@ -151,26 +151,8 @@ def timetable_from_city_schedule(schedule: pd.DataFrame, *, transfer_min: float 
         )
     times = pd.concat(pieces, ignore_index=True)
     times = times.iloc[np.lexsort((np.arange(len(times)), times["trip"].to_numpy()))]
-    routes = _build_routes(times.reset_index(drop=True))
-    n_stops = len(stops)
-    ptr = routes["route_stops_ptr"]
-    route_of_slot = np.repeat(np.arange(len(ptr) - 1), np.diff(ptr))
-    pos = np.arange(len(routes["route_stops"])) - ptr[route_of_slot]
-    by_stop = np.argsort(routes["route_stops"], kind="stable")
-    sr_ptr = np.zeros(n_stops + 1, dtype=np.int64)
-    np.cumsum(np.bincount(routes["route_stops"], minlength=n_stops), out=sr_ptr[1:])
     stops.attrs[OFFSET_ATTR] = offset
-    return Timetable(
-        date=NOMINAL_DATE,
-        stops=stops,
-        **routes,
-        stop_routes_ptr=sr_ptr,
-        stop_routes=route_of_slot[by_stop].astype(np.int64),
-        stop_route_pos=pos[by_stop].astype(np.int64),
-        footpath_ptr=np.zeros(n_stops + 1, dtype=np.int64),
-        footpath_to=np.zeros(0, dtype=np.int64),
-        footpath_time=np.zeros(0, dtype=np.int64),
-    )
+    return assemble_timetable(NOMINAL_DATE, stops, times.reset_index(drop=True))
 
 
 def _departures_at(tt: Timetable) -> list[np.ndarray]:

@@ -4,7 +4,8 @@ RAPTOR (Delling, Pajor & Werneck 2012, *Round-Based Public Transit Routing*) com
 round, the earliest arrival at every stop using at most ``k`` trips. After the trips of a round,
 one footpath (see :class:`~tongcheng.network.gtfs.Timetable`) may be walked from a stop reached by a
 trip; footpaths are not chained, and none is walked from the source stops (their access legs
-already are walks). Staying at a stop to change trips takes no time.
+already are walks). Staying at a stop to change trips takes no time. A trip is boarded only
+where GTFS ``pickup_type`` allows it and left only where ``drop_off_type`` does.
 
 Range RAPTOR runs departures from the last to the first, keeping the labels of later runs
 (they stay valid for earlier departures), so each run only explores what improves. Each
@@ -36,9 +37,8 @@ _PHAST_MIN_SOURCES = 32
 @numba.njit(cache=True)
 def _scan(tau, ttrip, marked, tmark, qpos, queue, src_stop, src_time, tt):  # noqa: PLR0912, PLR0913, PLR0915 # pragma: no cover
     """One RAPTOR run on labels ``tau``/``ttrip`` of shape ``(rounds + 1, n_stops)`` (kept for reuse)."""
-    (r_stops_ptr, r_stops, r_trips_ptr, r_times_ptr, arr, dep, s_ptr, s_route, s_pos, f_ptr, f_to, f_time) = (
-        tt
-    )
+    (r_stops_ptr, r_stops, r_pick, r_drop, r_trips_ptr, r_times_ptr, arr, dep, s_ptr, s_route, s_pos,
+     f_ptr, f_to, f_time) = tt
     inf = np.int64(2**62)
     n_rounds = tau.shape[0] - 1
     n_stops = tau.shape[1]
@@ -76,7 +76,7 @@ def _scan(tau, ttrip, marked, tmark, qpos, queue, src_stop, src_time, tt):  # no
             trip = -1
             for i in range(start, n_st):
                 p = r_stops[base + i]
-                if trip >= 0:
+                if trip >= 0 and r_drop[base + i]:
                     a = arr[off + trip * n_st + i]
                     if a < ttrip[k, p]:
                         ttrip[k, p] = a
@@ -85,7 +85,7 @@ def _scan(tau, ttrip, marked, tmark, qpos, queue, src_stop, src_time, tt):  # no
                             tau[k, p] = a
                             marked[p] = True
                 ready = tau[k - 1, p]
-                if ready < inf and (trip < 0 or ready <= dep[off + trip * n_st + i]):
+                if r_pick[base + i] and ready < inf and (trip < 0 or ready <= dep[off + trip * n_st + i]):
                     lo = 0
                     hi = n_tr if trip < 0 else trip
                     while lo < hi:  # first trip departing at or after `ready`
@@ -114,6 +114,8 @@ def _arrays(tt: Timetable) -> tuple[np.ndarray, ...]:
     return (
         tt.route_stops_ptr,
         tt.route_stops,
+        tt.route_pickup,
+        tt.route_dropoff,
         tt.route_trips_ptr,
         tt.route_times_ptr,
         tt.arrival,
