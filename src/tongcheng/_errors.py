@@ -11,7 +11,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 __all__ = [
+    "BrowserUnavailableError",
     "DataError",
+    "MissingTranslationError",
     "Problem",
     "ProjectError",
     "StoreError",
@@ -135,3 +137,14 @@ class ProjectError(TongchengError, RuntimeError):
 
 class StoreError(TongchengError, RuntimeError):
     """The store refused an operation (conflicting values, bad URL, migration state)."""
+
+
+class MissingTranslationError(TongchengError, KeyError):
+    """A UI string key or a language is not defined in the report's string tables."""
+
+    def __str__(self) -> str:  # KeyError would repr() the message
+        return str(self.args[0]) if self.args else ""
+
+
+class BrowserUnavailableError(TongchengError, RuntimeError):
+    """selenium, Chromium or chromedriver is missing (headless report checks)."""

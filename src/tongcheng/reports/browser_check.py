@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .._errors import TongchengError
+from .._errors import BrowserUnavailableError
 
 __all__ = [
     "CHROMIUM_ARGS",
@@ -63,10 +63,6 @@ for (var i = 0; i < canvases.length; i++) {
 }
 return out;
 """
-
-
-class BrowserUnavailableError(TongchengError, RuntimeError):
-    """selenium, Chromium or chromedriver is missing."""
 
 
 @dataclass

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Final
 
-from .._errors import TongchengError
+from .._errors import MissingTranslationError
 
 __all__ = [
     "DEFAULT_LANG",
@@ -152,13 +152,6 @@ STRINGS: Final[Mapping[str, Mapping[str, str]]] = MappingProxyType(
     {"zh": MappingProxyType(_ZH), "en": MappingProxyType(_EN)}
 )
 """All UI strings: ``STRINGS[lang][key]`` (read-only)."""
-
-
-class MissingTranslationError(TongchengError, KeyError):
-    """A UI string key or a language is not defined in :data:`STRINGS`."""
-
-    def __str__(self) -> str:  # KeyError would repr() the message
-        return str(self.args[0]) if self.args else ""
 
 
 def check_lang(lang: str) -> str:
