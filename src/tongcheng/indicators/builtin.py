@@ -191,3 +191,4 @@ def _metro_share(ctx: ComputeContext) -> pd.DataFrame:
 from . import flows as _flows  # noqa: F401, E402  (registers the flow indicators)
 from . import industry as _industry  # noqa: F401, E402  (registers the industry indicators)
 from . import rail_transfers as _rail_transfers  # noqa: F401, E402  (registers the rail indicators with transfers)
+from . import coverage as _coverage  # noqa: F401, E402  (registers the one-hour-circle coverage per mode)
