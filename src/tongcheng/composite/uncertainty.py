@@ -57,12 +57,12 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-import yaml
 from numpy.typing import NDArray
 
 from .._errors import DataError
 from . import steps as st
 from .aggregate import aggregate_batch
+from .factors import DATA_STEPS, STEP_KEYS, RecipeFactor, parse_factors, read_factors
 from .normalise import get_normaliser
 from .pipeline import STAGES, STEP_FUNCTIONS, Build
 from .sensitivity import (
@@ -83,181 +83,9 @@ __all__ = ["RecipeFactor", "RecipeStudy", "UncertaintyResult", "parse_factors", 
            "uncertainty_analysis"]
 
 Seed = np.random.Generator | int | None
-_DATA_STEPS = ("denominate", "impute", "treat", "normalise")
-_STEP_KEYS = (*_DATA_STEPS, "aggregate")
 _MEANS = ("arithmetic", "geometric")
 _FAST_MEANS = {"amean": "arithmetic", "a_amean": "arithmetic", "gmean": "geometric", "a_gmean": "geometric"}
 
-
-# -- factor spec ----------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class RecipeFactor:
-    """One uncertain assumption of a recipe and what each of its levels changes.
-
-    Attributes
-    ----------
-    name
-        Factor name.
-    kind
-        ``"step"`` (changes a step's parameters), ``"weights"`` (weight overrides) or
-        ``"weights_noise"`` (one of ``n_sets`` noisy weight sets).
-    step
-        The step changed (``kind="step"``).
-    options
-        Per level: the step-parameter update, or the weight override mapping.
-    labels
-        Per level: a short label (the factor's value in tables).
-    levels, noise, n_sets
-        Noisy weights: framework levels perturbed, relative half-width, number of sets.
-    integer
-        Levels are the integers of a range (the labels are numbers).
-    """
-
-    name: str
-    kind: Literal["step", "weights", "weights_noise"]
-    step: str | None = None
-    options: tuple[dict[str, Any], ...] = ()
-    labels: tuple[Any, ...] = ()
-    levels: tuple[int, ...] = ()
-    noise: float = 0.25
-    n_sets: int = 100
-    integer: bool = False
-
-    @property
-    def factor(self) -> Factor:
-        """The :class:`~tongcheng.composite.sensitivity.Factor` driving this assumption."""
-        if self.kind == "weights_noise":
-            return Factor.noisy_weights(self.name, n_sets=self.n_sets)
-        if self.integer:
-            return Factor.integer(self.name, int(self.labels[0]), int(self.labels[-1]))
-        return Factor.discrete(self.name, self.labels)
-
-
-def _label(opt: Mapping[str, Any]) -> str:
-    if set(opt) == {"method"}:
-        return str(opt["method"])
-    if "method" in opt and set(opt) <= {"method", "params"}:
-        inner = ", ".join(f"{k}={v}" for k, v in (opt.get("params") or {}).items())
-        return f"{opt['method']}({inner})"
-    return json.dumps(opt, sort_keys=True, default=str)
-
-
-def _weights_entry(name: str, item: Mapping[str, Any]) -> RecipeFactor:
-    if "weights_noise" in item:
-        wn = item["weights_noise"] or {}
-        levels = tuple(int(v) for v in wn.get("levels", ()))
-        if not levels:
-            msg = f"factor {name!r}: weights_noise needs levels, e.g. {{levels: [2, 3], noise: 0.25}}"
-            raise DataError(msg)
-        return RecipeFactor(name, "weights_noise", levels=levels, noise=float(wn.get("noise", 0.25)),
-                            n_sets=int(wn.get("n_sets", 100)))
-    sets = [dict(w) for w in item["weights"]]
-    return RecipeFactor(name, "weights", options=tuple(sets),
-                        labels=tuple(f"set{i + 1}" for i in range(len(sets))))
-
-
-def _entry(item: Mapping[str, Any], where: str) -> RecipeFactor:
-    name = str(item.get("name", ""))
-    if not name:
-        msg = f"factor spec {where}: every entry needs a name"
-        raise DataError(msg)
-    if "weights_noise" in item or "weights" in item:
-        return _weights_entry(name, item)
-    step = item.get("step")
-    if step not in _STEP_KEYS:
-        msg = (f"factor {name!r}: step must be one of {', '.join(_STEP_KEYS)} (screening would change "
-               f"the units), got {step!r}")
-        raise DataError(msg)
-    if "range" in item or "values" in item:
-        param = item.get("param")
-        if not param:
-            msg = f"factor {name!r}: a range or values needs param (the {step} parameter that varies)"
-            raise DataError(msg)
-        if "range" in item:
-            lo, hi = (int(v) for v in item["range"])
-            values: list[Any] = list(range(lo, hi + 1))
-        else:
-            values = list(item["values"])
-        if len(values) < 1:
-            msg = f"factor {name!r}: no values"
-            raise DataError(msg)
-        return RecipeFactor(name, "step", step=step, options=tuple({param: v} for v in values),
-                            labels=tuple(values), integer="range" in item and len(values) > 1)
-    choices = item.get("choices")
-    if not choices:
-        msg = f"factor {name!r}: give choices, range or values"
-        raise DataError(msg)
-    opts = tuple({"method": c} if isinstance(c, str) else dict(c) for c in choices)
-    if step == "aggregate" and any("weights" in o for o in opts):
-        msg = f"factor {name!r}: vary weights with a weights or weights_noise factor, not in aggregate"
-        raise DataError(msg)
-    labels = [_label(o) for o in opts]
-    if len(set(labels)) < len(labels):
-        labels = [f"{lab}#{i + 1}" for i, lab in enumerate(labels)]
-    return RecipeFactor(name, "step", step=step, options=opts, labels=tuple(labels))
-
-
-def parse_factors(spec: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> tuple[RecipeFactor, ...]:
-    """Turn a factor spec (see the module notes) into :class:`RecipeFactor` objects.
-
-    Parameters
-    ----------
-    spec
-        Shorthand mapping, ``{"factors": [...]}`` or a list of full entries.
-
-    Returns
-    -------
-    tuple of RecipeFactor
-        In spec order.
-
-    Raises
-    ------
-    DataError
-        On an unknown key, a missing part or repeated names.
-
-    Examples
-    --------
-    >>> fs = parse_factors({"winmax": [1, 5], "aggregate": ["amean", "gmean"]})
-    >>> [(f.name, f.step, f.labels) for f in fs]
-    [('winmax', 'treat', (1, 2, 3, 4, 5)), ('aggregate', 'aggregate', ('amean', 'gmean'))]
-    """
-    if isinstance(spec, Mapping) and "factors" in spec:
-        spec = spec["factors"]
-    entries: list[Mapping[str, Any]] = []
-    if isinstance(spec, Mapping):
-        for key, value in spec.items():
-            if key == "winmax":
-                entries.append({"name": key, "step": "treat", "param": "winmax", "range": value})
-            elif key in _STEP_KEYS:
-                entries.append({"name": key, "step": key, "choices": value})
-            elif key in ("weights_noise", "weights"):
-                entries.append({"name": key, key: value})
-            else:
-                msg = (f"unknown factor key {key!r}; use winmax, {', '.join(_STEP_KEYS)}, weights, "
-                       "weights_noise, or a list of full entries")
-                raise DataError(msg)
-    elif isinstance(spec, Sequence) and not isinstance(spec, str):
-        entries = list(spec)
-    else:
-        msg = f"factor spec must be a mapping or a list, got {type(spec).__name__}"
-        raise DataError(msg)
-    out = tuple(_entry(e, f"[{i}]") for i, e in enumerate(entries))
-    names = [f.name for f in out]
-    if len(set(names)) != len(names) or not out:
-        msg = f"factor names must be unique and at least one factor given, got {names}"
-        raise DataError(msg)
-    return out
-
-
-def read_factors(path: str | Path) -> tuple[RecipeFactor, ...]:
-    """Read a factor spec from a YAML or JSON file (see :func:`parse_factors`)."""
-    text = Path(path).read_text(encoding="utf-8")
-    doc = json.loads(text) if str(path).lower().endswith(".json") else yaml.safe_load(text)
-    return parse_factors(doc)
-
-
-# -- the model --------------------------------------------------------------------------------------
 
 @dataclass
 class RecipeStudy:
@@ -351,7 +179,7 @@ class RecipeStudy:
         """Rebuild one run (one row of level codes) with :meth:`Build.regenerate` — the slow way."""
         row = np.asarray(codes, dtype=np.intp)
         changes = {}
-        for s in _STEP_KEYS:
+        for s in STEP_KEYS:
             p = self.step_params(s, row)
             if p is not None and any(f.kind == "step" and f.step == s for f in self.factors):
                 changes[s] = p
@@ -368,7 +196,7 @@ class RecipeStudy:
     def _data_tables(self, codes: NDArray[np.intp]) -> tuple[NDArray[np.float64], NDArray[np.intp]]:
         """Normalised table of each distinct data choice, and which one each run uses."""
         fw = self.build.framework
-        cols = [j for j, f in enumerate(self.factors) if f.kind == "step" and f.step in _DATA_STEPS]
+        cols = [j for j, f in enumerate(self.factors) if f.kind == "step" and f.step in DATA_STEPS]
         if not cols:
             stages = list(self.build.stages)
             table = self.build.stages[stages[-2]][fw.indicators].to_numpy(dtype=float)
@@ -390,7 +218,7 @@ class RecipeStudy:
 
     def _normalised(self, row: NDArray[np.intp], cache: dict[tuple[Any, ...], pd.DataFrame]) -> pd.DataFrame:
         b, fw = self.build, self.build.framework
-        touched = [s for s in _DATA_STEPS if any(f.kind == "step" and f.step == s for f in self.factors)]
+        touched = [s for s in DATA_STEPS if any(f.kind == "step" and f.step == s for f in self.factors)]
         first = min(list(STAGES).index(s) for s in touched)
         prev = [name for name in list(STAGES)[:first] if name in [s.name for s in b.recipe.steps]]
         cur = b.stages[STAGES[prev[-1]]] if prev else b.stages["raw"]
