@@ -18,6 +18,8 @@ import pandas as pd
 
 from tongcheng._errors import DataError
 
+from ._checks import _matrix
+
 __all__ = [
     "KemenyResult",
     "copeland",
@@ -29,25 +31,6 @@ __all__ = [
 ]
 
 _TIE_TOL = 1e-9
-
-
-def _data(data: pd.DataFrame, what: str) -> np.ndarray:
-    if not isinstance(data, pd.DataFrame) or data.shape[0] == 0 or data.shape[1] == 0:
-        msg = f"{what}: expected a non-empty DataFrame (units × indicators), got {type(data).__name__}."
-        raise DataError(msg)
-    bad = [c for c in data.columns if not pd.api.types.is_numeric_dtype(data[c])]
-    if bad:
-        msg = f"{what}: expected numeric indicator columns, got non-numeric {bad}."
-        raise DataError(msg)
-    x = data.to_numpy(dtype=float)
-    if np.isnan(x).any():
-        cols = [str(c) for c in data.columns[np.isnan(x).any(axis=0)]]
-        msg = f"{what}: expected complete data, got missing values in {cols}. Impute or screen first."
-        raise DataError(msg)
-    if np.isinf(x).any():
-        msg = f"{what}: expected finite values, got infinities."
-        raise DataError(msg)
-    return x
 
 
 def _weights(weights: pd.Series | Mapping[str, float] | None, codes: list[object], what: str) -> np.ndarray:
@@ -180,7 +163,7 @@ def topsis(
     >>> topsis(d, directions={"a": 1, "b": -1}).round(4).tolist()
     [0.0, 0.5, 1.0]
     """
-    x = _data(data, "topsis")
+    x = _matrix(data, "topsis")
     codes = list(data.columns)
     w = _weights(weights, codes, "topsis")
     d = _directions(directions, codes, "topsis")
@@ -239,7 +222,7 @@ def outranking_matrix(
 
     Values closer than 1e-9 (relative to the indicator's magnitude) count as ties.
     """
-    x = _data(data, "outranking_matrix")
+    x = _matrix(data, "outranking_matrix")
     w = _weights(weights, list(data.columns), "outranking_matrix")
     return pd.DataFrame(_outrank(x, w), index=data.index, columns=data.index)
 
@@ -278,7 +261,7 @@ def copeland(data: pd.DataFrame, weights: pd.Series | Mapping[str, float] | None
     >>> copeland(d, pd.Series({"a": 0.6, "b": 0.4})).tolist()
     [2.0, 0.0, -2.0]
     """
-    x = _data(data, "copeland")
+    x = _matrix(data, "copeland")
     w = _weights(weights, list(data.columns), "copeland")
     e = _outrank(x, w)
     s = np.where(e > 0.5 + _TIE_TOL, 1.0, np.where(e < 0.5 - _TIE_TOL, -1.0, 0.0))
@@ -343,7 +326,7 @@ def kemeny(
     >>> kemeny(d, pd.Series({"a": 0.6, "b": 0.4})).ranks.tolist()
     [1, 2, 3]
     """
-    x = _data(data, "kemeny")
+    x = _matrix(data, "kemeny")
     n = x.shape[0]
     if n > max_units:
         msg = (
@@ -433,7 +416,7 @@ def mazziotta_pareto(
     >>> mazziotta_pareto(d, directions={"a": 1, "b": -1}).round(4).tolist()
     [87.7526, 100.0, 112.2474]
     """
-    x = _data(data, "mazziotta_pareto")
+    x = _matrix(data, "mazziotta_pareto")
     if x.shape[0] < 2:
         msg = f"mazziotta_pareto: expected at least 2 units, got {x.shape[0]}."
         raise DataError(msg)

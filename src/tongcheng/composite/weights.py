@@ -25,7 +25,7 @@ import pandas as pd
 
 from tongcheng._errors import DataError
 
-from ._weights_common import _matrix, _series
+from ._checks import _matrix, _series
 from .weights_data import (
     PCAWeights,
     critic_weights,

@@ -16,7 +16,7 @@ import pandas as pd
 
 from tongcheng._errors import DataError
 
-from ._weights_common import _matrix, _series
+from ._checks import _matrix, _series
 
 __all__ = [
     "PCAWeights",

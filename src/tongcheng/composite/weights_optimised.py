@@ -15,7 +15,7 @@ from scipy import optimize
 
 from tongcheng._errors import DataError
 
-from ._weights_common import _matrix, _normalise, _series
+from ._checks import _matrix, _normalise, _series
 
 __all__ = ["BoDResult", "OptimisedWeights", "bod_weights", "correlation_optimised_weights"]
 

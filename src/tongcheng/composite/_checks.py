@@ -1,4 +1,4 @@
-"""Shared checks of the weighting modules (data as a float matrix, weights summing to one)."""
+"""Shared checks of the composite modules: data as a complete float matrix, weights summing to one."""
 
 from __future__ import annotations
 
