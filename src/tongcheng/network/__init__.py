@@ -6,6 +6,7 @@ Build a graph with :func:`graph_from_pbf`, then ask for a long travel-time table
 
 from __future__ import annotations
 
+from .accessibility import LUO_QI_2009_BANDS, Decay, enhanced_two_step_fca, hansen_accessibility, two_step_fca
 from .graph import (
     RoadGraph,
     contract_graph,
@@ -36,7 +37,9 @@ def __getattr__(name: str) -> object:
 
 
 __all__ = [
+    "LUO_QI_2009_BANDS",
     "PROFILES",
+    "Decay",
     "Hierarchy",
     "Profile",
     "RoadGraph",
@@ -45,11 +48,13 @@ __all__ = [
     "circle_coverage",
     "contract_graph",
     "earliest_arrival",
+    "enhanced_two_step_fca",
     "graph_from_arcs",
     "graph_from_npz",
     "graph_from_pbf",
     "graph_metadata",
     "graph_to_npz",
+    "hansen_accessibility",
     "isochrones",
     "largest_component",
     "main_component_nodes",
@@ -62,4 +67,5 @@ __all__ = [
     "timetable_from_gtfs",
     "transit_travel_time_matrix",
     "travel_time_matrix",
+    "two_step_fca",
 ]
