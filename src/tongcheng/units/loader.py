@@ -81,8 +81,7 @@ def _read_table(path: Path, crs: str | None, problems: list[Problem]) -> gpd.Geo
         for pos in np.flatnonzero(values.isna().to_numpy()):
             problems.append(_problem(path.name, int(pos) + 2, col, table[col].iloc[pos],
                                      "a number", "fill in the coordinate"))
-    geometry = gpd.points_from_xy(x.fillna(0.0), y.fillna(0.0))
-    geometry[(x.isna() | y.isna()).to_numpy()] = None
+    geometry = gpd.points_from_xy(x.fillna(0.0), y.fillna(0.0))  # bad cells are reported above
     return gpd.GeoDataFrame(table, geometry=geometry, crs=crs or "EPSG:4326")
 
 
