@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 import pandas as pd
 
-from ._common import Bar, handle_errors
+from ._common import LANG, Bar, handle_errors, pick_lang
+from ._messages import msg
 
 _GRAPH = click.option("--graph", "graph_path", required=True,
                       type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -116,7 +117,8 @@ def build_cmd(pbf: Path, profile: str, out_path: Path) -> None:
 
 @network.command("matrix")
 @_GRAPH
-@click.option("--origins", "origins_spec", required=True, help="Origin points. 起点。")
+@click.option("--origins", "origins_spec", default=None,
+              help="Origin points (with --store-as default: every unit of the project). 起点。")
 @click.option("--destinations", "destinations_spec", default=None,
               help="Destination points (default: the origins). 终点(默认同起点)。")
 @click.option("--cutoff", type=click.FloatRange(min=0, min_open=True), default=None,
@@ -139,23 +141,45 @@ def build_cmd(pbf: Path, profile: str, out_path: Path) -> None:
 @_SNAP
 @_ID
 @_PROJECT
-@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--store-as", "store_as", type=click.Choice(["car", "walk", "bike", "transit"]), default=None,
+              help="Store the unit-to-unit times in the --project as <mode>_time_min (minutes; "
+                   "i→i not stored) instead of writing --out. 存入项目(分钟)。")
+@click.option("--period", default=None,
+              help="Period of the stored times with --store-as (default: the --date year for "
+                   "transit, else this year). 数据期。")
+@click.option("--out", "out_path", default=None, type=click.Path(dir_okay=False, path_type=Path),
               help="Long table from_id,to_id,travel_time (seconds; with a window also travel_time_p<q>): "
                    ".csv or .parquet. 输出文件。")
+@LANG
 @handle_errors
-def matrix_cmd(graph_path: Path, origins_spec: str, destinations_spec: str | None,  # noqa: PLR0913
+def matrix_cmd(graph_path: Path, origins_spec: str | None, destinations_spec: str | None,  # noqa: PLR0913
                cutoff: float | None, feeds: tuple[Path, ...], service_date: str | None, depart: str,
                window: int | None, percentiles: str, max_transfers: int, max_walk: float,
                threads: int, max_snap_distance: float, id_column: str, project_dir: Path | None,
-               out_path: Path) -> None:
+               store_as: str | None, period: str | None, out_path: Path | None,
+               lang: str | None) -> None:
     """Travel times between points, exact, in seconds. 点间出行时间矩阵(秒)。
 
     By road on the graph's mode; with --gtfs by public transport on a walk graph
-    (RAPTOR; with --window, percentiles over one departure a minute).
+    (RAPTOR; with --window, percentiles over one departure a minute). With
+    --project and --store-as, the times between the project's units (their
+    centroids, or --origins points whose ids are unit codes, e.g.
+    population-weighted centres) are stored as one import instead.
     """
     from ..network import travel_time_matrix
     from ..network.io import graph_from_npz
 
+    if store_as is not None:
+        _store_matrix(graph_path, origins_spec, destinations_spec, cutoff=cutoff, feeds=feeds,
+                      service_date=service_date, depart=depart, window=window,
+                      percentiles=percentiles, max_transfers=max_transfers, max_walk=max_walk,
+                      threads=threads, max_snap_distance=max_snap_distance, id_column=id_column,
+                      project_dir=project_dir, store_as=store_as, period=period,
+                      out_path=out_path, lang=lang)
+        return
+    if out_path is None or origins_spec is None:
+        msg = "give --origins and --out (or --project with --store-as to store the times)"
+        raise click.UsageError(msg)
     _check_suffix(out_path, _TABLE_SUFFIXES)
     start = time.perf_counter()
     graph = graph_from_npz(graph_path)
@@ -182,6 +206,46 @@ def matrix_cmd(graph_path: Path, origins_spec: str, destinations_spec: str | Non
                f"{int(table['travel_time'].notna().sum()):,} of {len(table):,} pairs reached "
                f"in {time.perf_counter() - start:.2f} s")
     click.echo(f"written: {out_path}")
+
+
+def _store_matrix(graph_path: Path, origins_spec: str | None, destinations_spec: str | None, *,  # noqa: PLR0913
+                  cutoff: float | None, feeds: tuple[Path, ...], service_date: str | None, depart: str,
+                  window: int | None, percentiles: str, max_transfers: int, max_walk: float,
+                  threads: int, max_snap_distance: float, id_column: str, project_dir: Path | None,
+                  store_as: str, period: str | None, out_path: Path | None, lang: str | None) -> None:
+    """`network matrix --store-as`: parse the points, call the library, report."""
+    from ..network.project_times import MODE_INDICATORS, store_travel_times
+    from ..project import Project
+
+    if project_dir is None or out_path is not None or cutoff is not None:
+        text = "--store-as needs --project and takes neither --out nor --cutoff"
+        raise click.UsageError(text)
+    if _numbers(percentiles, "--percentiles") != [50.0]:
+        text = "--store-as stores the median over the window; leave --percentiles at 50"
+        raise click.UsageError(text)
+    if (store_as == "transit") != bool(feeds) or (feeds and service_date is None):
+        text = "--store-as transit needs --gtfs and --date; car, walk and bike take neither"
+        raise click.UsageError(text)
+    project = Project.open(project_dir)
+    lang = pick_lang(lang, project)
+    origins = None if origins_spec is None else _points(origins_spec, project_dir, id_column,
+                                                         option="--origins")
+    destinations = (None if destinations_spec is None
+                    else _points(destinations_spec, project_dir, id_column, option="--destinations"))
+    bar = Bar(4, "matrix")
+    try:
+        record, written = store_travel_times(
+            project, graph_path, mode=store_as, origins=origins, destinations=destinations,
+            period=period, feeds=[str(f) for f in feeds], date=service_date, departure=depart,
+            window=window, max_transfers=max_transfers, max_walk_time=max_walk * 60.0,
+            threads=threads, max_snap_distance=max_snap_distance, progress=bar)
+    finally:
+        bar.close()
+    if not written:
+        click.echo(msg("times_unchanged", lang, id=record.id))
+        return
+    click.echo(msg("times_stored", lang, indicator=MODE_INDICATORS[store_as], n=record.n_observations,
+                   id=record.id, vintage=record.vintage, unreachable=record.n_warnings))
 
 
 @network.command("isochrone")

@@ -1,4 +1,4 @@
-"""`tongcheng units …`: list administrative units."""
+"""`tongcheng units …`: list administrative units, import a region's own units."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import pandas as pd
 
 from ..project import Project
 from ..units.metros import members
-from ._common import LANG, handle_errors, pick_lang, project_option
+from ._common import LANG, Bar, handle_errors, pick_lang, project_option
+from ._messages import msg
 
 
 @click.group()
@@ -74,3 +75,51 @@ def list_metros(fmt: str, project_dir: Path, lang: str | None) -> None:
                   core=("core_code", "first"), members=("member_code", "size"),
                   source=("source_doc", "first")))
     click.echo(table.to_csv() if fmt == "csv" else table.to_string(), nl=fmt != "csv")
+
+
+@units.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--code-column", required=True,
+              help="Column of unit codes (up to 6 digits; shorter ones are zero-padded). 单元代码列。")
+@click.option("--name-column", required=True, help="Column of unit names. 单元名称列。")
+@click.option("--name-en-column", default=None, help="Column of English names. 英文名称列。")
+@click.option("--level", required=True, type=click.Choice(["province", "city", "county"]),
+              help="Level of every unit in the file. 单元层级。")
+@click.option("--parent-column", default=None,
+              help="Column of the parent unit's code. 上级单元代码列。")
+@click.option("--layer", default=None, help="Layer of a GeoPackage. 图层。")
+@click.option("--crs", default=None,
+              help="CRS of the coordinates when the file declares none, e.g. EPSG:2056. 坐标系。")
+@project_option
+@LANG
+@handle_errors
+def import_units(file: Path, code_column: str, name_column: str,  # noqa: PLR0913
+                 name_en_column: str | None, level: str, parent_column: str | None,
+                 layer: str | None, crs: str | None, project_dir: Path, lang: str | None) -> None:
+    """Import a region's units from a boundary or point file. 导入本地区的行政区划单元。
+
+    FILE is a GeoJSON, GeoPackage or Shapefile of polygons (or points), or a CSV with
+    lon, lat columns (WGS-84). Areas and centroids are computed in an equal-area
+    projection. Nothing is stored when any row has a problem; importing the same file
+    again changes nothing.
+    """
+    from ..units.loader import load_units, store_units
+
+    project = Project.open(project_dir)
+    lang = pick_lang(lang, project)
+    bar = Bar(2, "units import")
+    try:
+        bar("read")
+        table = load_units(file, code_column=code_column, name_column=name_column,
+                           name_en_column=name_en_column, level=level,
+                           parent_column=parent_column, layer=layer, crs=crs)
+        bar("store")
+        with project.store() as store:
+            written = store_units(store, table, file=file.name)
+    finally:
+        bar.close()
+    same = len(table) - written
+    if written:
+        click.echo(msg("units_imported", lang, file=file.name, n=written, level=level, same=same))
+    else:
+        click.echo(msg("units_unchanged", lang, file=file.name, same=same))
