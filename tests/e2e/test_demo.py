@@ -138,13 +138,18 @@ def test_pair_index_with_rank_ranges_and_recipe(demo: Project) -> None:
 
 
 def test_report_maps_each_core_rail_reach(demo: Project) -> None:
-    from tongcheng.reports.project_report import project_report_data
+    html = (demo.report_dir / "index.html").read_text(encoding="utf-8")
+    assert 'id="sec-isochrone"' in html and 'id="tc-iso-map"' in html
+    with demo.store() as store:
+        from tongcheng.reports.isochrone import isochrone_data
+        from tongcheng.reports.project_report import datasets
 
-    data = project_report_data(demo)
-    codes = {m.code for m in data.city_indicators}
-    assert {"rail_reach_310100", "rail_reach_320100", "rail_reach_330100",
-            "rail_reach_340100", "rail_reach_330200"} <= codes
-    reach = data.cities["rail_reach_310100"]
-    assert reach["310100"] == 0 and reach["320500"] == 23  # Shanghai itself; Suzhou direct
-    circle = set(reach.index[reach <= 60])
+        data = isochrone_data(store.observations(latest_vintage=True), store.units(),
+                              store.metro_memberships(), datasets.boundaries("city"))
+    assert data is not None
+    assert data.cores == ["310100", "320100", "330100", "330200", "340100"]
+    assert [m.key for m in data.modes] == ["rail", "rail_transfer"]
+    sh = next(v for v in data.views if v.core == "310100" and v.mode == "rail_transfer")
+    assert sh.minutes["310100"] == 0 and sh.minutes["320500"] == 23  # Shanghai itself; Suzhou direct
+    circle = set(sh.minutes.index[sh.minutes <= 60])
     assert circle == {"310100", "320500", "330400", "320400", "330100", "320100"}

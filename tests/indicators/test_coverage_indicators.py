@@ -129,11 +129,13 @@ def test_a_core_without_times_gets_no_value_not_zero(ctx: ComputeContext) -> Non
 
 
 def test_stored_car_times_are_computed_in_a_project(yrd_project: Project) -> None:
-    obs = _car_rows(CAR).assign(unit="min")
+    # stored as ``tongcheng network matrix --project`` stores them: computed outside the registry
+    obs = _car_rows(CAR).assign(unit="min", value_kind="computed")
     obs["subject_key"] = obs["unit_code"] + ">" + obs["partner_code"]
     with yrd_project.store() as store:
         store.put_indicators(pd.DataFrame({"code": ["car_time_min"], "name_zh": ["小汽车时间"],
-                                           "subject_kind": ["pair"], "unit": ["min"]}))
+                                           "subject_kind": ["pair"], "unit": ["min"],
+                                           "kind": ["computed"]}))
         store.record_import(ImportRecord(sha256=uuid.uuid4().hex * 2, file_name="car.csv",
                                          stored_path="raw/car.csv", source="test", vintage="2024"),
                             obs)

@@ -33,7 +33,9 @@ class ComputeContext:
     def from_store(cls, store: object) -> ComputeContext:
         """Read the inputs from a :class:`~tongcheng.store.Store`."""
         obs = store.observations(latest_vintage=True)  # type: ignore[attr-defined]
-        obs = obs[obs["value_kind"] != "computed"]
+        from .registry import registered  # computed rows of registered codes are outputs; others
+        outputs = {s.code for s in registered()}  # (e.g. network travel times) are inputs
+        obs = obs[(obs["value_kind"] != "computed") | ~obs["indicator"].isin(outputs)]
         return cls(observations=obs, units=store.units(),  # type: ignore[attr-defined]
                    metros=store.metro_memberships())  # type: ignore[attr-defined]
 

@@ -11,6 +11,7 @@ counted as far away, because nothing is known about them.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import pairwise
 
 import geopandas as gpd
 import numpy as np
@@ -74,7 +75,7 @@ def band_labels(minutes: pd.Series, *, bands: Sequence[float] = DEFAULT_BANDS) -
     ['0–30', '0–30', '30–60', '>120']
     """
     edges = [0.0, *map(float, bands)]
-    labels = [f"{lo:g}–{hi:g}" for lo, hi in zip(edges[:-1], edges[1:], strict=True)]
+    labels = [f"{lo:g}–{hi:g}" for lo, hi in pairwise(edges)]
     labels.append(f">{edges[-1]:g}")
     idx = np.searchsorted(np.asarray(edges[1:]), minutes.to_numpy(float), side="left")
     out = pd.Series([labels[i] for i in np.minimum(idx, len(labels) - 1)], index=minutes.index,
@@ -88,7 +89,7 @@ def _areas(zones: gpd.GeoDataFrame) -> pd.Series:
     return zones.geometry.to_crs(EQUAL_AREA_CRS).area / 1e6
 
 
-def zone_isochrones(  # noqa: PLR0913 - options are keyword-only
+def zone_isochrones(
     times: pd.Series,
     zones: gpd.GeoDataFrame,
     core: str,
@@ -135,7 +136,7 @@ def zone_isochrones(  # noqa: PLR0913 - options are keyword-only
     sum of member areas up to overlaps and slivers between neighbouring boundaries.
     """
     edges = [float(b) for b in bands]
-    if not edges or any(b <= a for a, b in zip(edges[:-1], edges[1:], strict=False)):
+    if not edges or any(b <= a for a, b in pairwise(edges)):
         msg = f"bands must be increasing minutes such as (30, 60, 90, 120); got {list(bands)}"
         raise DataError(msg)
     if not zones.index.is_unique:

@@ -27,6 +27,7 @@ __all__ = [
     "encode_ring",
     "geojson_for_echarts",
     "outline_paths",
+    "ring_paths",
     "simplify",
 ]
 
@@ -202,6 +203,20 @@ def outline_paths(
     if tolerance:
         keep = [shapely.simplify(p, tolerance, preserve_topology=True) for p in keep]
     rings = [encode_ring(p.exterior.coords) for poly in keep for p in _polygons(poly)]
+    return [[text, offset] for text, offset in (r for r in rings if r is not None)]
+
+
+def ring_paths(geom: BaseGeometry | None, *, tolerance: float) -> list[list[Any]]:
+    """Return every ring of a (multi)polygon, holes included, encoded as ``[text, [x0, y0]]``.
+
+    Unlike :func:`outline_paths`, holes are kept: the outline of an isochrone must go round
+    the zones inside it that are not reached (or have no time).
+    """
+    polys = _polygons(geom)
+    if tolerance:
+        polys = [q for p in polys
+                 for q in _polygons(shapely.simplify(p, tolerance, preserve_topology=True))]
+    rings = [encode_ring(ring.coords) for p in polys for ring in (p.exterior, *p.interiors)]
     return [[text, offset] for text, offset in (r for r in rings if r is not None)]
 
 

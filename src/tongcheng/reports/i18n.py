@@ -84,6 +84,20 @@ _ZH: dict[str, str] = {
     "sources.empty": "暂无数据来源。",
     "indicator.direction_pos": "数值越高越好",
     "indicator.direction_neg": "数值越低越好",
+    "section.isochrone": "1小时交通圈(等时圈)",
+    "iso.core": "核心城市",
+    "iso.mode": "交通方式",
+    "iso.minutes": "分钟",
+    "iso.outline": "1小时圈边界(≤ 60 分钟)",
+    "iso.no_timetable": "该核心城市不在时刻表内: 无时刻表数据(不按0计)。",
+    "iso.no_times": "该核心城市无此交通方式的出行时间数据(不按0计)。",
+    "iso.within": "60分钟内",
+    "iso.units": "城市数",
+    "iso.population": "常住人口(2020)",
+    "iso.area": "面积",
+    "iso.share": "占都市圈人口比重(S07)",
+    "iso.no_core": "无单一核心城市, 不绘制等时圈:",
+    "iso.hint": "色带为与核心城市的最短出行时间(任一方向, 累计: ≤30、≤60、≤90、≤120 分钟); 红线为1小时圈边界; 灰色为无时间数据的城市。",
 }
 
 _EN: dict[str, str] = {
@@ -146,6 +160,21 @@ _EN: dict[str, str] = {
     "sources.empty": "No data sources listed.",
     "indicator.direction_pos": "higher is better",
     "indicator.direction_neg": "lower is better",
+    "section.isochrone": "One-hour circles (isochrones)",
+    "iso.core": "Core city",
+    "iso.mode": "Mode",
+    "iso.minutes": "min",
+    "iso.outline": "One-hour circle (≤ 60 min)",
+    "iso.no_timetable": "This core is not in the timetable: no timetable data (not counted as zero).",
+    "iso.no_times": "No travel times of this mode for this core (not counted as zero).",
+    "iso.within": "Within 60 min",
+    "iso.units": "Cities",
+    "iso.population": "Residents (2020)",
+    "iso.area": "Area",
+    "iso.share": "Share of metro residents (S07)",
+    "iso.no_core": "No single core city, so no isochrones:",
+    "iso.hint": ("Colour bands: shortest travel time to or from the core (either direction; cumulative "
+                 "≤30, ≤60, ≤90, ≤120 min); red line: the one-hour circle; grey: cities without a time."),
 }
 
 STRINGS: Final[Mapping[str, Mapping[str, str]]] = MappingProxyType(

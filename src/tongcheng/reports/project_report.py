@@ -13,6 +13,7 @@ from .. import __version__, datasets
 from ..indicators import registered
 from ..units.metros import metro_outline
 from .builtin import _table_section
+from .isochrone import isochrone_data, isochrone_section
 from .model import DataSource, IndicatorMeta, MethodNote, ReportData, Section
 from .sections import ReportContext, SectionProvider, section_providers
 
@@ -74,37 +75,6 @@ def _meta(catalogue: pd.DataFrame, code: str, *, suffix_zh: str = "", suffix_en:
                          description_en=str(row.get("description_en", "") or ""),
                          citation=spec.citation if spec else str(row.get("source", "") or ""),
                          direction=spec.direction if spec else 1)
-
-
-def _core_reach(obs: pd.DataFrame, units: pd.DataFrame, memberships: pd.DataFrame,
-                ) -> list[tuple[str, pd.Series, IndicatorMeta]]:
-    """Rail time (with transfers) from Shanghai and each metro core to every city: one map each.
-
-    Cities within 60 minutes form the core's one-hour rail circle; the map selector shows them.
-    """
-    rows = obs[obs["indicator"] == "rail_time_transfer_min"]
-    if rows.empty:
-        return []
-    cores = memberships.loc[(memberships["status"] == "adopted") & memberships["core_code"].notna()
-                            & (memberships["core_code"] != ""), "core_code"]
-    out = []
-    for core in dict.fromkeys(["310100", *cores]):
-        to_core = rows[rows["partner_code"] == core].set_index("unit_code")["value"]
-        from_core = rows[rows["unit_code"] == core].set_index("partner_code")["value"]
-        times = pd.concat([to_core, from_core]).groupby(level=0).min()
-        if times.empty:
-            continue
-        times[core] = 0.0
-        zh, en = str(units.loc[core, "name_zh"]), str(units.loc[core, "name_en"])
-        meta = IndicatorMeta(
-            code=f"rail_reach_{core}", name_zh=f"铁路时间: {zh}(含换乘)",
-            name_en=f"Rail time to/from {en} (with transfers)", unit="min", direction=-1,
-            description_zh=f"与{zh}之间最短铁路时间(至多2次换乘, 每次换乘15分钟); ≤ 60 分钟即1小时铁路圈",
-            description_en=f"fastest rail time to or from {en} (≤ 2 changes, 15 min each); "
-                           "≤ 60 min is its one-hour rail circle",
-            citation="RailwayVIS timetable routed by RAPTOR (Delling, Pajor & Werneck 2012)")
-        out.append((meta.code, times, meta))
-    return out
 
 
 def _pairs(obs: pd.DataFrame, units: pd.DataFrame, catalogue: pd.DataFrame,
@@ -191,12 +161,9 @@ def project_report_data(project: Project) -> ReportData:
         cities = cities.join(values)
         label = f" ({period})" if period and period not in code else ""
         metas.append(_meta(catalogue, code, suffix_zh=label, suffix_en=label))
-    for code, values, meta in _core_reach(obs, units, memberships):
-        cities = cities.join(values.rename(code))
-        metas.append(meta)
     pairs, pair_metas = _pairs(obs, units, catalogue)
     metros, metro_metas = _metros(memberships, obs, catalogue)
-    links = pd.DataFrame(columns=["from_code", "to_code", "value", "flag"])
+    links = pd.DataFrame({"from_code": [], "to_code": [], "value": pd.Series(dtype=float), "flag": []})
     if "gravity_rail" in pairs.columns:
         grav = obs[obs["indicator"] == "gravity_rail"].nlargest(N_LINKS, "value")
         links = pd.DataFrame({"from_code": grav["unit_code"], "to_code": grav["partner_code"],
@@ -322,12 +289,35 @@ def index_section_provider(project: Project) -> SectionProvider | None:
     return provider
 
 
+def isochrone_section_provider(project: Project) -> SectionProvider | None:
+    """Return a provider of the one-hour-circle section, or ``None`` without travel minutes.
+
+    Maps and table cover Shanghai and every adopted metro core, for each mode whose minutes the
+    project stores (rail with and without transfers in the YRD default; car, transit, bike and
+    walk once ``tongcheng network matrix --project`` has stored them).
+    """
+    with project.store() as store:
+        obs = store.observations(latest_vintage=True)
+        units = store.units()
+        memberships = store.metro_memberships()
+    zones = datasets.boundaries("city")[["name_zh", "name_en", "geometry"]]
+    data = isochrone_data(obs, units, memberships, zones)
+    if data is None:
+        return None
+
+    def provider(ctx: ReportContext) -> Section | None:
+        return isochrone_section(ctx, data=data)
+
+    return provider
+
+
 def write_project_report(project: Project, *, lang: str | None = None) -> Path:
     """Write ``report/index.html`` for a project and return its path."""
     from . import render_report
 
     lang = lang or project.settings.lang
-    extra = index_section_provider(project)
-    providers = (*section_providers(), extra) if extra is not None else None
+    extra = [p for p in (index_section_provider(project), isochrone_section_provider(project))
+             if p is not None]
+    providers = (*section_providers(), *extra) if extra else None
     return render_report(project_report_data(project), project.report_dir, lang=lang,
                          providers=providers)
