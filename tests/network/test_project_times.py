@@ -194,3 +194,46 @@ def test_observations_leave_out_the_diagonal_and_flag_unreachable_pairs() -> Non
     assert sorted(flagged) == ["000001>000003", "000003>000001"]
     reached = rows[rows["flags"] == ""].set_index("subject_key")["value"]
     assert reached["000002>000001"] == 2.0 and reached["000002>000003"] == 0.5
+
+
+def test_transit_times_of_point_units_in_porto_alegre(raw: Callable[[str], Path], tmp_path: Path) -> None:
+    from tongcheng.network.raptor import transit_travel_time_matrix
+
+    hexes = pd.read_csv(raw("r5r_poa/poa_hexgrid.csv"))
+    # H3 cells have no numeric code: number them; six populated cells around the centre
+    centre = hexes[hexes["population"] > 0].assign(
+        d=lambda t: np.hypot(t["lon"] + 51.2177, t["lat"] + 30.0277)).nsmallest(60, "d")
+    cells = centre.iloc[::10].assign(code=range(1, 7))
+    cells_csv = tmp_path / "cells.csv"
+    cells[["code", "id", "lon", "lat"]].to_csv(cells_csv, index=False)
+    root = tmp_path / "poa"
+    _run("init", str(root), "--region", "empty", "--lang", "en")
+    _run("units", "import", str(cells_csv), "--code-column", "code", "--name-column", "id",
+         "--level", "county", "--project", str(root))
+    walk = tmp_path / "poa_walk.npz"
+    _run("network", "build", str(raw("r5r_poa/poa_osm.pbf")), "--profile", "walk", "--out", str(walk))
+    feeds = [raw("r5r_poa/poa_eptc.zip"), raw("r5r_poa/poa_trensurb.zip")]
+    out = _run("network", "matrix", "--graph", str(walk), "--project", str(root), "--store-as", "transit",
+               "--gtfs", str(feeds[0]), "--gtfs", str(feeds[1]), "--date", "2019-05-13",
+               "--depart", "12:00", "--window", "10")
+    assert "30 pairs" in out
+    obs, imports = _stored(root, "transit_time_min")
+    assert set(obs["period"]) == {"2019"}
+    source = imports["source"].iloc[0]
+    assert "gtfs=poa_eptc.zip+poa_trensurb.zip date=2019-05-13 depart=12:00 window=10min" in source
+    codes = [f"{c:06d}" for c in range(1, 7)]
+    got = _matrix(obs, codes) * 60.0
+    off = ~np.eye(6, dtype=bool)
+    # the same query through the library's matrix function (median over the ten departures)
+    points = cells.assign(id=codes)[["id", "lon", "lat"]]
+    direct = transit_travel_time_matrix(graph_from_npz(walk), [str(f) for f in feeds], points,
+                                        date="2019-05-13", departure="12:00", window=10)
+    want = direct["travel_time"].to_numpy(np.float64).reshape(6, 6)
+    np.testing.assert_allclose(got[off], want[off], rtol=0, atol=1e-6)
+    # walking straight there is one of the options: never slower than the walk within 15 min
+    # (RAPTOR counts whole seconds, walks rounded up)
+    seconds, _ = _reference(walk, points)
+    short = off & (seconds <= 900.0)
+    assert short.any() and (got[short] <= np.ceil(seconds[short])).all()
+    assert (got[off] > 0).all()
+    assert (got[off & ~short] < seconds[off & ~short]).any()  # some trips do ride

@@ -11,8 +11,8 @@ What is stored, per ordered pair of distinct units ``(i, j)``:
 * indicator ``car_time_min``, ``walk_time_min``, ``bike_time_min`` or ``transit_time_min``,
   ``subject_key`` ``"i>j"``, value in **minutes** as float64 (not rounded; road times are the
   exact shortest-path times of :func:`~tongcheng.network.matrix.many_to_many` divided by 60,
-  so they carry float64 precision, far below 1e-6 s; transit times are RAPTOR's float32
-  seconds over whole departure minutes);
+  so they carry float64 precision, far below 1e-6 s; transit times are RAPTOR's whole
+  seconds, the median over one departure a minute);
 * ``value_kind`` ``"computed"``; an unreachable pair is stored with an empty value and the
   flag ``"unreachable"``;
 * intra-unit pairs ``i>i`` are **not** stored: between a point and itself the time is 0 by
