@@ -237,3 +237,26 @@ def test_transit_times_of_point_units_in_porto_alegre(raw: Callable[[str], Path]
     assert short.any() and (got[short] <= np.ceil(seconds[short])).all()
     assert (got[off] > 0).all()
     assert (got[off & ~short] < seconds[off & ~short]).any()  # some trips do ride
+
+
+def test_units_and_times_on_postgresql(pg_url: str, raw: Callable[[str], Path], tmp_path: Path) -> None:
+    geojson = tmp_path / "li.geojson"
+    boundaries_from_pbf(raw(LI), admin_level=8, tags=("name", "bfs:OBJECTVAL")).to_file(geojson)
+    root = tmp_path / "pg"
+    _run("init", str(root), "--region", "empty", "--database-url", pg_url, "--lang", "en")
+    imported = ["units", "import", str(geojson), "--code-column", "bfs:OBJECTVAL", "--name-column",
+                "name", "--level", "county", "--project", str(root)]
+    assert "11 units" in _run(*imported)
+    assert "nothing changed" in _run(*imported)
+    graph = tmp_path / "car.npz"
+    _run("network", "build", str(raw(LI)), "--profile", "car", "--out", str(graph))
+    with Project.open(root).store() as store:
+        assert store.url.startswith("postgresql")
+        units = store.units()
+    seconds, dist = _reference(graph, units)
+    _run("network", "matrix", "--graph", str(graph), "--project", str(root), "--store-as", "car",
+         "--max-snap-distance", str(float(np.ceil(dist.max()))))
+    obs, _ = _stored(root, "car_time_min")
+    got = _matrix(obs, units.index.tolist()) * 60.0
+    off = ~np.eye(11, dtype=bool)
+    assert np.abs(got[off] - seconds[off]).max() < 1e-6

@@ -196,3 +196,4 @@ from . import industry as _industry  # noqa: F401, E402  (registers the industry
 from . import rail_transfers as _rail_transfers  # noqa: F401, E402  (registers the rail indicators with transfers)
 from . import coverage as _coverage  # noqa: F401, E402  (registers the one-hour-circle coverage per mode)
 from . import accessibility as _accessibility  # noqa: F401, E402  (registers rail accessibility)
+from . import accessibility as _accessibility  # noqa: F401, E402  (registers rail accessibility)
