@@ -14,6 +14,7 @@ from .data import DATA_COMMANDS, run_index
 from .flows import flows
 from .index import index
 from .network import network
+from . import accessibility as _accessibility  # noqa: F401  (adds `network accessibility`)
 from .units import units
 
 
