@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tongcheng._errors import DataError
+from tongcheng._errors import DataError, ValidationError
 from tongcheng.flows.interaction import (
     MODELLED,
     border_effect,
@@ -141,7 +141,7 @@ def test_irls_errors() -> None:
     x = pd.DataFrame({"const": [1.0, 1.0, 1.0]})
     with pytest.raises(DataError, match="≥ 0"):
         poisson_irls(np.array([1.0, -1.0, 2.0]), x)
-    with pytest.raises(DataError, match="lack column"):
+    with pytest.raises(ValidationError, match="lack column"):
         fit_gravity(pd.DataFrame({"origin": ["a"]}))
     with pytest.raises(DataError, match="model"):
         fit_gravity(_synthetic(1.0), model="gravity")  # type: ignore[arg-type]

@@ -8,7 +8,6 @@ from typing import Any
 import click
 import pandas as pd
 
-from .._errors import DataError, Problem, ValidationError
 from ._common import handle_errors
 
 _TABLE_SUFFIXES = {".csv", ".parquet"}
@@ -120,25 +119,6 @@ def _numbers(value: str) -> list[float]:
         msg = f"expected percentages separated by commas, e.g. {_DEFAULT_THRESHOLDS}; got {value!r}"
         raise click.BadParameter(msg, param_hint="--thresholds")
     return numbers
-
-
-def _numeric(frame: pd.DataFrame, columns: list[str], file: str) -> pd.DataFrame:
-    """Return ``frame`` with ``columns`` as floats, or raise every non-number by row and column."""
-    missing = [c for c in columns if c not in frame.columns]
-    problems = [Problem(file, None, c, None, f"a column named '{c}'",
-                        f"add it or name your column with the matching option; the file has "
-                        f"{list(frame.columns)}") for c in missing]
-    out = frame.copy()
-    for col in (c for c in columns if c in frame.columns):
-        values = pd.to_numeric(frame[col], errors="coerce")
-        for pos in (~values.notna()).to_numpy().nonzero()[0]:
-            raw = frame[col].iloc[pos]
-            problems.append(Problem(file, int(pos) + 2, col, None if pd.isna(raw) else str(raw),
-                                    "a number", "write a plain number (no units or thousands separators)"))
-        out[col] = values.astype(float)
-    if problems:
-        raise ValidationError(problems)
-    return out
 
 
 @click.group()
@@ -285,22 +265,11 @@ def gravity_cmd(flows_path: Path, model: str, cost: str, cost_function: str, ori
 
     _check_suffix(flows_path, "FLOWS")
     _check_suffix(out_path)
-    numeric = [value, cost]
-    if model in ("unconstrained", "attraction"):
-        numeric.append(origin_mass)
-    if model in ("unconstrained", "production"):
-        numeric.append(destination_mass)
     frame = _read_table(flows_path)
-    for col in (origin, destination):
-        if col not in frame.columns:
-            numeric.append(col)  # reported as a missing column below
-    frame = _numeric(frame, numeric, flows_path.name)
-    if frame[value].lt(0).any():
-        msg = f"{flows_path.name}: column '{value}' has negative flows; flows must be ≥ 0"
-        raise DataError(msg)
     fitted = fit_gravity(frame, model=model, cost=cost, cost_function=cost_function,  # type: ignore[arg-type]
                          origin=origin, destination=destination, value=value,
-                         origin_mass=origin_mass, destination_mass=destination_mass)
+                         origin_mass=origin_mass, destination_mass=destination_mass,
+                         file=flows_path.name)
     table = pd.DataFrame({"name": fitted.params.index, "coef": fitted.params.to_numpy(),
                           "std_err": fitted.fit.std_err.reindex(fitted.params.index).to_numpy()})
     _write_table(table, out_path)

@@ -7,7 +7,9 @@
 - :mod:`~tongcheng.flows.interaction` — gravity models, PPML and border effects;
 - :mod:`~tongcheng.flows.network` — centrality, intra-metro share, urban flow intensity;
 - :mod:`~tongcheng.flows.industry` — similarity, location quotients, complementarity;
-- :mod:`~tongcheng.flows.market` — market segmentation by the relative-price method.
+- :mod:`~tongcheng.flows.market` — market segmentation by the relative-price method;
+- :mod:`~tongcheng.flows.gravity_inputs` — gravity-model inputs from an OD table and coordinates;
+- :mod:`~tongcheng.flows.stored` — flows read from, and delineations written to, a project store.
 """
 
 from __future__ import annotations
@@ -34,30 +36,25 @@ from .delineation import (
     threshold_sensitivity,
     unit_shares,
 )
+from .gravity_inputs import gravity_inputs, great_circle_km
+from .industry import complementarity, krugman, location_quotients, unido_similarity
 from .interaction import (
     MODELLED,
     GravityModel,
     PoissonFit,
     border_effect,
+    border_expected,
     fill_missing_flows,
     fit_gravity,
     poisson_irls,
     ppml,
 )
-from .industry import complementarity, krugman, location_quotients, unido_similarity
 from .market import read_prices, relative_price_changes, relative_price_variance, segmentation_index
 from .network import flow_centrality, intra_metro_share, urban_flow_intensity
 from .od import OD_COLUMNS, VALUE_KINDS, ODTable, antisymmetric_part, symmetric_part
+from .stored import od_from_observations, store_delineation, stored_metro_code
 
 __all__ = [
-    "complementarity",
-    "krugman",
-    "location_quotients",
-    "read_prices",
-    "relative_price_changes",
-    "relative_price_variance",
-    "segmentation_index",
-    "unido_similarity",
     "BACKENDS",
     "JAPAN_CENSUS",
     "JAPAN_UEA",
@@ -75,22 +72,36 @@ __all__ = [
     "aggregate_trips",
     "antisymmetric_part",
     "border_effect",
+    "border_expected",
     "combine_metros",
     "commuting_rate_to",
+    "complementarity",
     "cross_city_commuters",
     "delineate",
     "employment_interchange",
     "fill_missing_flows",
     "fit_gravity",
     "flow_centrality",
+    "gravity_inputs",
+    "great_circle_km",
     "in_out_ratio",
     "inbound_employment_share",
     "intra_metro_share",
+    "krugman",
+    "location_quotients",
+    "od_from_observations",
     "origin_shares",
     "poisson_irls",
     "ppml",
+    "read_prices",
+    "relative_price_changes",
+    "relative_price_variance",
+    "segmentation_index",
+    "store_delineation",
+    "stored_metro_code",
     "symmetric_part",
     "threshold_sensitivity",
+    "unido_similarity",
     "unit_shares",
     "urban_flow_intensity",
 ]

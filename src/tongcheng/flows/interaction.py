@@ -18,13 +18,14 @@ import numpy as np
 import pandas as pd
 from scipy.special import gammaln
 
-from .._errors import DataError
+from .._errors import DataError, Problem, ValidationError
 
 __all__ = [
     "MODELLED",
     "GravityModel",
     "PoissonFit",
     "border_effect",
+    "border_expected",
     "fill_missing_flows",
     "fit_gravity",
     "poisson_irls",
@@ -121,6 +122,37 @@ def _deviance(y: np.ndarray, mu: np.ndarray) -> float:
     return float(2 * np.sum(term - (y - mu)))
 
 
+def _checked(flows: pd.DataFrame, *, numeric: Sequence[str], text: Sequence[str], file: str,
+             value: str) -> pd.DataFrame:
+    """Return ``flows`` with ``numeric`` columns as floats, or raise every problem located.
+
+    Rows are counted as in a spreadsheet (header = row 1), so a frame read from ``file``
+    with :func:`pandas.read_csv` is located exactly.
+    """
+    cols = list(dict.fromkeys([*text, *numeric]))
+    problems = [Problem(file, None, c, None, f"a column named '{c}'",
+                        f"add it or name your column with the matching option; the flows have "
+                        f"{list(flows.columns)}") for c in cols if c not in flows.columns]
+    out = flows.copy()
+    for col in (c for c in dict.fromkeys(numeric) if c in flows.columns):
+        values = pd.to_numeric(flows[col], errors="coerce")
+        for pos in (~np.isfinite(values.to_numpy(dtype=float))).nonzero()[0]:
+            raw = flows[col].iloc[pos]
+            problems.append(Problem(file, int(pos) + 2, col, None if pd.isna(raw) else str(raw),
+                                    "a finite number", "write a plain number (no units or "
+                                    "thousands separators)"))
+        if col == value:
+            for pos in (values.to_numpy(dtype=float) < 0).nonzero()[0]:
+                problems.append(Problem(file, int(pos) + 2, col, str(flows[col].iloc[pos]),
+                                        "a flow ≥ 0", "flows cannot be negative"))
+        out[col] = values.astype(float)
+    if problems:
+        missing = [p.column for p in problems if p.row is None]
+        head = (f"the flows lack column(s) {missing}" if missing else None)
+        raise ValidationError(problems, summary=head)
+    return out
+
+
 @dataclass(frozen=True)
 class GravityModel:
     """A fitted gravity model; :meth:`predict` gives modelled flows for any pairs.
@@ -186,7 +218,8 @@ def fit_gravity(  # noqa: PLR0913  (column names are keyword-only)
         flows: pd.DataFrame, *, model: Model = "unconstrained", cost: str = "distance",
                 cost_function: CostFunction = "exp", origin: str = "origin",
                 destination: str = "destination", value: str = "value",
-                origin_mass: str = "origin_mass", destination_mass: str = "destination_mass") -> GravityModel:
+                origin_mass: str = "origin_mass", destination_mass: str = "destination_mass",
+                file: str = "") -> GravityModel:
     r"""Fit a Poisson spatial-interaction (gravity) model of Wilson's family.
 
     .. math::
@@ -217,10 +250,20 @@ def fit_gravity(  # noqa: PLR0913  (column names are keyword-only)
         Cost column (distance, travel time) and ``"exp"`` or ``"pow"``.
     origin, destination, value, origin_mass, destination_mass
         Column names.
+    file
+        Name of the file the flows were read from, for error messages.
 
     Returns
     -------
     GravityModel
+
+    Raises
+    ------
+    ValidationError
+        Every missing column, non-numeric or non-finite value and negative flow, each
+        located by file, row (header = row 1) and column.
+    DataError
+        If ``model`` or ``cost_function`` is unknown, or the fit does not converge.
     """
     if model not in ("unconstrained", "production", "attraction", "doubly"):
         msg = f"model is {model!r}; expected unconstrained, production, attraction or doubly"
@@ -230,15 +273,12 @@ def fit_gravity(  # noqa: PLR0913  (column names are keyword-only)
         raise DataError(msg)
     cols = {"origin": origin, "destination": destination, "value": value, "cost": cost,
             "origin_mass": origin_mass, "destination_mass": destination_mass}
-    need = [origin, destination, value, cost]
+    need = [value, cost]
     if model in ("unconstrained", "attraction"):
         need.append(origin_mass)
     if model in ("unconstrained", "production"):
         need.append(destination_mass)
-    missing = [c for c in need if c not in flows.columns]
-    if missing:
-        msg = f"the flows lack column(s) {missing}; have {list(flows.columns)}"
-        raise DataError(msg)
+    flows = _checked(flows, numeric=need, text=(origin, destination), file=file, value=value)
     levels = {"origin": sorted(flows[origin].astype(str).unique()),
               "destination": sorted(flows[destination].astype(str).unique())}
     x = _design(flows, model, cost_function, cols, levels)
@@ -247,7 +287,7 @@ def fit_gravity(  # noqa: PLR0913  (column names are keyword-only)
 
 
 def ppml(flows: pd.DataFrame, *, regressors: Sequence[str], value: str = "value",
-         origin: str = "origin", destination: str = "destination") -> PoissonFit:
+         origin: str = "origin", destination: str = "destination", file: str = "") -> PoissonFit:
     r"""Poisson pseudo-maximum likelihood with origin and destination fixed effects.
 
     .. math:: E[T_{ij} \mid x_{ij}] = \exp\bigl(\mu_i + \delta_j + x_{ij}^\top \beta\bigr)
@@ -257,15 +297,23 @@ def ppml(flows: pd.DataFrame, *, regressors: Sequence[str], value: str = "value"
     destinations but the first; no constant), so this suits up to a few hundred units.
     Only the :math:`\beta` are returned; their standard errors are IID Poisson ones.
 
+    ``file`` names the source file in error messages.
+
     Returns
     -------
     PoissonFit
         ``params`` and ``std_err`` of ``regressors`` only; ``fitted`` for every row.
+
+    Raises
+    ------
+    ValidationError
+        Every missing column, non-numeric value and negative flow, located by row and column.
     """
-    missing = [c for c in (*regressors, value, origin, destination) if c not in flows.columns]
-    if missing:
-        msg = f"the flows lack column(s) {missing}"
+    if not regressors:
+        msg = "ppml needs at least one regressor column (e.g. log_distance)"
         raise DataError(msg)
+    flows = _checked(flows, numeric=[value, *regressors], text=(origin, destination), file=file,
+                     value=value)
     x = flows[list(regressors)].astype(float).copy()
     o = pd.get_dummies(flows[origin].astype(str), prefix="o", dtype=float)
     d = pd.get_dummies(flows[destination].astype(str), prefix="d", dtype=float).iloc[:, 1:]
@@ -276,16 +324,64 @@ def ppml(flows: pd.DataFrame, *, regressors: Sequence[str], value: str = "value"
                       deviance=fit.deviance, llf=fit.llf, aic=fit.aic, n_iter=fit.n_iter)
 
 
+def border_expected(  # noqa: PLR0913  (column names are keyword-only)
+        flows: pd.DataFrame, region: Mapping[str, str], *, cost: str = "distance",
+        cost_function: CostFunction = "pow", origin: str = "origin",
+        destination: str = "destination", value: str = "value",
+        origin_mass: str = "origin_mass", destination_mass: str = "destination_mass",
+        file: str = "") -> pd.DataFrame:
+    r"""Gravity-expected flows of the pairs that cross a region boundary.
+
+    An unconstrained gravity model (:func:`fit_gravity`) is calibrated on the pairs
+    within one region and predicts :math:`\hat T_{ij}` for every pair with
+    :math:`r(i) \ne r(j)`; :func:`border_effect` sums them.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The crossing rows of ``flows`` with ``origin_region``, ``destination_region`` and
+        ``expected`` added.
+
+    Raises
+    ------
+    DataError
+        If a unit has no region, or there are fewer than 5 within-region pairs or no
+        crossing pair.
+    ValidationError
+        As :func:`fit_gravity`, for bad or missing columns.
+    """
+    frame = _checked(flows, numeric=[value, cost, origin_mass, destination_mass],
+                     text=(origin, destination), file=file, value=value)
+    frame["origin_region"] = frame[origin].astype(str).map(region)
+    frame["destination_region"] = frame[destination].astype(str).map(region)
+    unknown = sorted(set(frame.loc[frame["origin_region"].isna(), origin].astype(str))
+                     | set(frame.loc[frame["destination_region"].isna(), destination].astype(str)))
+    if unknown:
+        msg = f"units {unknown[:10]} have no region; give every unit a region"
+        raise DataError(msg)
+    same = frame["origin_region"] == frame["destination_region"]
+    inside, cross = frame[same], frame[~same].copy()
+    if len(inside) < 5 or cross.empty:
+        msg = (f"need at least 5 within-region pairs to calibrate and one cross-region pair to "
+               f"test; got {len(inside)} and {len(cross)}")
+        raise DataError(msg)
+    model = fit_gravity(inside, model="unconstrained", cost=cost, cost_function=cost_function,
+                        origin=origin, destination=destination, value=value, origin_mass=origin_mass,
+                        destination_mass=destination_mass, file=file)
+    cross["expected"] = model.predict(cross)
+    return cross
+
+
 def border_effect(  # noqa: PLR0913  (column names are keyword-only)
         flows: pd.DataFrame, region: Mapping[str, str], *, cost: str = "distance",
                   cost_function: CostFunction = "pow", origin: str = "origin",
                   destination: str = "destination", value: str = "value",
                   origin_mass: str = "origin_mass", destination_mass: str = "destination_mass",
-                  ) -> pd.DataFrame:
+                  file: str = "") -> pd.DataFrame:
     r"""Observed over gravity-expected flows across region boundaries (DOMAIN S09).
 
     An unconstrained gravity model is calibrated on pairs within the same region and
-    predicts the pairs that cross a boundary:
+    predicts the pairs that cross a boundary (:func:`border_expected`):
 
     .. math:: B = \frac{\sum_{r(i) \ne r(j)} T_{ij}}{\sum_{r(i) \ne r(j)} \hat T_{ij}}
 
@@ -298,24 +394,11 @@ def border_effect(  # noqa: PLR0913  (column names are keyword-only)
         One row per crossing (``origin_region, destination_region``) and a total row
         (``"*"``): ``observed, expected, ratio``.
     """
-    frame = flows.copy()
-    frame["_ro"] = frame[origin].astype(str).map(region)
-    frame["_rd"] = frame[destination].astype(str).map(region)
-    unknown = sorted(set(frame.loc[frame["_ro"].isna(), origin].astype(str))
-                     | set(frame.loc[frame["_rd"].isna(), destination].astype(str)))
-    if unknown:
-        msg = f"units {unknown} have no region; give every unit a region"
-        raise DataError(msg)
-    inside = frame[frame["_ro"] == frame["_rd"]]
-    cross = frame[frame["_ro"] != frame["_rd"]].copy()
-    if len(inside) < 5 or cross.empty:
-        msg = "need at least 5 within-region pairs to calibrate and one cross-region pair to test"
-        raise DataError(msg)
-    model = fit_gravity(inside, model="unconstrained", cost=cost, cost_function=cost_function,
-                        origin=origin, destination=destination, value=value, origin_mass=origin_mass,
-                        destination_mass=destination_mass)
-    cross["expected"] = model.predict(cross)
-    by = cross.groupby(["_ro", "_rd"]).agg(observed=(value, "sum"), expected=("expected", "sum"))
+    cross = border_expected(flows, region, cost=cost, cost_function=cost_function, origin=origin,
+                            destination=destination, value=value, origin_mass=origin_mass,
+                            destination_mass=destination_mass, file=file)
+    by = cross.groupby(["origin_region", "destination_region"]).agg(
+        observed=(value, "sum"), expected=("expected", "sum"))
     by.loc[("*", "*"), :] = [cross[value].sum(), cross["expected"].sum()]
     by["ratio"] = by["observed"] / by["expected"]
     return by.rename_axis(["origin_region", "destination_region"]).reset_index()

@@ -30,7 +30,7 @@ def flow_centrality(od: ODTable, *, damping: float = 0.85, tol: float = 1e-12) -
         Indexed by unit: ``out_strength, in_strength, out_degree, in_degree, pagerank``.
     """
     mat = od.to_matrix()
-    t = mat.to_numpy(dtype=float)
+    t = mat.to_numpy(dtype=float, copy=True)
     np.fill_diagonal(t, 0.0)
     n = len(t)
     if n == 0:
@@ -77,7 +77,8 @@ def intra_metro_share(od: ODTable, memberships: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def urban_flow_intensity(employment: pd.DataFrame, gdp: pd.Series) -> pd.DataFrame:
+def urban_flow_intensity(employment: pd.DataFrame, gdp: pd.Series, *,
+                         reference: pd.DataFrame | None = None) -> pd.DataFrame:
     r"""Urban flow intensity (城市流强度) from sector employment and GDP.
 
     With :math:`G_{ik}` employment of city *i* in sector *k*, the location quotient
@@ -98,6 +99,10 @@ def urban_flow_intensity(employment: pd.DataFrame, gdp: pd.Series) -> pd.DataFra
         Cities as rows, sectors as columns (e.g. the census ``emp_a`` … ``emp_t``).
     gdp
         GDP of the same cities.
+    reference
+        Sector employment of the reference economy whose shares :math:`G_k / G` define
+        the quotients (e.g. every city of the region while ``employment`` holds only
+        those with GDP); default ``employment`` itself.
 
     Returns
     -------
@@ -114,7 +119,7 @@ def urban_flow_intensity(employment: pd.DataFrame, gdp: pd.Series) -> pd.DataFra
         msg = f"no GDP for {list(missing)[:5]}"
         raise DataError(msg)
     gi = g.sum(axis=1)
-    gk = g.sum(axis=0)
+    gk = g.sum(axis=0) if reference is None else _reference_totals(reference, g.columns)
     expected = np.outer(gi, gk) / gk.sum()
     surplus = np.where(g.to_numpy() > expected, g.to_numpy() - expected, 0.0)
     e = pd.Series(surplus.sum(axis=1), index=g.index)
@@ -122,3 +127,15 @@ def urban_flow_intensity(employment: pd.DataFrame, gdp: pd.Series) -> pd.DataFra
     f = n * e
     return pd.DataFrame({"external_function": e, "efficiency": n, "intensity": f,
                          "tendency": f / gdp.reindex(g.index).astype(float)})
+
+
+def _reference_totals(reference: pd.DataFrame, sectors: pd.Index) -> pd.Series:
+    missing = sectors.difference(reference.columns)
+    if len(missing):
+        msg = f"the reference employment lacks sector column(s) {list(missing)[:5]}"
+        raise DataError(msg)
+    ref = reference[sectors].astype(float)
+    if ref.isna().any().any() or (ref < 0).any().any() or ref.to_numpy().sum() <= 0:
+        msg = "reference employment must be complete, ≥ 0 and not all zero"
+        raise DataError(msg)
+    return ref.sum(axis=0)
