@@ -192,7 +192,8 @@ def _unit_points(store: Store, points: pd.DataFrame | None, label: str) -> pd.Da
     unknown = [(pos, code) for pos, code in enumerate(text) if code not in units.index]
     if unknown:
         problems = [Problem(file=label, row=pos + 1, column="id", value=code,
-                            expected="the code of a unit stored in the project",
+                            expected="the code of a unit stored in the project (rows are points, "
+                                     "counted from 1)",
                             fix="use the unit codes of `tongcheng units list` as point ids")
                     for pos, code in unknown]
         raise ValidationError(problems, summary=f"{len(unknown)} point(s) are not units of the project")
