@@ -23,7 +23,6 @@ from tongcheng.network import (
 from tongcheng.network.accessibility import two_step_fca
 from tongcheng.network.osm import haversine_m
 
-
 CATCHMENT = 30.0  # minutes
 
 
@@ -91,7 +90,8 @@ def test_2sfca_equals_access_on_porto_alegre(poa):
     abs_d, rel_d = _compare(ours["accessibility"], ref)
     assert rel_d < 1e-9 and abs_d < 1e-15
     # supply conservation on real data: every facility is within 30 min of some resident
-    assert (cells["population"] * ours["accessibility"]).sum() == pytest.approx(cells["healthcare"].sum(), rel=1e-12)
+    total = (cells["population"] * ours["accessibility"]).sum()
+    assert total == pytest.approx(cells["healthcare"].sum(), rel=1e-12)
 
 
 def test_e2sfca_equals_access_on_porto_alegre(poa):
@@ -169,15 +169,17 @@ def test_self_pairs_and_intrazonal_time():
     pop = pd.Series({"a": 10.0, "b": 20.0})
     exp = Decay.exponential(half_life=30)
     assert hansen_accessibility(t, pop, decay=exp, unit="min").tolist() == pytest.approx([20.0, 25.0])
-    assert hansen_accessibility(t, pop, decay=exp, unit="min", include_self=False).tolist() == pytest.approx([10.0, 5.0])
+    no_self = hansen_accessibility(t, pop, decay=exp, unit="min", include_self=False)
+    assert no_self.tolist() == pytest.approx([10.0, 5.0])
     # an intra-zonal time of 30 min halves the own term; it also adds self pairs missing from the table
-    assert hansen_accessibility(t, pop, decay=exp, unit="min", self_time=30).tolist() == pytest.approx([15.0, 15.0])
+    intra = hansen_accessibility(t, pop, decay=exp, unit="min", self_time=30)
+    assert intra.tolist() == pytest.approx([15.0, 15.0])
     cross = t[t["from_id"] != t["to_id"]]
     got = hansen_accessibility(cross, pop, decay=exp, unit="min", self_time=pd.Series({"a": 0.0}))
     assert got.tolist() == pytest.approx([20.0, 5.0])
     # power decay: the floor keeps t = 0 finite (min_time^-β)
-    assert hansen_accessibility(t, pop, decay=Decay.power(2, min_time=5), unit="min").tolist() == pytest.approx(
-        [10 / 25 + 20 / 900, 20 / 25 + 10 / 900])
+    power = hansen_accessibility(t, pop, decay=Decay.power(2, min_time=5), unit="min")
+    assert power.tolist() == pytest.approx([10 / 25 + 20 / 900, 20 / 25 + 10 / 900])
 
 
 def test_decays_by_hand():
@@ -190,7 +192,7 @@ def test_decays_by_hand():
     for bad in (lambda: Decay.cumulative(0), lambda: Decay("dai"), lambda: Decay("linear"),
                 lambda: Decay.exponential(), lambda: Decay.exponential(0.1, half_life=5),
                 lambda: Decay.power(-1), lambda: Decay.stepwise({}), lambda: Decay.stepwise({10: -1})):
-        with pytest.raises(DataError, match="expected|needs|give"):
+        with pytest.raises(DataError, match=r"expected|needs|give"):
             bad()
 
 
@@ -209,7 +211,8 @@ def test_validation_collects_located_problems():
     with pytest.raises(ValidationError, match="each pair once"):
         hansen_accessibility(dup, pd.Series({"a": 1.0}), decay=Decay.cumulative(30))
     with pytest.raises(ValidationError, match="an id of the demand"):
-        two_step_fca(t.dropna().iloc[:1], pd.Series({"b": 1.0}), pd.Series({"a": 1.0}), decay=Decay.cumulative(30))
+        two_step_fca(t.dropna().iloc[:1], pd.Series({"b": 1.0}), pd.Series({"a": 1.0}),
+                     decay=Decay.cumulative(30))
     with pytest.raises(DataError, match="lacks column"):
         hansen_accessibility(t.drop(columns="to_id"), opp, decay=Decay.cumulative(30))
     with pytest.raises(DataError, match="unit"):
@@ -226,7 +229,8 @@ def test_nan_times_are_unreachable():
 def _instances(draw):
     n_d = draw(st.integers(1, 6))
     n_s = draw(st.integers(1, 5))
-    pairs = draw(st.lists(st.tuples(st.integers(0, n_d - 1), st.integers(0, n_s - 1)), unique=True, max_size=30))
+    pair = st.tuples(st.integers(0, n_d - 1), st.integers(0, n_s - 1))
+    pairs = draw(st.lists(pair, unique=True, max_size=30))
     times = draw(st.lists(st.floats(0, 60, allow_nan=False), min_size=len(pairs), max_size=len(pairs)))
     demand = draw(st.lists(st.one_of(st.just(0.0), st.floats(1e-3, 1e4)), min_size=n_d, max_size=n_d))
     supply = draw(st.lists(st.one_of(st.just(0.0), st.floats(1e-3, 100)), min_size=n_s, max_size=n_s))
@@ -246,14 +250,13 @@ def test_2sfca_conserves_supply_and_equals_brute_force(inst, decay):
     table, demand, supply = inst
     out = two_step_fca(table, demand, supply, decay=decay, unit="min")
     w = decay(table["travel_time"].to_numpy())
-    served = {j: sum(demand[i] * wk for i, jj, wk in zip(table["from_id"], table["to_id"], w, strict=True) if jj == j)
-              for j in supply.index}
+    rows = list(zip(table["from_id"], table["to_id"], w, strict=True))
+    served = {j: sum(demand[i] * wk for i, jj, wk in rows if jj == j) for j in supply.index}
     reached = [j for j in supply.index if served[j] > 0]
     total = float((demand * out["accessibility"]).sum())
     assert total == pytest.approx(float(supply[reached].sum()), rel=1e-9, abs=1e-9)
     for i in demand.index:  # brute force, pair by pair
-        want = sum(supply[j] / served[j] * wk for ii, j, wk in zip(table["from_id"], table["to_id"], w, strict=True)
-                   if ii == i and served[j] > 0)
+        want = sum(supply[j] / served[j] * wk for ii, j, wk in rows if ii == i and served[j] > 0)
         assert out.loc[i, "accessibility"] == pytest.approx(want, rel=1e-9, abs=1e-12)
 
 

@@ -96,13 +96,17 @@ def _decay(method: str, kind: str, *, beta: float | None, half_life: float | Non
 @click.option("--unit", type=click.Choice(["s", "min"]), default="s", show_default=True,
               help="Unit of travel_time. 时间单位(秒/分钟)。")
 @click.option("--opportunities", "places_path", required=True, type=_IN,
-              help="Table of places (.csv/.parquet): ids with opportunity, demand or supply columns. 机会/供需表。")
+              help="Table of places (.csv/.parquet): ids with opportunity, demand or supply "
+                   "columns. 机会/供需表。")
 @click.option("--method", type=click.Choice(["hansen", "2sfca", "e2sfca"]), default="hansen",
-              show_default=True, help="Hansen potential, two-step or enhanced two-step floating catchment. 方法。")
-@click.option("--decay", "kind", type=click.Choice(["cumulative", "exponential", "power", "gaussian", "dai"]),
-              default="cumulative", show_default=True, help="Distance-decay function (not e2sfca). 距离衰减函数。")
+              show_default=True,
+              help="Hansen potential, two-step or enhanced two-step floating catchment. 方法。")
+@click.option("--decay", "kind", default="cumulative", show_default=True,
+              type=click.Choice(["cumulative", "exponential", "power", "gaussian", "dai"]),
+              help="Distance-decay function (not e2sfca). 距离衰减函数。")
 @click.option("--beta", type=float, default=None,
-              help="Decay parameter: per minute (exponential), exponent (power), σ in minutes (gaussian). 衰减参数。")
+              help="Decay parameter: per minute (exponential), exponent (power), σ in minutes "
+                   "(gaussian). 衰减参数。")
 @click.option("--half-life", type=click.FloatRange(min=0, min_open=True), default=None,
               help="Exponential decay given by its half-life in minutes instead of --beta. 半衰期(分钟)。")
 @click.option("--cutoff", type=click.FloatRange(min=0, min_open=True), default=None,
@@ -125,7 +129,7 @@ def accessibility_cmd(times_path: Path, unit: str, places_path: Path, method: st
                       beta: float | None, half_life: float | None, cutoff: float | None, min_time: float,
                       bands: str, id_column: str, supply_column: str, demand_column: str | None,
                       exclude_self: bool, self_time: float | None, out_path: Path) -> None:
-    """Accessibility of places from a travel-time table. 可达性(Hansen 潜力、2SFCA、E2SFCA)。
+    """Compute the accessibility of places from a travel-time table. 可达性(Hansen 潜力、2SFCA、E2SFCA)。
 
     hansen: A_i = Σ_j O_j f(t_ij) for every from_id; 2sfca/e2sfca: supply per unit
     of demand within the floating catchment, for every id of --opportunities
@@ -137,8 +141,10 @@ def accessibility_cmd(times_path: Path, unit: str, places_path: Path, method: st
 
     _check_suffix(out_path, _TABLE_SUFFIXES)
     if method != "hansen" and demand_column is None:
-        raise click.UsageError(f"--method {method} needs --demand-column")
-    decay = _decay(method, kind, beta=beta, half_life=half_life, cutoff=cutoff, min_time=min_time, bands=bands)
+        text = f"--method {method} needs --demand-column"
+        raise click.UsageError(text)
+    decay = _decay(method, kind, beta=beta, half_life=half_life, cutoff=cutoff, min_time=min_time,
+                   bands=bands)
     times = _read(times_path, numeric=("travel_time",), ids=("from_id", "to_id"))
     roles = {"opportunities": supply_column, "supply": supply_column, "demand": demand_column or ""}
     columns = tuple(dict.fromkeys(c for c in (supply_column, demand_column) if c))

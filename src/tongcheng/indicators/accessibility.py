@@ -161,8 +161,9 @@ def _potential(ctx: ComputeContext) -> pd.DataFrame:
            name_en="Access to health and social-work workers (2SFCA, one-hour rail catchment)",
            unit="ratio (region = 1)", subject_kind="unit", inputs=("emp_q", "pop_resident"),
            family="accessibility",
-           description_zh="两步移动搜寻法: 各城市卫生和社会工作从业人员(普查长表, 门类Q)按含至多2次换乘的铁路时间"
-                          "≤ 60分钟(含本市)分摊给可达城市的2020年常住人口, 再对各城市可达范围求和; 除以区域平均"
+           description_zh="两步移动搜寻法: 各城市卫生和社会工作从业人员(普查长表, 门类Q)按含至多2次换乘的"
+                          "铁路时间 ≤ 60分钟(含本市)分摊给可达城市的2020年常住人口, 再对各城市可达范围求和; "
+                          "除以区域平均"
                           "(Σ从业人员/Σ常住人口), 1 = 区域平均; 仅时刻表覆盖的城市有值; 无 emp_q 时不计算",
            description_en="two-step floating catchment: each city's health and social-work workers "
                           "(census long form, section Q) are shared among the 2020 residents of the cities "

@@ -230,8 +230,8 @@ def _codes(ids: np.ndarray, index: pd.Index, column: str, label: str,
                                  f"give the {label} of every id in the table (0 if none), "
                                  "or drop its rows"))
     if len(unknown) > _MAX_LISTED:
-        problems.append(_problem(None, column, f"… {len(unknown) - _MAX_LISTED} more ids", f"ids of the {label}",
-                                 "see above"))
+        problems.append(_problem(None, column, f"… {len(unknown) - _MAX_LISTED} more ids",
+                                 f"ids of the {label}", "see above"))
     return code
 
 
