@@ -8,13 +8,13 @@ import click
 
 from .. import __version__
 from ..project import BUNDLED_IMPORTS, Project
+from . import accessibility as _accessibility  # noqa: F401  (adds `network accessibility`)
 from ._common import LANG, Bar, handle_errors, pick_lang, project_option
 from ._messages import msg
 from .data import DATA_COMMANDS, run_index
 from .flows import flows
 from .index import index
 from .network import network
-from . import accessibility as _accessibility  # noqa: F401  (adds `network accessibility`)
 from .units import units
 
 
