@@ -91,3 +91,34 @@ def test_codes_of_other_units_are_refused(li_geojson: Path, empty_project: Path,
     assert out.exit_code == 2
     assert "other.csv row 3 column 'bfs:OBJECTVAL'" in out.output and "Vaduz" in out.output
     pd.testing.assert_frame_equal(_units(empty_project), before)  # Feldkirch was not written either
+
+
+def test_no_crs_stores_nothing_until_one_is_given(li_geojson: Path, empty_project: Path,
+                                                  tmp_path: Path) -> None:
+    import geopandas as gpd
+
+    shp = tmp_path / "li.shp"
+    swiss = gpd.read_file(li_geojson).rename(columns={"bfs:OBJECTVAL": "bfs"}).to_crs("EPSG:2056")
+    with pytest.warns(UserWarning, match="crs"):
+        swiss.set_crs(None, allow_override=True)[["bfs", "name", "geometry"]].to_file(shp)
+    args = ["units", "import", str(shp), "--code-column", "bfs", "--name-column", "name", "--level",
+            "county", "--project", str(empty_project)]
+    out = CliRunner().invoke(cli, args)
+    assert out.exit_code == 2 and "coordinate reference system" in out.output
+    assert _units(empty_project).empty
+    out = CliRunner().invoke(cli, [*args, "--crs", "EPSG:2056"])
+    assert out.exit_code == 0, out.output
+    assert len(_units(empty_project)) == 11
+
+
+def test_a_geopackage_layer_is_chosen(li_geojson: Path, empty_project: Path, tmp_path: Path) -> None:
+    import geopandas as gpd
+
+    gpkg = tmp_path / "li.gpkg"
+    frame = gpd.read_file(li_geojson)
+    frame.iloc[:3].to_file(gpkg, layer="first_three")
+    frame.to_file(gpkg, layer="gemeinden")
+    args = [*IMPORT, str(gpkg), "--layer", "gemeinden", "--project", str(empty_project)]
+    out = CliRunner().invoke(cli, args)
+    assert out.exit_code == 0, out.output
+    assert len(_units(empty_project)) == len(frame) == 11
