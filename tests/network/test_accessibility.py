@@ -213,6 +213,11 @@ def test_validation_collects_located_problems():
     with pytest.raises(ValidationError, match="an id of the demand"):
         two_step_fca(t.dropna().iloc[:1], pd.Series({"b": 1.0}), pd.Series({"a": 1.0}),
                      decay=Decay.cumulative(30))
+    twice = pd.Series([1.0, 2.0], index=["a", "a"])
+    with pytest.raises(ValidationError, match="each id once"):
+        hansen_accessibility(dup, twice, decay=Decay.cumulative(30))
+    with pytest.raises(ValidationError, match="each id once"):
+        two_step_fca(dup, twice, pd.Series({"a": 1.0}), decay=Decay.cumulative(30))
     with pytest.raises(DataError, match="lacks column"):
         hansen_accessibility(t.drop(columns="to_id"), opp, decay=Decay.cumulative(30))
     with pytest.raises(DataError, match="unit"):

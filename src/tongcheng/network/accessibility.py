@@ -188,15 +188,15 @@ def _check_values(values: pd.Series, label: str, problems: list[Problem]) -> Non
         problems.append(_problem(None, label, f"{values.index[pos]!r}: {values.iloc[pos]!r}",
                                  "a number ≥ 0 for every id",
                                  "give 0 where there is nothing, or drop the id"))
-    dup = values.index[values.index.duplicated()].unique()
+    dup = values.index[values.index.duplicated()].unique()  # (checked before ids are looked up)
     for key in dup[:_MAX_LISTED]:
         problems.append(_problem(None, label, key, "each id once",
                                  "sum or deduplicate the rows of this id"))
 
 
 def _table(times: pd.DataFrame, unit: str, problems: list[Problem],
-           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Return ``(from_id, to_id, minutes)`` of the reachable pairs, collecting problems."""
+           ) -> tuple[pd.Series, pd.Series, np.ndarray]:
+    """Return ``(from_id, to_id, minutes)`` of every row (``NaN``: unreachable), collecting problems."""
     if unit not in _UNITS:
         msg = f"unit is {unit!r}; expected 's' (seconds) or 'min' (minutes)"
         raise DataError(msg)
@@ -210,21 +210,24 @@ def _table(times: pd.DataFrame, unit: str, problems: list[Problem],
     except (TypeError, ValueError) as exc:
         msg = "travel_time must be numbers (seconds, or minutes with unit='min')"
         raise DataError(msg) from exc
-    frm, to = times["from_id"].to_numpy(), times["to_id"].to_numpy()
-    for col, ids in (("from_id", frm), ("to_id", to)):
-        for pos in np.flatnonzero(pd.isna(ids))[:_MAX_LISTED]:
+    for col in ("from_id", "to_id"):
+        for pos in np.flatnonzero(times[col].isna().to_numpy())[:_MAX_LISTED]:
             problems.append(_problem(int(pos) + 2, col, None, "an id", "fill in or drop the row"))
     for pos in np.flatnonzero(t < 0)[:_MAX_LISTED]:
         problems.append(_problem(int(pos) + 2, "travel_time", times["travel_time"].iloc[pos],
                                  "a time ≥ 0", "fix the time; leave it empty if unreachable"))
-    keep = np.isfinite(t)
-    return frm[keep], to[keep], t[keep]
+    return times["from_id"], times["to_id"], t
 
 
-def _codes(ids: np.ndarray, index: pd.Index, column: str, label: str,
+def _codes(ids: pd.Series, index: pd.Index, column: str, label: str,
            problems: list[Problem]) -> np.ndarray:
-    code = index.get_indexer(ids) if len(ids) else np.zeros(0, dtype=np.int64)
-    unknown = pd.unique(ids[code < 0]) if (code < 0).any() else []
+    """Return the position of each id in ``index`` (-1 if missing), listing unknown ids."""
+    codes, uniques = pd.factorize(ids)  # hashing the few distinct ids, not every row
+    where = index.get_indexer(uniques)
+    out = np.full(len(codes), -1, dtype=np.int64)
+    ok = codes >= 0
+    out[ok] = where[codes[ok]]
+    unknown = uniques[where < 0]
     for key in unknown[:_MAX_LISTED]:
         problems.append(_problem(None, column, key, f"an id of the {label}",
                                  f"give the {label} of every id in the table (0 if none), "
@@ -232,35 +235,47 @@ def _codes(ids: np.ndarray, index: pd.Index, column: str, label: str,
     if len(unknown) > _MAX_LISTED:
         problems.append(_problem(None, column, f"… {len(unknown) - _MAX_LISTED} more ids",
                                  f"ids of the {label}", "see above"))
-    return code
+    return out
 
 
-def _with_self(frm: np.ndarray, to: np.ndarray, t: np.ndarray, *, include_self: bool,
-               self_time: float | pd.Series | None, common: pd.Index,
-               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Drop or set the ``i = j`` pairs (``self_time`` in minutes, for ids in ``common``)."""
+def _duplicates(times: pd.DataFrame, a: np.ndarray, b: np.ndarray, n_b: int,
+                problems: list[Problem]) -> None:
+    """List the rows whose (from_id, to_id) pair occurs more than once."""
+    ok = (a >= 0) & (b >= 0)
+    key = pd.Series(a * max(n_b, 1) + b)[ok]
+    rows = key.index[key.duplicated(keep=False).to_numpy()]
+    for pos in rows[:_MAX_LISTED]:
+        pair = f"{times['from_id'].iloc[pos]!r} → {times['to_id'].iloc[pos]!r}"
+        problems.append(_problem(int(pos) + 2, "from_id,to_id", pair, "each pair once",
+                                 "keep one travel time per (from_id, to_id) pair"))
+
+
+def _pairs(a: np.ndarray, b: np.ndarray, t: np.ndarray, *, own: np.ndarray, include_self: bool,
+           self_time: float | pd.Series | None, labels: pd.Index,
+           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return the reachable pairs as codes, with the ``i = j`` pairs dropped or set.
+
+    ``a`` are row codes into ``labels``; ``b`` codes of destinations; ``own[k]`` is the
+    destination code of ``labels[k]`` (-1 when it is not a destination). ``self_time`` is in
+    minutes, a number or a Series by id.
+    """
+    keep = np.isfinite(t)
     if not include_self or self_time is not None:
-        other = frm != to
-        frm, to, t = frm[other], to[other], t[other]
+        keep &= own[a] != b
+    a, b, t = a[keep], b[keep], t[keep]
     if include_self and self_time is not None:
-        st = (pd.Series(float(self_time), index=common) if not isinstance(self_time, pd.Series)
-              else self_time.reindex(common))
-        st = st.dropna()
-        if (st < 0).any():
+        k = np.flatnonzero(own >= 0)
+        st = (self_time.reindex(labels[k]) if isinstance(self_time, pd.Series)
+              else pd.Series(float(self_time), index=labels[k]))
+        values = st.to_numpy(dtype=np.float64)
+        if (values < 0).any():
             msg = "self_time (intra-zonal minutes) must be ≥ 0"
             raise DataError(msg)
-        ids = st.index.to_numpy()
-        frm, to = np.concatenate([frm, ids]), np.concatenate([to, ids])
-        t = np.concatenate([t, st.to_numpy(dtype=np.float64)])
-    return frm, to, t
-
-
-def _duplicates(fc: np.ndarray, tc: np.ndarray, n_to: int, problems: list[Problem]) -> None:
-    key = fc.astype(np.int64) * max(n_to, 1) + tc
-    uniq, counts = np.unique(key, return_counts=True)
-    for k in uniq[counts > 1][:_MAX_LISTED]:
-        problems.append(_problem(None, "from_id,to_id", f"pair code {k}", "each pair once",
-                                 "keep one travel time per (from_id, to_id) pair"))
+        given = ~np.isnan(values)
+        a = np.concatenate([a, k[given]])
+        b = np.concatenate([b, own[k][given]])
+        t = np.concatenate([t, values[given]])
+    return a, b, t
 
 
 def _raise(problems: list[Problem], what: str) -> None:
@@ -327,14 +342,16 @@ def hansen_accessibility(
     problems: list[Problem] = []
     _check_values(opportunities, "opportunities", problems)
     frm, to, t = _table(times, unit, problems)
-    origins = pd.Index(pd.unique(times["from_id"].dropna().to_numpy()))
-    frm, to, t = _with_self(frm, to, t, include_self=include_self, self_time=self_time,
-                            common=origins.intersection(opportunities.index, sort=False))
-    fc = origins.get_indexer(frm)
+    if not opportunities.index.is_unique:
+        _raise(problems, "accessibility")
+    fc, uniques = pd.factorize(frm)
+    origins = pd.Index(uniques)
     tc = _codes(to, opportunities.index, "to_id", "opportunities", problems)
     if not problems:
-        _duplicates(fc, tc, len(opportunities), problems)
+        _duplicates(times, fc, tc, len(opportunities), problems)
     _raise(problems, "accessibility")
+    fc, tc, t = _pairs(fc, tc, t, own=opportunities.index.get_indexer(origins), labels=origins,
+                       include_self=include_self, self_time=self_time)
     weight = decay(t) * opportunities.to_numpy(dtype=np.float64)[tc]
     out = np.bincount(fc, weights=weight, minlength=len(origins))
     return pd.Series(out, index=origins, name="accessibility").rename_axis("id")
@@ -407,13 +424,15 @@ def two_step_fca(
     _check_values(demand, "demand", problems)
     _check_values(supply, "supply", problems)
     frm, to, t = _table(times, unit, problems)
-    frm, to, t = _with_self(frm, to, t, include_self=include_self, self_time=self_time,
-                            common=demand.index.intersection(supply.index, sort=False))
+    if not (demand.index.is_unique and supply.index.is_unique):
+        _raise(problems, "2SFCA")
     dc = _codes(frm, demand.index, "from_id", "demand", problems)
     sc = _codes(to, supply.index, "to_id", "supply", problems)
     if not problems:
-        _duplicates(dc, sc, len(supply), problems)
+        _duplicates(times, dc, sc, len(supply), problems)
     _raise(problems, "2SFCA")
+    dc, sc, t = _pairs(dc, sc, t, own=supply.index.get_indexer(demand.index), labels=demand.index,
+                       include_self=include_self, self_time=self_time)
     w = decay(t)
     pos = w > 0
     dc, sc, w = dc[pos], sc[pos], w[pos]
