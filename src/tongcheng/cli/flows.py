@@ -1,4 +1,4 @@
-"""`tongcheng flows …`: aggregate trip records, delineate metros, fit gravity models."""
+"""`tongcheng flows …`: OD tables, delineation, gravity/PPML, border effects, industry and market."""
 
 from __future__ import annotations
 
@@ -106,6 +106,16 @@ def _rule(name: str, threshold: float | None, direction: str | None) -> Any:
     return replace(rule, **changes) if changes else rule
 
 
+def _store(project_dir: Path, table: pd.DataFrame) -> None:
+    from ..flows import store_delineation
+    from ..project import Project
+
+    with Project.open(project_dir).store() as store:
+        stored = store_delineation(store, table)
+    for code in dict.fromkeys(stored["metro_code"]):
+        click.echo(f"stored in the project as metro {code}")
+
+
 def _adjacency(path: Path | None) -> pd.DataFrame | None:
     return None if path is None else _read_table(path)
 
@@ -176,14 +186,19 @@ def aggregate_cmd(records: str, out_path: Path, backend: str, origin: str,  # no
 @_PERIOD
 @_VALUE_KIND
 @_OUT
+@click.option("--project", "project_dir", default=None, type=click.Path(file_okay=False, path_type=Path),
+              help="Also store the areas in this project as metros <metro>@<version> (status draft, "
+                   "source 'tongcheng delineation'); adopted plans are never replaced. "
+                   "同时存入项目(新的都市圈版本)。")
 @handle_errors
 def delineate_cmd(od_path: Path, cores_spec: str, rule_name: str, threshold: float | None,  # noqa: PLR0913
                   direction: str | None, adjacency_path: Path | None, period: str | None,
-                  value_kind: str | None, out_path: Path) -> None:
+                  value_kind: str | None, out_path: Path, project_dir: Path | None) -> None:
     """Delineate metropolitan areas by a commuting rule. 按通勤规则划定都市圈。
 
     Writes memberships in the metro_memberships layout (status 'derived'), cores
-    included, and prints the members of each core.
+    included, and prints the members of each core. With --project the areas are
+    stored too, beside the adopted plans, for indicators and the report.
     """
     from ..flows import delineate
 
@@ -192,6 +207,8 @@ def delineate_cmd(od_path: Path, cores_spec: str, rule_name: str, threshold: flo
     od = _read_od(od_path, period, value_kind)
     table = delineate(od, _cores(cores_spec), rule=rule, adjacency=_adjacency(adjacency_path))
     _write_table(table, out_path)
+    if project_dir is not None:
+        _store(project_dir, table)
     click.echo(rule.describe())
     for metro, group in table.groupby("metro_code", sort=False):
         outer = [m for m in group["member_code"] if m != group["core_code"].iloc[0]]
@@ -278,4 +295,210 @@ def gravity_cmd(flows_path: Path, model: str, cost: str, cost_function: str, ori
     for name, coef in fitted.params.items():
         if not str(name).startswith(("o_", "d_")):
             click.echo(f"  {name}: {coef:.6g}")
+    click.echo(f"written: {out_path}")
+
+
+def _columns(value: str, option: str) -> list[str]:
+    names = [c.strip() for c in value.split(",") if c.strip()]
+    if not names:
+        msg = f"expected column names separated by commas; got {value!r}"
+        raise click.BadParameter(msg, param_hint=option)
+    return names
+
+
+def _echo_coefficients(fit: Any, out_path: Path) -> None:
+    table = pd.DataFrame({"name": fit.params.index, "coef": fit.params.to_numpy(),
+                          "std_err": fit.std_err.reindex(fit.params.index).to_numpy()})
+    _write_table(table, out_path)
+    for name, coef, se in table.itertuples(index=False):
+        click.echo(f"  {name}: {coef:.6g} (s.e. {se:.3g})")
+    click.echo(f"written: {out_path}")
+
+
+@flows.command("ppml")
+@click.argument("flows_path", metavar="FLOWS", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--regressors", required=True,
+              help="Pair regressor columns separated by commas, e.g. log_dist,contiguous. "
+                   "回归变量列(逗号分隔)。")
+@click.option("--origin", default="origin", show_default=True, help="Origin column. 起点列。")
+@click.option("--destination", default="destination", show_default=True, help="Destination column. 终点列。")
+@click.option("--value", default="value", show_default=True, help="Flow column. 流量列。")
+@_OUT
+@handle_errors
+def ppml_cmd(flows_path: Path, regressors: str, origin: str, destination: str, value: str,
+             out_path: Path) -> None:
+    """PPML with origin and destination fixed effects. 含起讫点固定效应的 PPML 估计。
+
+    One row per pair (.csv or .parquet). Writes the regressors' coefficients
+    (name, coef, std_err; IID Poisson errors), Santos Silva & Tenreyro (2006).
+    """
+    from ..flows import ppml
+
+    _check_suffix(flows_path, "FLOWS")
+    _check_suffix(out_path)
+    fit = ppml(_read_table(flows_path), regressors=_columns(regressors, "--regressors"), value=value,
+               origin=origin, destination=destination, file=flows_path.name)
+    click.echo(f"PPML, origin and destination fixed effects, deviance {fit.deviance:.4f}")
+    _echo_coefficients(fit, out_path)
+
+
+def _regions(path: Path | None, project_dir: Path | None) -> dict[str, str]:
+    if path is not None:
+        table = _read_table(path)
+        if not {"code", "region"} <= set(table.columns):
+            msg = (f"{path.name}: expected columns 'code' and 'region' (unit code → region); "
+                   f"got {list(table.columns)}")
+            raise click.BadParameter(msg, param_hint="--regions")
+        return dict(zip(table["code"].astype(str), table["region"].astype(str), strict=True))
+    if project_dir is None:
+        msg = "give --regions FILE (columns code, region) or --project DIR (regions = provinces)"
+        raise click.UsageError(msg)
+    from ..project import Project
+
+    with Project.open(project_dir).store() as store:
+        units = store.units()
+    return units["province_code"].dropna().astype(str).to_dict()
+
+
+@flows.command("border")
+@click.argument("flows_path", metavar="FLOWS", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--regions", "regions_path", default=None,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Table code, region giving each unit's region (.csv or .parquet). 单元所属区域表。")
+@click.option("--project", "project_dir", default=None, type=click.Path(file_okay=False, path_type=Path),
+              help="Take each unit's province from this project instead. 从项目读取所属省份。")
+@click.option("--cost", default="distance", show_default=True, help="Cost column. 成本列。")
+@click.option("--cost-function", type=click.Choice(["exp", "pow"]), default="pow", show_default=True,
+              help="exp: cost enters linearly; pow: its logarithm. 距离衰减函数。")
+@click.option("--value", default="value", show_default=True, help="Flow column. 流量列。")
+@_OUT
+@handle_errors
+def border_cmd(flows_path: Path, regions_path: Path | None, project_dir: Path | None,
+               cost: str, cost_function: str, value: str, out_path: Path) -> None:
+    """Border effect: observed over gravity-expected cross-region flows. 边界效应。
+
+    FLOWS has origin, destination, the flow, the cost and origin_mass, destination_mass.
+    A gravity model calibrated on within-region pairs predicts the crossing pairs;
+    ratio 1 = no border effect (McCallum 1995; DOMAIN S09).
+    """
+    from ..flows import border_effect
+
+    _check_suffix(flows_path, "FLOWS")
+    _check_suffix(out_path)
+    table = border_effect(_read_table(flows_path), _regions(regions_path, project_dir), cost=cost,
+                          cost_function=cost_function, value=value, file=flows_path.name)  # type: ignore[arg-type]
+    _write_table(table, out_path)
+    for r in table.itertuples(index=False):
+        click.echo(f"  {r.origin_region} → {r.destination_region}: observed {r.observed:,.0f}, "
+                   f"expected {r.expected:,.0f}, ratio {r.ratio:.3f}")
+    click.echo(f"written: {out_path}")
+
+
+@flows.command("industry")
+@click.argument("table_path", metavar="TABLE", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--measure", type=click.Choice(["similarity", "krugman", "lq", "complementarity"]),
+              default="similarity", show_default=True,
+              help="similarity: UNIDO coefficient; krugman: specialisation index; lq: location "
+                   "quotients; complementarity: Michaely (needs --demand). 指标。")
+@click.option("--demand", "demand_path", default=None,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Demand table (same layout) for complementarity. 需求结构表。")
+@_OUT
+@handle_errors
+def industry_cmd(table_path: Path, measure: str, demand_path: Path | None, out_path: Path) -> None:
+    """Industrial similarity, specialisation, location quotients. 产业结构相似、专业化与区位商。
+
+    TABLE (.csv or .parquet) has a column code and one column per industry
+    (employment or value added). Pair measures are written as from_code, to_code, value.
+    """
+    from ..flows import complementarity, krugman, location_quotients
+    from ..flows.industry import read_structure, unido_similarity
+
+    _check_suffix(out_path)
+    table = read_structure(table_path)
+    if measure == "lq":
+        result = location_quotients(table).reset_index()
+    elif measure == "complementarity":
+        if demand_path is None:
+            msg = "--measure complementarity needs --demand FILE"
+            raise click.UsageError(msg)
+        result = complementarity(table, read_structure(demand_path)).rename("value").reset_index()
+    else:
+        func = unido_similarity if measure == "similarity" else krugman
+        result = func(table).rename("value").reset_index()
+    _write_table(result, out_path)
+    click.echo(f"{measure}: {len(result):,} row(s) from {len(table)} unit(s) × {table.shape[1]} industries")
+    click.echo(f"written: {out_path}")
+
+
+@flows.command("market")
+@click.argument("prices_path", metavar="PRICES", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--level", type=click.Choice(["pair", "region"]), default="pair", show_default=True,
+              help="pair: every pair of regions; region: mean over each region's pairs. 城市对或区域。")
+@click.option("--pairs", "pairs_path", default=None,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Pairs to compare (columns from_code, to_code), e.g. adjacent provinces; "
+                   "default every pair. 比较的区域对。")
+@click.option("--no-demean", is_flag=True, help="Keep |ΔQ| without removing the common component. 不去均值。")
+@_OUT
+@handle_errors
+def market_cmd(prices_path: Path, level: str, pairs_path: Path | None, no_demean: bool,
+               out_path: Path) -> None:
+    """Market segmentation and integration by relative prices. 相对价格法市场分割与一体化指数。
+
+    PRICES has region, year, category, index_prev_year_100 (chained, previous year = 100;
+    see docs/market-segmentation.md). Writes segmentation = Var(q) and integration =
+    √(1/Var(q)) per pair (or region) and year (桂琦寒 et al. 2006).
+    """
+    from ..flows.market import read_prices, segmentation_index
+
+    _check_suffix(out_path)
+    pairs = None
+    if pairs_path is not None:
+        frame = _read_table(pairs_path)
+        if not {"from_code", "to_code"} <= set(frame.columns):
+            msg = f"{pairs_path.name}: expected columns from_code, to_code; got {list(frame.columns)}"
+            raise click.BadParameter(msg, param_hint="--pairs")
+        pairs = list(zip(frame["from_code"].astype(str), frame["to_code"].astype(str), strict=True))
+    table = segmentation_index(read_prices(prices_path), pairs=pairs, level=level, demean=not no_demean)
+    result = table.reset_index()
+    _write_table(result, out_path)
+    click.echo(f"{len(result):,} {level} × year value(s); median integration "
+               f"{result['integration'].median():.2f}")
+    click.echo(f"written: {out_path}")
+
+
+@flows.command("combine")
+@click.argument("od_path", metavar="OD", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--memberships", "memberships_path", required=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Metro memberships (e.g. written by `flows delineate`). 都市圈成员表。")
+@_THRESHOLD
+@_ADJACENCY
+@_PERIOD
+@_VALUE_KIND
+@_OUT
+@handle_errors
+def combine_cmd(od_path: Path, memberships_path: Path, threshold: float | None,
+                adjacency_path: Path | None, period: str | None, value_kind: str | None,
+                out_path: Path) -> None:
+    """Combine metros whose employment interchange passes OMB's EIM ≥ 15. 合并都市圈(OMB CSA)。
+
+    Writes the memberships of the combined areas only (code C:<metro>+<metro>).
+    """
+    from dataclasses import replace
+
+    from ..flows import OMB_CSA, combine_metros
+
+    _check_suffix(out_path)
+    rule = OMB_CSA if threshold is None else replace(OMB_CSA, threshold=threshold)
+    memberships = _read_table(memberships_path)
+    table = combine_metros(_read_od(od_path, period, value_kind), memberships, rule=rule,
+                           adjacency=_adjacency(adjacency_path))
+    _write_table(table, out_path)
+    click.echo(rule.describe())
+    for code, group in table.groupby("metro_code", sort=False):
+        click.echo(f"  {code}: {group['member_code'].nunique()} unit(s)")
+    if table.empty:
+        click.echo("  no metros combined")
     click.echo(f"written: {out_path}")

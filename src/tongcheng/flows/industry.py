@@ -17,13 +17,15 @@ Pair results are indexed by ``(from_code, to_code)`` like every pair indicator.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
-from .._errors import DataError
+from .._errors import DataError, Problem, ValidationError
 from ..indicators.structure import employment_shares, krugman_specialisation
 
-__all__ = ["complementarity", "krugman", "location_quotients", "unido_similarity"]
+__all__ = ["complementarity", "krugman", "location_quotients", "read_structure", "unido_similarity"]
 
 krugman = krugman_specialisation
 
@@ -48,6 +50,50 @@ def _structure(table: pd.DataFrame, name: str) -> pd.DataFrame:
     values.index = values.index.astype(str)
     values.index.name = "code"
     return values.astype(float)
+
+
+def read_structure(path: str | Path, *, code: str = "code") -> pd.DataFrame:
+    """Read a structure table (CSV or Parquet): a ``code`` column, then one column per industry.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by code (text), one float column per industry.
+
+    Raises
+    ------
+    ValidationError
+        Every problem located by file, row (header = row 1) and column: no code column,
+        no industry column, a blank or repeated code, a value that is not a number ≥ 0.
+    """
+    path = Path(path)
+    if path.suffix.lower() == ".parquet":
+        raw = pd.read_parquet(path).astype(object)
+    else:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+    file = path.name
+    problems: list[Problem] = []
+    if code not in raw.columns or raw.shape[1] < 2:
+        problems.append(Problem(file, None, code, None, f"a '{code}' column and one column per industry",
+                                "put the unit codes in a 'code' column and one industry per column"))
+        raise ValidationError(problems)
+    codes = raw[code].astype("string").str.strip().str.replace(r"\.0$", "", regex=True)
+    for pos in np.flatnonzero((codes.isna() | (codes == "") | codes.duplicated()).to_numpy(dtype=bool)):
+        got = None if pd.isna(codes.iloc[pos]) else str(codes.iloc[pos])
+        problems.append(Problem(file, int(pos) + 2, code, got, "a unit code given once",
+                                "fill in the code or merge the repeated rows"))
+    values = raw.drop(columns=code)
+    out = values.apply(lambda c: pd.to_numeric(c.astype("string").str.replace(",", ""), errors="coerce"))
+    for col in out.columns:
+        for pos in np.flatnonzero((out[col].isna() | (out[col] < 0)).to_numpy(dtype=bool)):
+            raw_value = values[col].iloc[pos]
+            problems.append(Problem(file, int(pos) + 2, str(col),
+                                    None if pd.isna(raw_value) else str(raw_value), "a number ≥ 0",
+                                    "write employment or value added as a plain number (0 if none)"))
+    if problems:
+        raise ValidationError(problems)
+    out.index = pd.Index(codes.astype(str), name="code")
+    return out.astype(float)
 
 
 def _pairs(codes: np.ndarray, values: np.ndarray, name: str) -> pd.Series:
