@@ -96,3 +96,29 @@ def test_computed_and_stored_in_the_yrd_project(yrd_project, ctx) -> None:
         stored = obs[obs["indicator"] == code].set_index("unit_code")["value"].sort_index()
         direct = get(code).compute(ctx)["value"].sort_index()
         assert stored.to_dict() == pytest.approx(direct.to_dict(), rel=1e-12)
+
+
+class _WithoutHealthWorkers:
+    """The YRD project's store with its ``emp_q`` observations hidden."""
+
+    def __init__(self, store: object) -> None:
+        self._store = store
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._store, name)
+
+    def observations(self, **kwargs: object) -> pd.DataFrame:
+        obs = self._store.observations(**kwargs)  # type: ignore[attr-defined]
+        return obs[obs["indicator"] != "emp_q"]
+
+
+def test_reported_skipped_not_computed_when_one_input_is_missing(yrd_project) -> None:
+    from tongcheng.indicators import compute_indicators
+
+    with yrd_project.store() as store:
+        status = compute_indicators(_WithoutHealthWorkers(store), codes=list(CODES)).set_index("code")
+        stored = store.observations(indicators=list(CODES))
+    assert status.loc["rail_potential_pop", "status"] == "computed"
+    assert status.loc["rail_2sfca_health_workers", "status"] == "skipped: no emp_q"
+    assert status.loc["rail_2sfca_health_workers", "n_values"] == 0
+    assert set(stored["indicator"]) == {"rail_potential_pop"}

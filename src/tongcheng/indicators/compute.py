@@ -55,7 +55,7 @@ def compute_indicators(store: object, *, codes: Sequence[str] | None = None,
     store.put_indicators(catalogue())  # type: ignore[attr-defined]
     ctx = ComputeContext.from_store(store)
     specs = [s for s in registered() if codes is None or s.code in codes]
-    rows, frames = [], []
+    rows, frames, ran = [], [], []
     for spec in specs:
         if progress is not None:
             progress(spec.code)
@@ -65,8 +65,11 @@ def compute_indicators(store: object, *, codes: Sequence[str] | None = None,
             continue
         obs = to_observations(spec, spec.compute(ctx))
         frames.append(obs)
-        rows.append({"code": spec.code, "n_values": len(obs), "status": "computed"})
-    done = [r["code"] for r in rows if r["status"] == "computed"]
+        ran.append(spec.code)  # its stored values are replaced, also by none
+        status = "computed"
+        if obs.empty and missing:  # some inputs stored, not those it needs
+            status = f"skipped: no {missing[0]}"
+        rows.append({"code": spec.code, "n_values": len(obs), "status": status})
     if frames:
-        store.replace_computed(pd.concat(frames, ignore_index=True), indicators=done)  # type: ignore[attr-defined]
+        store.replace_computed(pd.concat(frames, ignore_index=True), indicators=ran)  # type: ignore[attr-defined]
     return pd.DataFrame(rows)
