@@ -98,6 +98,24 @@ _ZH: dict[str, str] = {
     "iso.share": "占都市圈人口比重(S07)",
     "iso.no_core": "无单一核心城市, 不绘制等时圈:",
     "iso.hint": "色带为与核心城市的最短出行时间(任一方向, 累计: ≤30、≤60、≤90、≤120 分钟); 红线为1小时圈边界; 灰色为无时间数据的城市。",
+    "flow.section": "通勤与联系",
+    "flow.period": "时期",
+    "flow.value_kind": "数据口径",
+    "flow.kind_sample": "样本量(单一数据商识别用户)",
+    "flow.kind_expanded": "扩样量",
+    "flow.total": "跨单元通勤人数",
+    "flow.shown": "图中通勤流条数(最大者)",
+    "flow.commuters": "通勤人数",
+    "flow.map_hint": "线宽与通勤人数成正比, 箭头指向就业地; 只画最大的若干条跨单元通勤流; 圆点为单元代表点。",
+    "flow.delin_title": "按通勤划定的都市圈(OECD 15% 规则)与规划范围",
+    "flow.delin_hint": ("颜色为按 EU-OECD 功能城市区规则划定的都市圈(就业常住人口 ≥ 15% 在核心城市就业; "
+                        "未检查空间连续性); 虚线为已批复规划的都市圈范围。"),
+    "flow.not_member": "不属于划定的都市圈",
+    "flow.outline": "规划范围",
+    "flow.no_core": "已批复都市圈的核心城市不在通勤数据中, 无法划定。",
+    "flow.sens_title": "阈值敏感性: 各通勤率阈值下的成员数(不含核心)",
+    "flow.metro": "都市圈",
+    "flow.adopted_members": "规划成员数(不含核心)",
 }
 
 _EN: dict[str, str] = {
@@ -175,6 +193,26 @@ _EN: dict[str, str] = {
     "iso.no_core": "No single core city, so no isochrones:",
     "iso.hint": ("Colour bands: shortest travel time to or from the core (either direction; cumulative "
                  "≤30, ≤60, ≤90, ≤120 min); red line: the one-hour circle; grey: cities without a time."),
+    "flow.section": "Commuting and linkage",
+    "flow.period": "Period",
+    "flow.value_kind": "Counts",
+    "flow.kind_sample": "sample (identified users of one provider)",
+    "flow.kind_expanded": "expanded",
+    "flow.total": "Cross-unit commuters",
+    "flow.shown": "Flows drawn (largest)",
+    "flow.commuters": "Commuters",
+    "flow.map_hint": ("Line width is proportional to commuters, arrows point to the workplace; only the "
+                      "largest cross-unit flows are drawn; dots are the units' representative points."),
+    "flow.delin_title": "Metro areas delineated from commuting (OECD 15 % rule) and the adopted plans",
+    "flow.delin_hint": ("Colours: metro areas under the EU-OECD functional-urban-area rule (≥ 15 % of "
+                        "employed residents work in the core; contiguity not checked); dashed lines: "
+                        "the adopted plans' areas."),
+    "flow.not_member": "Not in a delineated metro",
+    "flow.outline": "Adopted plan",
+    "flow.no_core": "No adopted metro core is in the commuting data, so nothing is delineated.",
+    "flow.sens_title": "Threshold sensitivity: members at each commuting-share threshold (core excluded)",
+    "flow.metro": "Metro area",
+    "flow.adopted_members": "Members in the plan (core excluded)",
 }
 
 STRINGS: Final[Mapping[str, Mapping[str, str]]] = MappingProxyType(
