@@ -79,13 +79,16 @@ def _crossings(ctx: ComputeContext, od: ODTable) -> pd.DataFrame | None:
     if "province_code" not in units.columns:
         return None
     frame = gravity_inputs(od, units)
-    frame = frame[frame["value"].notna()]
+    frame = frame[frame["value"].notna() & (frame["origin_mass"] > 0) & (frame["destination_mass"] > 0)]
     region = units["province_code"].dropna().astype(str).to_dict()
     frame = frame[frame["origin"].isin(region.keys()) & frame["destination"].isin(region.keys())]
     same = frame["origin"].map(region) == frame["destination"].map(region)
     if same.sum() < _MIN_WITHIN or same.all():
         return None
-    return border_expected(frame, region, cost="distance", cost_function="pow")
+    try:
+        return border_expected(frame, region, cost="distance", cost_function="pow")
+    except DataError:  # the within-province model cannot be fitted (separation, too few pairs)
+        return None
 
 
 def border_effects(ctx: ComputeContext, *, level: str) -> pd.DataFrame:
@@ -127,7 +130,8 @@ def filled_flows(ctx: ComputeContext) -> pd.DataFrame:
     parts = []
     for period, od in _periods(ctx):
         frame = gravity_inputs(od, ctx.units, all_pairs=True)
-        observed = frame[frame["value"].notna()]
+        observed = frame[frame["value"].notna() & (frame["origin_mass"] > 0)
+                         & (frame["destination_mass"] > 0)]
         if len(observed) < _MIN_WITHIN:
             continue
         try:
