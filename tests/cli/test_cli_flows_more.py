@@ -184,3 +184,26 @@ def test_delineate_stores_a_new_metro_version(yrd_project: Project, tmp_path: Pa
     assert new["source_doc"].iloc[0].startswith("tongcheng delineation, rule oecd_fua")
     adopted = metros[metros["metro_code"] == "SH_1P8"]
     assert len(adopted) == 9 and set(adopted["status"]) == {"adopted"}  # the plan is untouched
+
+
+def test_border_with_project_provinces_recovers_a_planted_barrier(yrd_project: Project,
+                                                                  tmp_path: Path) -> None:
+    # flows exactly from T = 0.01 O^0.9 D^0.8 d^-1.5, halved between Jiangsu and Zhejiang
+    codes = ["320100", "320200", "320300", "320400", "330100", "330200"]
+    rng = np.random.default_rng(5)
+    mass = dict(zip(codes, rng.uniform(1e5, 1e6, len(codes)), strict=True))
+    rows = []
+    for n, a in enumerate(codes):
+        for m, b in enumerate(codes):
+            if a != b:
+                d = 10.0 + 7.0 * abs(n - m) + n
+                barrier = 0.5 if a[:2] != b[:2] else 1.0
+                rows.append((a, b, barrier * 0.01 * mass[a] ** 0.9 * mass[b] ** 0.8 * d ** -1.5, d,
+                             mass[a], mass[b]))
+    pd.DataFrame(rows, columns=["origin", "destination", "value", "distance", "origin_mass",
+                                "destination_mass"]).to_csv(tmp_path / "f.csv", index=False)
+    res = _run("border", tmp_path / "f.csv", "--project", yrd_project.root, "--out", tmp_path / "b.csv")
+    assert res.exit_code == 0, res.output
+    got = pd.read_csv(tmp_path / "b.csv", dtype={"origin_region": str, "destination_region": str})
+    assert set(got["origin_region"]) == {"320000", "330000", "*"}
+    np.testing.assert_allclose(got["ratio"], 0.5, rtol=1e-8)
