@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner, Result
 
-from tongcheng.cli.flows import flows
+from tongcheng.cli.main import cli
 from tongcheng.flows import (
     OECD_FUA,
     ODTable,
@@ -28,7 +28,8 @@ OD_CSV = ("origin,destination,value\n"
 
 
 def _run(*args: str) -> Result:
-    return CliRunner().invoke(flows, [str(a) for a in args])
+    # through the top-level group: a subgroup invoked alone caches its help option without -h
+    return CliRunner().invoke(cli, ["flows", *(str(a) for a in args)])
 
 
 @pytest.fixture
