@@ -147,3 +147,15 @@ def test_provider_reads_the_project(yrd_project: Project, report_data: ReportDat
     section = provider(ReportContext(report_data))
     assert section.payload["flows"] == [["320500", "310100", 30.0, 12.0]]  # type: ignore[index]
     assert section.payload["delineated"]["320500"] == "SH_1P8"  # type: ignore[index]  # 30 % ≥ 15 %
+
+
+def test_project_report_shows_flows_only_with_commuters(yrd_project: Project, tmp_path: Path) -> None:
+    from tongcheng.reports.project_report import write_project_report
+
+    assert 'id="tc-flow-map"' not in write_project_report(yrd_project).read_text(encoding="utf-8")
+    pd.DataFrame({"from": ["320500", "320500"], "to": ["310100", "320500"], "indicator": "commuters",
+                  "period": "2021", "value": [30, 70], "value_kind": "sample"}).to_csv(
+        tmp_path / "od.csv", index=False)
+    yrd_project.import_stats(tmp_path / "od.csv", source="test")
+    html = write_project_report(yrd_project).read_text(encoding="utf-8")
+    assert 'id="tc-flow-map"' in html and 'id="tc-delin-map"' in html

@@ -31,6 +31,8 @@ CITY_COLUMNS: tuple[tuple[str, str | None], ...] = (
     ("rail_time_to_shanghai", None),
     ("rail_time_to_core", None),
     ("rail_1h_population", None),
+    ("rail_potential_pop", None),
+    ("rail_2sfca_health_workers", None),
     ("lq_manufacturing", "2020"),
 )
 METRO_COLUMNS: tuple[tuple[str, str | None], ...] = (
@@ -337,8 +339,10 @@ def write_project_report(project: Project, *, lang: str | None = None) -> Path:
     from . import render_report
 
     lang = lang or project.settings.lang
-    extra = [p for p in (index_section_provider(project), isochrone_section_provider(project))
-             if p is not None]
+    from .flow_section import flow_section_provider
+
+    extra = [p for p in (index_section_provider(project), isochrone_section_provider(project),
+                         flow_section_provider(project)) if p is not None]
     providers = (*section_providers(), *extra) if extra else None
     return render_report(project_report_data(project), project.report_dir, lang=lang,
                          providers=providers)
