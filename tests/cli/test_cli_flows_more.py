@@ -207,3 +207,22 @@ def test_border_with_project_provinces_recovers_a_planted_barrier(yrd_project: P
     got = pd.read_csv(tmp_path / "b.csv", dtype={"origin_region": str, "destination_region": str})
     assert set(got["origin_region"]) == {"320000", "330000", "*"}
     np.testing.assert_allclose(got["ratio"], 0.5, rtol=1e-8)
+
+
+def test_delineate_from_the_commuters_stored_in_a_project(yrd_project: Project, tmp_path: Path) -> None:
+    # the same flows as above, imported into the project instead of given as a file
+    pd.DataFrame({"from": ["310100", "320500", "320500", "330400", "330400", "320600"],
+                  "to": ["310100", "320500", "310100", "330400", "310100", "320600"],
+                  "indicator": "commuters", "period": "2021", "value_kind": "sample",
+                  "value": [1000, 85, 15, 85.1, 14.9, 50]}).to_csv(tmp_path / "od.csv", index=False)
+    res = _run("delineate", "--cores", "SH_1P8=310100", "--out", tmp_path / "d.csv",
+               "--project", yrd_project.root)
+    assert res.exit_code != 0 and "import them first" in res.output  # nothing imported yet
+    yrd_project.import_stats(tmp_path / "od.csv", source="test")
+    res = _run("delineate", "--cores", "SH_1P8=310100", "--out", tmp_path / "d.csv",
+               "--project", yrd_project.root)
+    assert res.exit_code == 0, res.output
+    got = pd.read_csv(tmp_path / "d.csv", dtype=str)
+    assert sorted(got["member_code"]) == ["310100", "320500"]  # 15.0 % joins, 14.9 % does not
+    res = _run("delineate", "--cores", "SH_1P8=310100", "--out", tmp_path / "d.csv")
+    assert res.exit_code != 0 and "--project" in res.output

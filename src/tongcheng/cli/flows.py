@@ -69,6 +69,23 @@ def _read_od(path: Path, period: str | None, value_kind: str | None) -> Any:
     return od.select(period=period, value_kind=value_kind)
 
 
+def _stored_od(project_dir: Path | None, period: str | None) -> Any:
+    """Return the commuters stored in a project (one period) as an ODTable."""
+    from ..flows import od_from_observations
+    from ..project import Project
+
+    if project_dir is None:
+        msg = "give an OD file, or --project to use the commuters imported into a project"
+        raise click.UsageError(msg)
+    with Project.open(project_dir).store() as store:
+        od = od_from_observations(store.observations(latest_vintage=True), period=period)
+    if od is None:
+        msg = (f"no commuters{f' for period {period}' if period else ''} in {project_dir}: import them "
+               "first (tongcheng import stats FILE with indicator commuters) or give an OD file")
+        raise click.UsageError(msg)
+    return od
+
+
 def _cores(spec: str) -> dict[str, list[str]]:
     cores: dict[str, list[str]] = {}
     for item in (s.strip() for s in spec.split(",")):
@@ -177,7 +194,8 @@ def aggregate_cmd(records: str, out_path: Path, backend: str, origin: str,  # no
 
 
 @flows.command("delineate")
-@click.argument("od_path", metavar="OD", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("od_path", metavar="[OD]", required=False,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @_CORES
 @_RULE
 @_THRESHOLD
@@ -198,13 +216,14 @@ def delineate_cmd(od_path: Path, cores_spec: str, rule_name: str, threshold: flo
 
     Writes memberships in the metro_memberships layout (status 'derived'), cores
     included, and prints the members of each core. With --project the areas are
-    stored too, beside the adopted plans, for indicators and the report.
+    stored too, beside the adopted plans, for indicators and the report; without
+    OD the project's imported commuters are used (不给 OD 文件时使用项目中已导入的通勤数据).
     """
     from ..flows import delineate
 
     _check_suffix(out_path)
     rule = _rule(rule_name, threshold, direction)
-    od = _read_od(od_path, period, value_kind)
+    od = _read_od(od_path, period, value_kind) if od_path else _stored_od(project_dir, period)
     table = delineate(od, _cores(cores_spec), rule=rule, adjacency=_adjacency(adjacency_path))
     _write_table(table, out_path)
     if project_dir is not None:
