@@ -19,6 +19,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -37,6 +38,7 @@ __all__ = [
     "MetroMember",
     "Observation",
     "Unit",
+    "UnitBoundary",
     "UtcDateTime",
 ]
 
@@ -128,6 +130,23 @@ class Unit(Base):
     lon: Mapped[float | None] = mapped_column(Double)
     lat: Mapped[float | None] = mapped_column(Double)
     area_km2: Mapped[float | None] = mapped_column(Double)
+
+
+class UnitBoundary(Base):
+    """The boundary of a unit: a WGS-84 (EPSG:4326) (Multi)Polygon as well-known binary.
+
+    WKB rather than GeoJSON text: it keeps every coordinate exactly (IEEE doubles, so what is
+    read back equals what was written), is about half the size of full-precision GeoJSON and is
+    read and written in bulk by shapely; PostGIS, if ever added, converts it with
+    ``ST_GeomFromWKB``. A table of its own, so that reading units never reads polygons.
+    """
+
+    __tablename__ = "unit_boundaries"
+
+    code: Mapped[str] = mapped_column(
+        ForeignKey("units.code", ondelete="CASCADE"), primary_key=True
+    )
+    wkb: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class MetroArea(Base):

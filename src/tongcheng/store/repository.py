@@ -7,13 +7,14 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from types import TracebackType
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 import pandas as pd
 from sqlalchemy import ColumnElement, Connection, Engine, delete, func, insert, select
 from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 
 from .._errors import StoreError
+from . import _boundaries as geo
 from . import _reference as ref
 from ._frames import (
     KEY_COLUMNS,
@@ -29,6 +30,9 @@ from ._frames import (
 from .db import connect, current_revision, normalise_url, upgrade
 from .models import SUBJECT_KINDS, Import, IndexRun, Indicator, MetroArea, Observation, Unit, utc_now
 from .records import ImportRecord
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 __all__ = ["Store"]
 
@@ -105,7 +109,7 @@ class Store:
     >>> from tongcheng.store import Store
     >>> with Store.open("sqlite://") as store:
     ...     store.revision()
-    '0002'
+    '0003'
     """
 
     def __init__(self, engine: Engine) -> None:
@@ -218,7 +222,10 @@ class Store:
             Columns ``code`` (or the index named ``code``), ``name_zh``, ``level`` (province,
             city or county) and optionally ``short_zh``, ``name_en``, ``kind_zh``,
             ``parent_code``, ``province_code``, ``lon``, ``lat``, ``area_km2``. Codes may be
-            given as numbers; they are stored as 6-character strings.
+            given as numbers; they are stored as 6-character strings. A ``geometry`` column
+            (a GeoDataFrame in any CRS, or shapely geometries in WGS-84) stores each
+            Polygon/MultiPolygon as the unit's boundary, in the same transaction; points and
+            missing geometries store none (and leave a stored boundary as it is).
 
         Returns
         -------
@@ -228,10 +235,72 @@ class Store:
         Raises
         ------
         StoreError
-            Listing every problem (missing columns, bad codes or levels, unknown parents).
+            Listing every problem (missing columns, bad codes or levels, unknown parents,
+            empty or invalid polygons, coordinates outside WGS-84 ranges); nothing is written.
         """
+        rows = geo.boundary_rows(units, what="put_units")
         with self._write("put_units") as conn:
-            return ref.write_units(conn, units)
+            written = ref.write_units(conn, units)
+            geo.write_boundaries(conn, rows, what="put_units")
+            return written
+
+    def put_boundaries(self, boundaries: pd.DataFrame) -> int:
+        """Insert or replace the boundaries of stored units, all or nothing.
+
+        Parameters
+        ----------
+        boundaries
+            A GeoDataFrame (any CRS; stored in WGS-84) with the codes in ``code`` or an index
+            named ``code``, one Polygon or MultiPolygon per unit.
+
+        Returns
+        -------
+        int
+            Number of boundaries written.
+
+        Raises
+        ------
+        StoreError
+            Listing every problem: codes that are not stored units, missing, empty, invalid or
+            non-polygonal geometries, coordinates outside WGS-84 ranges, repeated codes.
+        """
+        rows = geo.boundary_rows(boundaries, what="put_boundaries", points="refuse")
+        with self._write("put_boundaries") as conn:
+            return geo.write_boundaries(conn, rows, what="put_boundaries")
+
+    def boundaries(self, *, level: str | None = None,
+                   codes: Sequence[str] | None = None) -> gpd.GeoDataFrame:
+        """Return the stored unit boundaries as a GeoDataFrame in WGS-84 (EPSG:4326).
+
+        Parameters
+        ----------
+        level
+            Only units of this level (``"province"``, ``"city"`` or ``"county"``).
+        codes
+            Only these units.
+
+        Returns
+        -------
+        geopandas.GeoDataFrame
+            Indexed by ``code`` (str), sorted; columns ``name_zh``, ``name_en``, ``level`` and
+            ``geometry``, exactly as stored (WKB keeps every coordinate). Units without a
+            stored boundary are absent; the table is empty when none has one (as in a project
+            that reads the bundled YRD boundaries).
+
+        Examples
+        --------
+        >>> from shapely.geometry import box
+        >>> import geopandas as gpd
+        >>> unit = gpd.GeoDataFrame({"code": ["007001"], "name_zh": ["Vaduz"], "level": ["county"]},
+        ...                         geometry=[box(9.5, 47.1, 9.6, 47.2)], crs="EPSG:4326")
+        >>> with Store.open("sqlite://") as store:
+        ...     store.put_units(unit)
+        ...     store.boundaries().geometry.iloc[0].equals_exact(unit.geometry.iloc[0], 0)
+        1
+        True
+        """
+        with self._read() as conn:
+            return geo.read_boundaries(conn, level=level, codes=codes)
 
     def units(self, *, level: str | None = None) -> pd.DataFrame:
         """Return the stored units, indexed by ``code`` (strings), sorted by code.
