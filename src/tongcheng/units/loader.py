@@ -4,7 +4,9 @@ The Yangtze River Delta units ship with tongcheng; any other region brings its o
 GeoPackage or Shapefile of polygons (or points), or a CSV with ``lon``/``lat`` columns.
 :func:`load_units` validates the file and returns the table :meth:`tongcheng.store.Store.put_units`
 takes, with areas and centroids computed as for the bundled units (in an equal-area projection);
-:func:`store_units` adds it to a store atomically.
+:func:`store_units` adds it to a store atomically, boundaries included (kept as WGS-84 WKB beside
+the units). :func:`unit_boundaries` reads a store's boundaries back for maps and exports: the
+stored ones, and the bundled YRD ones for bundled units that have none stored.
 
 The store keys units by 6-digit codes (GB/T 2260 for China). Codes made of up to 6 digits are
 accepted and zero-padded (Liechtenstein's municipality number 7001 becomes ``"007001"``); other
@@ -28,7 +30,7 @@ if TYPE_CHECKING:
 
     from ..store import Store
 
-__all__ = ["UNIT_LEVELS", "load_units", "store_units"]
+__all__ = ["UNIT_LEVELS", "load_units", "store_units", "unit_boundaries"]
 
 UNIT_LEVELS: tuple[str, ...] = ("province", "city", "county")
 _TABLE_SUFFIXES = {".csv", ".tsv", ".txt"}
@@ -340,10 +342,12 @@ def _same(new: pd.Series, old: pd.Series) -> bool:
 
 
 def store_units(store: Store, units: pd.DataFrame, *, file: str = "") -> int:
-    """Add units from :func:`load_units` to a store, all or nothing.
+    """Add units from :func:`load_units` to a store, all or nothing, with their boundaries.
 
     Units already stored with the same code, names, level, parent, centroid and area are
-    skipped, so importing the same file again writes nothing.
+    skipped, so importing the same file again writes nothing; a unit stored without a
+    boundary (e.g. imported before boundaries were kept) is written again with it. The
+    polygons of a boundary file are stored exactly as loaded (WGS-84); point units have none.
 
     Parameters
     ----------
@@ -366,7 +370,12 @@ def store_units(store: Store, units: pd.DataFrame, *, file: str = "") -> int:
         parent, centroid or area differ) or names a parent that is neither in the file nor
         stored; each such row is listed.
     """
+    import geopandas as gpd
+
     stored = store.units()
+    with_boundary = set(store.boundaries(codes=list(units["code"])).index)
+    polygonal = (units.geometry.geom_type.isin(["Polygon", "MultiPolygon"]).to_numpy()
+                 if isinstance(units, gpd.GeoDataFrame) else np.zeros(len(units), dtype=bool))
     problems: list[Problem] = []
     names = {"code": "code", "parent_code": "parent_code", **units.attrs.get("columns", {})}
     rows = units["row"] if "row" in units.columns else pd.Series(range(2, len(units) + 2))
@@ -377,7 +386,7 @@ def store_units(store: Store, units: pd.DataFrame, *, file: str = "") -> int:
         if code in stored.index:
             old = stored.loc[code]
             if _same(record, old):
-                new[pos] = False
+                new[pos] = bool(polygonal[pos]) and code not in with_boundary
             else:
                 problems.append(_problem(
                     file, int(row), names["code"], code,
@@ -394,5 +403,62 @@ def store_units(store: Store, units: pd.DataFrame, *, file: str = "") -> int:
                                                 "found; nothing was written")
     if not new.any():
         return 0
-    return store.put_units(pd.DataFrame(units.loc[new]).drop(columns=["geometry", "row"],
-                                                              errors="ignore"))
+    return store.put_units(units.loc[new].drop(columns=["row"], errors="ignore"))
+
+
+def unit_boundaries(store: Store, *, level: str | None = None) -> gpd.GeoDataFrame:
+    """Return the boundaries of a store's units, for maps and exports.
+
+    A unit's stored boundary (from :func:`store_units` or
+    :meth:`~tongcheng.store.Store.put_boundaries`) is used when there is one. A unit without
+    one that is a bundled Yangtze River Delta unit (same code and name as in
+    :func:`tongcheng.datasets.units`) gets its bundled boundary: the YRD default keeps reading
+    the files that ship with tongcheng, and an imported unit that happens to reuse a YRD code
+    never gets a YRD polygon.
+
+    Parameters
+    ----------
+    store
+        An open store.
+    level
+        Only units of this level (``"province"``, ``"city"`` or ``"county"``).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Indexed by ``code`` (str), sorted; columns ``name_zh``, ``name_en``, ``level``,
+        ``bundled`` (``True`` where the boundary is the bundled one) and ``geometry`` in
+        EPSG:4326. Units with neither a stored nor a bundled boundary (point units) are absent.
+
+    Examples
+    --------
+    >>> from tongcheng.store import Store
+    >>> from tongcheng import datasets
+    >>> with Store.open("sqlite://") as store:
+    ...     _ = store.put_units(datasets.units().loc[["310000", "310100"]])
+    ...     unit_boundaries(store, level="city").index.tolist()
+    ['310100']
+    """
+    import geopandas as gpd
+
+    from .. import datasets
+
+    units = store.units(level=level)
+    stored = store.boundaries(level=level)
+    rest = units.loc[~units.index.isin(stored.index)]
+    parts = [stored.assign(bundled=False)]
+    if len(rest):
+        bundled = datasets.units()
+        same = rest.index.isin(bundled.index)
+        same[same] = (bundled.loc[rest.index[same], "name_zh"].to_numpy()
+                      == rest.loc[same, "name_zh"].to_numpy())
+        for lv, group in rest.loc[same].groupby("level"):
+            shapes = datasets.boundaries(str(lv))
+            shapes = shapes.loc[shapes.index.isin(group.index), ["geometry"]]
+            own = group.loc[shapes.index, ["name_zh", "name_en", "level"]].assign(bundled=True)
+            parts.append(gpd.GeoDataFrame(own.join(shapes), geometry="geometry", crs="EPSG:4326"))
+    frame = pd.concat(parts) if len(parts) > 1 else parts[0]
+    columns = ["name_zh", "name_en", "level", "bundled", "geometry"]
+    frame = gpd.GeoDataFrame(frame[columns], geometry="geometry", crs="EPSG:4326").sort_index()
+    frame.index.name = "code"
+    return frame
