@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner, Result
 
-from tongcheng.cli.network import network
+from tongcheng.cli.main import cli
 from tongcheng.network import (
     RoadGraph,
     circle_coverage,
@@ -26,7 +26,8 @@ from tongcheng.project import Project
 
 
 def invoke(*args: object) -> Result:
-    return CliRunner().invoke(network, [str(a) for a in args])
+    # through the top-level group: a subgroup invoked alone caches its help option without -h
+    return CliRunner().invoke(cli, ["network", *(str(a) for a in args)])
 
 
 @pytest.fixture(scope="module")
