@@ -24,12 +24,32 @@ MESSAGES: dict[str, dict[str, str]] = {
         "units_unchanged": "{file} 的 {same} 个单元均已存在,未作任何改动",
         "times_stored": "已存入 {indicator}: {n} 个单元对 (导入 #{id}, 版本 {vintage}, 不可达 {unreachable})",
         "times_unchanged": "相同的计算此前已存入 (导入编号 #{id}),未作任何改动",
+        "feeds_stored": "已将 {n} 个 GTFS 时刻表存入路网: {names}",
+        "gtfs_needs_walk": "--gtfs 需要步行路网(公交出行的首末段为步行): 请用 --profile walk,而非 {profile}",
+        "mode_profile": ("路网 {graph} 是按 {profile} 构建的;"
+                         "请用 --profile {need} 重新构建,或改用 --mode {profile}"),
+        "mode_store_as": "--mode {mode} 与 --store-as {store_as} 不一致;只给其一,或给相同的方式",
+        "gtfs_needs_transit": "--gtfs 只用于 --mode transit,不用于 --mode {mode}",
+        "no_feeds": ("路网 {graph} 中没有 GTFS 时刻表: 请给出 --gtfs FEED,"
+                     "或用 tongcheng network build PBF --profile walk --gtfs FEED 重新构建"),
+        "transit_date": "--mode transit(或 --gtfs)需要 --date(且不能给 --cutoff)",
     },
     "en": {
         "units_imported": "Imported {file}: {n} units ({level}; {same} already stored as given)",
         "units_unchanged": "All {same} units of {file} are already stored; nothing changed",
         "times_stored": "Stored {indicator}: {n} pairs (import #{id}, {vintage}; {unreachable} unreached)",
         "times_unchanged": "The same run was stored before (import #{id}); nothing changed",
+        "feeds_stored": "{n} GTFS feed(s) stored in the graph: {names}",
+        "gtfs_needs_walk": ("--gtfs needs a walk graph (transit trips start and end on foot): "
+                            "use --profile walk, not {profile}"),
+        "mode_profile": ("graph {graph} was built for {profile}; "
+                         "rebuild with --profile {need} or use --mode {profile}"),
+        "mode_store_as": ("--mode {mode} and --store-as {store_as} disagree; "
+                          "give one of them, or the same mode"),
+        "gtfs_needs_transit": "--gtfs is for --mode transit, not --mode {mode}",
+        "no_feeds": ("graph {graph} holds no GTFS feeds: give --gtfs FEED, or rebuild it with "
+                     "`tongcheng network build PBF --profile walk --gtfs FEED`"),
+        "transit_date": "with --mode transit (or --gtfs) give --date (and no --cutoff)",
         "created": "Project created: {root}",
         "demo_done": "Yangtze River Delta demo project built",
         "project": "project folder",

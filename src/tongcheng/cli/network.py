@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -87,18 +89,31 @@ def network() -> None:
 @click.argument("pbf", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--profile", type=click.Choice(["car", "walk", "bike"]), default="car", show_default=True,
               help="Travel mode. 出行方式。")
+@click.option("--gtfs", "feeds", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="GTFS feed (.zip), repeatable, stored inside the graph file (bytes, name, SHA-256) "
+                   "so `network matrix --mode transit` needs no other file; with --profile walk only. "
+                   "存入路网文件的公交/轨道时刻表(可多个,仅限步行路网)。")
 @click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Graph file to write (.npz). 输出路网文件。")
+@LANG
 @handle_errors
-def build_cmd(pbf: Path, profile: str, out_path: Path) -> None:
+def build_cmd(pbf: Path, profile: str, feeds: tuple[Path, ...], out_path: Path, lang: str | None) -> None:
     """Build a road graph from an OSM PBF file. 由 OSM PBF 构建路网。
 
     Keeps the largest strongly connected component (every node reaches every other)
-    and saves the graph with its metadata as one .npz file.
+    and saves the graph with its metadata as one .npz file. With --gtfs (walk graphs)
+    each feed is checked and stored in the file, which then alone reproduces transit
+    times.
+
+    使用 --gtfs 时(仅限步行路网),时刻表经检查后存入路网文件,单个文件即可复现公交出行时间。
     """
     from ..network import graph_from_pbf, largest_component
-    from ..network.io import graph_to_npz
+    from ..network.io import check_feeds, graph_to_npz
 
+    lang = pick_lang(lang)
+    if feeds and profile != "walk":
+        raise click.BadParameter(msg("gtfs_needs_walk", lang, profile=profile), param_hint="--gtfs")
+    check_feeds(feeds)  # a bad feed is refused before the graph is built
     start = time.perf_counter()
     bar = Bar(3, "build")
     try:
@@ -107,11 +122,14 @@ def build_cmd(pbf: Path, profile: str, out_path: Path) -> None:
         bar("component")
         graph = largest_component(full)
         bar("save")
-        path = graph_to_npz(graph, out_path, metadata={"source": pbf.name, "largest_component": True})
+        path = graph_to_npz(graph, out_path, metadata={"source": pbf.name, "largest_component": True},
+                            feeds=feeds)
     finally:
         bar.close()
     click.echo(f"{profile} graph: {graph.n_nodes:,} nodes, {graph.n_arcs:,} arcs "
                f"(read {full.n_nodes:,} nodes, {full.n_arcs:,} arcs) in {time.perf_counter() - start:.1f} s")
+    if feeds:
+        click.echo(msg("feeds_stored", lang, n=len(feeds), names=", ".join(f.name for f in feeds)))
     click.echo(f"written: {path}")
 
 
@@ -121,29 +139,35 @@ def build_cmd(pbf: Path, profile: str, out_path: Path) -> None:
               help="Origin points (with --store-as default: every unit of the project). 起点。")
 @click.option("--destinations", "destinations_spec", default=None,
               help="Destination points (default: the origins). 终点(默认同起点)。")
+@click.option("--mode", type=click.Choice(["car", "walk", "bike", "transit"]), default=None,
+              help="car, walk or bike: by road, on a graph built with that --profile; transit: public "
+                   "transport on a walk graph, with the --gtfs feeds or else those stored in the graph "
+                   "(default: the --store-as mode, transit with --gtfs, else the graph's profile). "
+                   "出行方式: 道路方式须与路网的 --profile 一致;transit 用 --gtfs 或路网内存的时刻表。")
 @click.option("--cutoff", type=click.FloatRange(min=0, min_open=True), default=None,
               help="Ignore trips longer than this many minutes (left empty). 时间上限(分钟)。")
 @click.option("--gtfs", "feeds", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="GTFS feed (.zip), repeatable: public transport with walking access/egress; build "
-                   "the graph with --profile walk. 公交/轨道时刻表(可多个)。")
+              help="GTFS feed (.zip), repeatable: public transport with walking access/egress on a walk "
+                   "graph; overrides the feeds stored by `network build --gtfs`. "
+                   "公交/轨道时刻表(可多个,优先于路网内存的时刻表)。")
 @click.option("--date", "service_date", default=None,
-              help="Service date with --gtfs, e.g. 2019-05-13. 运营日期。")
-@click.option("--depart", default="07:00", show_default=True, help="Departure time with --gtfs. 出发时刻。")
+              help="Service date for transit, e.g. 2019-05-13. 运营日期。")
+@click.option("--depart", default="07:00", show_default=True, help="Departure time for transit. 出发时刻。")
 @click.option("--window", type=click.IntRange(min=1), default=None,
-              help="Departure window in minutes with --gtfs: one departure a minute. 出发时间窗(分钟)。")
+              help="Departure window in minutes for transit: one departure a minute. 出发时间窗(分钟)。")
 @click.option("--percentiles", default="50", show_default=True,
               help="Percentiles of travel time over the window, e.g. 5,50,95. 百分位数。")
 @click.option("--max-transfers", type=click.IntRange(min=0), default=8, show_default=True,
-              help="Largest number of changes with --gtfs. 最多换乘次数。")
+              help="Largest number of changes for transit. 最多换乘次数。")
 @click.option("--max-walk", type=click.FloatRange(min=0), default=15.0, show_default=True,
-              help="Longest access, egress or direct walk in minutes with --gtfs. 最长步行(分钟)。")
+              help="Longest access, egress or direct walk in minutes for transit. 最长步行(分钟)。")
 @_THREADS
 @_SNAP
 @_ID
 @_PROJECT
 @click.option("--store-as", "store_as", type=click.Choice(["car", "walk", "bike", "transit"]), default=None,
               help="Store the unit-to-unit times in the --project as <mode>_time_min (minutes; "
-                   "i→i not stored) instead of writing --out. 存入项目(分钟)。")
+                   "i→i not stored) instead of writing --out; agrees with --mode. 存入项目(分钟)。")
 @click.option("--period", default=None,
               help="Period of the stored times with --store-as (default: the --date year for "
                    "transit, else this year). 数据期。")
@@ -153,22 +177,31 @@ def build_cmd(pbf: Path, profile: str, out_path: Path) -> None:
 @LANG
 @handle_errors
 def matrix_cmd(graph_path: Path, origins_spec: str | None, destinations_spec: str | None,  # noqa: PLR0913
-               cutoff: float | None, feeds: tuple[Path, ...], service_date: str | None, depart: str,
-               window: int | None, percentiles: str, max_transfers: int, max_walk: float,
+               mode: str | None, cutoff: float | None, feeds: tuple[Path, ...], service_date: str | None,
+               depart: str, window: int | None, percentiles: str, max_transfers: int, max_walk: float,
                threads: int, max_snap_distance: float, id_column: str, project_dir: Path | None,
                store_as: str | None, period: str | None, out_path: Path | None,
                lang: str | None) -> None:
     """Travel times between points, exact, in seconds. 点间出行时间矩阵(秒)。
 
-    By road on the graph's mode; with --gtfs by public transport on a walk graph
-    (RAPTOR; with --window, percentiles over one departure a minute). With
-    --project and --store-as, the times between the project's units (their
-    centroids, or --origins points whose ids are unit codes, e.g.
-    population-weighted centres) are stored as one import instead.
+    By road (--mode car, walk or bike, the graph's profile); --mode transit by public
+    transport on a walk graph (RAPTOR; with --window, percentiles over one departure a
+    minute), with the --gtfs feeds or else the feeds stored in the graph by `network build
+    --gtfs`. With --project and --store-as, the times between the project's units (their
+    centroids, or --origins points whose ids are unit codes, e.g. population-weighted
+    centres) are stored as one import instead.
+
+    --mode 的道路方式须与路网的 --profile 一致;transit 使用 --gtfs 给出的或路网中存入的时刻表。
     """
     from ..network import travel_time_matrix
     from ..network.io import graph_from_npz
 
+    if store_as is not None and mode is not None and mode != store_as:
+        raise click.UsageError(msg("mode_store_as", _lang(lang, project_dir), mode=mode, store_as=store_as))
+    mode = mode or store_as or ("transit" if feeds else None)
+    if feeds and mode != "transit":
+        raise click.BadParameter(msg("gtfs_needs_transit", _lang(lang, project_dir), mode=mode),
+                                 param_hint="--gtfs")
     if store_as is not None:
         _store_matrix(graph_path, origins_spec, destinations_spec, cutoff=cutoff, feeds=feeds,
                       service_date=service_date, depart=depart, window=window,
@@ -178,24 +211,26 @@ def matrix_cmd(graph_path: Path, origins_spec: str | None, destinations_spec: st
                       out_path=out_path, lang=lang)
         return
     if out_path is None or origins_spec is None:
-        msg = "give --origins and --out (or --project with --store-as to store the times)"
-        raise click.UsageError(msg)
+        text = "give --origins and --out (or --project with --store-as to store the times)"
+        raise click.UsageError(text)
     _check_suffix(out_path, _TABLE_SUFFIXES)
+    if mode == "transit" and (cutoff is not None or service_date is None):
+        raise click.UsageError(msg("transit_date", _lang(lang, project_dir)))
     start = time.perf_counter()
     graph = graph_from_npz(graph_path)
+    _check_mode(graph_path, graph.profile, mode, _lang(lang, project_dir))
     origins = _points(origins_spec, project_dir, id_column, option="--origins")
     destinations = (None if destinations_spec is None
                     else _points(destinations_spec, project_dir, id_column, option="--destinations"))
-    if feeds:
-        if cutoff is not None or service_date is None:
-            msg = "with --gtfs give --date (and no --cutoff)"
-            raise click.UsageError(msg)
+    if mode == "transit":
         from ..network.raptor import transit_travel_time_matrix
 
-        table = transit_travel_time_matrix(
-            graph, [str(f) for f in feeds], origins, destinations, date=service_date, departure=depart,
-            window=window, max_transfers=max_transfers, percentiles=_numbers(percentiles, "--percentiles"),
-            max_walk_time=max_walk * 60.0, max_snap_distance=max_snap_distance, threads=threads)
+        with _transit_feeds(graph_path, feeds, _lang(lang, project_dir)) as paths:
+            table = transit_travel_time_matrix(
+                graph, [str(f) for f in paths], origins, destinations, date=service_date,
+                departure=depart, window=window, max_transfers=max_transfers,
+                percentiles=_numbers(percentiles, "--percentiles"), max_walk_time=max_walk * 60.0,
+                max_snap_distance=max_snap_distance, threads=threads)
     else:
         table = travel_time_matrix(graph, origins, destinations, threads=threads,
                                    cutoff=None if cutoff is None else cutoff * 60.0,
@@ -206,6 +241,37 @@ def matrix_cmd(graph_path: Path, origins_spec: str | None, destinations_spec: st
                f"{int(table['travel_time'].notna().sum()):,} of {len(table):,} pairs reached "
                f"in {time.perf_counter() - start:.2f} s")
     click.echo(f"written: {out_path}")
+
+
+def _lang(lang: str | None, project_dir: Path | None) -> str:
+    """Return the language of messages: --lang, else the project's, else zh."""
+    if lang or project_dir is None:
+        return pick_lang(lang)
+    from ..project import Project
+
+    return pick_lang(lang, Project.open(project_dir))
+
+
+def _check_mode(graph_path: Path, profile: str, mode: str | None, lang: str) -> None:
+    """Refuse a road mode other than the graph's profile, and transit on a graph not built for walking."""
+    need = "walk" if mode == "transit" else mode
+    if need is not None and profile and profile != need:
+        text = msg("mode_profile", lang, graph=graph_path.name, profile=profile, need=need)
+        raise click.ClickException(text)
+
+
+@contextlib.contextmanager
+def _transit_feeds(graph_path: Path, feeds: tuple[Path, ...], lang: str) -> Iterator[list[Path]]:
+    """Yield the --gtfs feeds, else the feeds stored in the graph (extracted while in use)."""
+    from ..network.io import embedded_feeds, graph_feeds
+
+    if feeds:
+        yield list(feeds)
+        return
+    if not graph_feeds(graph_path):
+        raise click.ClickException(msg("no_feeds", lang, graph=graph_path.name))
+    with embedded_feeds(graph_path) as paths:
+        yield paths
 
 
 def _store_matrix(graph_path: Path, origins_spec: str | None, destinations_spec: str | None, *,  # noqa: PLR0913
@@ -223,8 +289,9 @@ def _store_matrix(graph_path: Path, origins_spec: str | None, destinations_spec:
     if _numbers(percentiles, "--percentiles") != [50.0]:
         text = "--store-as stores the median over the window; leave --percentiles at 50"
         raise click.UsageError(text)
-    if (store_as == "transit") != bool(feeds) or (feeds and service_date is None):
-        text = "--store-as transit needs --gtfs and --date; car, walk and bike take neither"
+    if (store_as != "transit" and feeds) or (store_as == "transit" and service_date is None):
+        text = ("--store-as transit needs --gtfs and --date (without --gtfs: the feeds stored in the "
+                "graph by `network build --gtfs`); car, walk and bike take neither")
         raise click.UsageError(text)
     project = Project.open(project_dir)
     lang = pick_lang(lang, project)

@@ -3,6 +3,9 @@
 A built :class:`~tongcheng.network.graph.RoadGraph` is stored as one ``.npz`` file: its arrays
 plus a ``metadata`` entry holding JSON (format, version, profile, sizes and whatever the caller
 adds, e.g. the source file). Loading never unpickles, so a graph file from elsewhere is safe to open.
+A walk graph may carry the GTFS feeds it is meant to be used with: each zip's bytes are stored as
+a ``uint8`` array, its file name and SHA-256 in the metadata, so the file alone reproduces transit
+times (:func:`graph_feeds`, :func:`load_feeds`, :func:`embedded_feeds`; the hash is checked on load).
 
 Points are read from a CSV/Excel table with ``id``, ``lon`` and ``lat`` columns (every bad cell
 reported with file, row and column) or from a GeoJSON/GeoPackage of point features, or taken
@@ -11,8 +14,14 @@ from a project's units (their representative points), optionally with an indicat
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import io
 import json
-from collections.abc import Mapping
+import tempfile
+import zipfile
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,7 +35,18 @@ from .graph import RoadGraph
 if TYPE_CHECKING:
     from ..project import Project
 
-__all__ = ["graph_from_npz", "graph_metadata", "graph_to_npz", "points_from_file", "points_from_project"]
+__all__ = [
+    "GraphFeed",
+    "check_feeds",
+    "embedded_feeds",
+    "graph_feeds",
+    "graph_from_npz",
+    "graph_metadata",
+    "graph_to_npz",
+    "load_feeds",
+    "points_from_file",
+    "points_from_project",
+]
 
 _FORMAT = "tongcheng.RoadGraph"
 _FORMAT_VERSION = 1
@@ -42,6 +62,7 @@ def graph_to_npz(
     *,
     metadata: Mapping[str, Any] | None = None,
     compress: bool = True,
+    feeds: Sequence[str | PathLike[str]] = (),
 ) -> Path:
     """Write ``graph`` to one ``.npz`` file (arrays + JSON metadata); return the path written.
 
@@ -55,6 +76,10 @@ def graph_to_npz(
         Extra JSON-serialisable entries stored with the graph (e.g. ``{"source": "andorra.osm.pbf"}``).
     compress
         Deflate the arrays (smaller file, slower to write and read).
+    feeds
+        GTFS zips stored inside the file (bytes, file name, SHA-256) for public transport on this
+        graph; each must be a readable zip holding the tables GTFS requires, and the file stems
+        must differ (they prefix the ids when several feeds are merged). Only for walk graphs.
 
     Returns
     -------
@@ -63,7 +88,10 @@ def graph_to_npz(
     Raises
     ------
     DataError
-        If ``metadata`` is not JSON-serialisable or ``node_ids`` are neither numbers nor text.
+        If ``metadata`` is not JSON-serialisable, ``node_ids`` are neither numbers nor text, feeds
+        are given for a graph that is not a walk graph, or a feed is not a zip file.
+    ValidationError
+        Naming each feed (and table) that lacks a table or column GTFS requires.
 
     Examples
     --------
@@ -73,6 +101,8 @@ def graph_to_npz(
     >>> p = graph_to_npz(g, pathlib.Path(tempfile.mkdtemp()) / "g.npz")
     >>> graph_from_npz(p).weights.tolist()
     [2.0, 3.0]
+    >>> graph_feeds(p)
+    []
     """
     path = Path(path)
     if path.suffix != ".npz":
@@ -86,6 +116,11 @@ def graph_to_npz(
         raise DataError(msg)
     from .. import __version__
 
+    if metadata is not None and "feeds" in metadata:
+        msg = "metadata must not hold 'feeds'; pass the GTFS zips as feeds="
+        raise DataError(msg)
+    stored = _feed_arrays(feeds, graph.profile)
+    arrays |= {array: data for array, (_, data) in stored.items()}
     meta = {
         **dict(metadata or {}),
         "format": _FORMAT,
@@ -95,6 +130,8 @@ def graph_to_npz(
         "n_nodes": graph.n_nodes,
         "n_arcs": graph.n_arcs,
     }
+    if stored:
+        meta["feeds"] = [info.to_json(array) for array, (info, _) in stored.items()]
     try:
         text = json.dumps(meta, ensure_ascii=False)
     except TypeError as exc:
@@ -104,6 +141,137 @@ def graph_to_npz(
     save = np.savez_compressed if compress else np.savez
     save(path, metadata=np.array(text), **arrays)  # type: ignore[arg-type]  # (numpy stubs: allow_pickle)
     return path
+
+
+@dataclass(frozen=True)
+class GraphFeed:
+    """A GTFS feed stored in a graph file.
+
+    Attributes
+    ----------
+    name
+        The zip's file name when the graph was built (e.g. ``"poa_eptc.zip"``); its stem prefixes
+        the feed's ids when several feeds are merged.
+    sha256
+        Hex SHA-256 of the zip's bytes.
+    size
+        Size in bytes.
+    """
+
+    name: str
+    sha256: str
+    size: int
+
+    def to_json(self, array: str) -> dict[str, Any]:
+        """Return the metadata entry of the feed stored as ``array``."""
+        return {"name": self.name, "sha256": self.sha256, "size": self.size, "array": array}
+
+
+def _check_gtfs_zip(data: bytes, name: str) -> None:
+    """Refuse bytes that are not a zip holding the tables (and columns) GTFS requires."""
+    from .gtfs import _CALENDAR, _CALENDAR_DATES, _REQUIRED
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            bad = zf.testzip()
+            members = {Path(n).name: n for n in zf.namelist() if not n.endswith("/")}
+            headers = {}
+            for table in (*_REQUIRED, "calendar.txt", "calendar_dates.txt"):
+                if table in members:
+                    with zf.open(members[table]) as fh:
+                        headers[table] = fh.readline().decode("utf-8-sig", "replace")
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        msg = f"GTFS feed {name} is not a readable zip file ({exc}); a GTFS feed is a zip of .txt tables"
+        raise DataError(msg) from exc
+    if bad is not None:
+        msg = f"GTFS feed {name}: {bad} is damaged inside the zip (CRC error); download the feed again"
+        raise DataError(msg)
+    required = dict(_REQUIRED)
+    if "calendar.txt" in headers or "calendar_dates.txt" not in headers:
+        required["calendar.txt"] = _CALENDAR
+    if "calendar_dates.txt" in headers:
+        required["calendar_dates.txt"] = _CALENDAR_DATES
+    problems: list[Problem] = []
+    for table, columns in required.items():
+        if table not in headers:
+            fix = (
+                "add calendar.txt or calendar_dates.txt (GTFS requires one)"
+                if table == "calendar.txt"
+                else f"add {table}; GTFS requires it"
+            )
+            problems.append(
+                Problem(
+                    file=f"{name}/{table}",
+                    row=None,
+                    column=None,
+                    value=None,
+                    expected=f"a table {table}",
+                    fix=fix,
+                )
+            )
+            continue
+        present = {c.strip().strip('"') for c in headers[table].strip().split(",")}
+        problems += [
+            Problem(
+                file=f"{name}/{table}",
+                row=1,
+                column=c,
+                value=None,
+                expected=f"a column '{c}'",
+                fix=f"add the '{c}' column required by the GTFS reference",
+            )
+            for c in columns
+            if c not in present
+        ]
+    if problems:
+        raise ValidationError(
+            problems, summary=f"{name} is not a complete GTFS feed; the graph was not written"
+        )
+
+
+def _feed_arrays(
+    feeds: Sequence[str | PathLike[str]], profile: str
+) -> dict[str, tuple[GraphFeed, np.ndarray]]:
+    """Read and check each feed; return ``{array name: (GraphFeed, uint8 bytes)}``."""
+    if not feeds:
+        return {}
+    if profile != "walk":
+        msg = (
+            f"GTFS feeds go with a walk graph (transit trips start and end on foot), not a "
+            f"{profile or 'unnamed'} graph: build it with profile 'walk'"
+        )
+        raise DataError(msg)
+    paths = [Path(f) for f in feeds]
+    stems = [p.stem for p in paths]
+    twins = sorted({p.name for p in paths if stems.count(p.stem) > 1})
+    if twins:
+        msg = f"GTFS feeds {twins} share a file name; rename them so each stem differs (it prefixes the ids)"
+        raise DataError(msg)
+    stored = {}
+    for i, path in enumerate(paths):
+        if not path.is_file():
+            msg = f"GTFS feed not found: {path}; check the path"
+            raise DataError(msg)
+        data = path.read_bytes()
+        _check_gtfs_zip(data, path.name)
+        info = GraphFeed(name=path.name, sha256=hashlib.sha256(data).hexdigest(), size=len(data))
+        stored[f"gtfs_{i}"] = (info, np.frombuffer(data, dtype=np.uint8))
+    return stored
+
+
+def check_feeds(feeds: Sequence[str | PathLike[str]]) -> list[GraphFeed]:
+    """Check GTFS zips as :func:`graph_to_npz` does before storing them; return what would be stored.
+
+    Use it to refuse a bad feed before the (slow) graph build.
+
+    Raises
+    ------
+    DataError
+        A feed is missing, not a readable zip, damaged, or two feeds share a file stem.
+    ValidationError
+        Naming each feed and table that lacks a table or column GTFS requires.
+    """
+    return [info for info, _ in _feed_arrays(feeds, "walk").values()]
 
 
 def _open_npz(path: Path) -> Any:
@@ -179,6 +347,113 @@ def graph_from_npz(path: str | PathLike[str]) -> RoadGraph:
         msg = f"{path.name}: the graph arrays have inconsistent lengths; build the graph file again"
         raise DataError(msg)
     return RoadGraph(**arrays, profile=str(meta.get("profile", "")))
+
+
+def _feed_entries(path: Path, meta: Mapping[str, Any]) -> list[tuple[GraphFeed, str]]:
+    entries: list[tuple[GraphFeed, str]] = []
+    for entry in meta.get("feeds", []):
+        try:
+            info = GraphFeed(name=str(entry["name"]), sha256=str(entry["sha256"]), size=int(entry["size"]))
+            array = str(entry["array"])
+        except (KeyError, TypeError, ValueError) as exc:
+            msg = (
+                f"{path.name}: a GTFS feed entry of the metadata is malformed ({exc}); build the graph again"
+            )
+            raise DataError(msg) from exc
+        if not info.name or Path(info.name).name != info.name or info.name in {".", ".."}:
+            msg = (
+                f"{path.name}: embedded GTFS feed name {info.name!r} is not a plain file name; build it again"
+            )
+            raise DataError(msg)
+        if any(info.name == seen.name for seen, _ in entries):
+            msg = f"{path.name}: two embedded GTFS feeds are named {info.name}; build the graph again"
+            raise DataError(msg)
+        entries.append((info, array))
+    return entries
+
+
+def graph_feeds(path: str | PathLike[str]) -> list[GraphFeed]:
+    """Return the GTFS feeds stored in a graph file (names and hashes; the bytes are not read).
+
+    Raises
+    ------
+    DataError
+        If the file is missing or not a graph written by :func:`graph_to_npz`.
+    """
+    path = Path(path)
+    with _open_npz(path) as data:
+        return [info for info, _ in _feed_entries(path, _read_metadata(path, data))]
+
+
+def load_feeds(path: str | PathLike[str]) -> list[tuple[GraphFeed, bytes]]:
+    """Return the GTFS feeds stored in a graph file with their bytes, each checked against its SHA-256.
+
+    Parameters
+    ----------
+    path
+        A graph file written by :func:`graph_to_npz` with ``feeds``.
+
+    Returns
+    -------
+    list[tuple[GraphFeed, bytes]]
+        In the order given when the graph was built; empty when the graph holds no feed.
+
+    Raises
+    ------
+    DataError
+        If the file is not a graph file, or a feed's bytes are missing or do not hash to the
+        SHA-256 recorded when it was stored (the file was changed or damaged).
+    """
+    path = Path(path)
+    out = []
+    with _open_npz(path) as data:
+        for info, array in _feed_entries(path, _read_metadata(path, data)):
+            if array not in data.files:
+                msg = (
+                    f"{path.name}: the bytes of embedded GTFS feed {info.name} ({array}) are missing; "
+                    f"build the graph again with --gtfs {info.name}"
+                )
+                raise DataError(msg)
+            raw = np.asarray(data[array])
+            body = raw.tobytes() if raw.dtype == np.uint8 and raw.ndim == 1 else b""
+            digest = hashlib.sha256(body).hexdigest()
+            if digest != info.sha256 or len(body) != info.size:
+                msg = (
+                    f"{path.name}: embedded GTFS feed {info.name} was changed or damaged (expected "
+                    f"{info.size} bytes with sha256 {info.sha256[:16]}…, found {len(body)} bytes with "
+                    f"sha256 {digest[:16]}…); build the graph again with --gtfs {info.name}"
+                )
+                raise DataError(msg)
+            out.append((info, body))
+    return out
+
+
+@contextlib.contextmanager
+def embedded_feeds(path: str | PathLike[str]) -> Iterator[list[Path]]:
+    """Write the feeds stored in a graph file to a temporary folder; yield their paths.
+
+    The files keep their original names (so merged ids get the same prefixes as when the zips
+    are passed directly to :func:`~tongcheng.network.gtfs.timetable_from_gtfs`) and are removed
+    on exit. Each feed is checked against its SHA-256 first (see :func:`load_feeds`).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from tongcheng.network import graph_from_arcs
+    >>> g = graph_from_arcs([0, 1], [1, 0], times=[2.0, 3.0], profile="walk")
+    >>> p = graph_to_npz(g, pathlib.Path(tempfile.mkdtemp()) / "g.npz")
+    >>> with embedded_feeds(p) as paths:
+    ...     paths
+    []
+    """
+    feeds = load_feeds(path)
+    with tempfile.TemporaryDirectory(prefix="tongcheng-gtfs-") as folder:
+        paths = []
+        for info, body in feeds:
+            target = Path(folder) / info.name
+            target.write_bytes(body)
+            paths.append(target)
+        yield paths
 
 
 def _find_column(columns: list[str], names: tuple[str, ...]) -> str | None:

@@ -25,6 +25,7 @@ the walk from a point to its node is not added (as in
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -216,6 +217,20 @@ def _step(progress: Callable[[str], None] | None, what: str) -> None:
         progress(what)
 
 
+def _feed_identity(graph_path: Path, feeds: list[Path]) -> tuple[list[str], list[str], str]:
+    """Return the names and SHA-256 of the feeds used, and where they come from (for the source)."""
+    from .io import graph_feeds
+
+    if feeds:
+        return [f.name for f in feeds], [_sha256(f) for f in feeds], ""
+    embedded = graph_feeds(graph_path)
+    if not embedded:
+        msg = (f"{graph_path.name} holds no GTFS feeds: pass feeds, or build the graph with "
+               f"`tongcheng network build PBF --profile walk --gtfs FEED`")
+        raise DataError(msg)
+    return [f.name for f in embedded], [f.sha256 for f in embedded], " (stored in the graph)"
+
+
 def store_travel_times(  # noqa: PLR0913
     project: Project,
     graph_path: str | PathLike[str],
@@ -255,7 +270,8 @@ def store_travel_times(  # noqa: PLR0913
     feeds, date, departure, window, max_transfers, max_walk_time
         Public transport options of
         :func:`~tongcheng.network.raptor.transit_travel_time_matrix` (``window`` in minutes;
-        the median over the window is stored).
+        the median over the window is stored). Without ``feeds`` transit uses the feeds stored
+        in the graph file (:func:`~tongcheng.network.io.embedded_feeds`).
     threads
         Number of threads.
     max_snap_distance
@@ -275,16 +291,18 @@ def store_travel_times(  # noqa: PLR0913
         Points that are not project units or lie off the network (every one named); nothing
         is written.
     DataError
-        The graph's profile does not fit ``mode``, or transit options are missing.
+        The graph's profile does not fit ``mode``, transit options are missing, the graph
+        holds no feeds when none are given, or a stored feed was changed.
     """
     from ..store.records import ImportRecord
-    from .io import graph_from_npz
+    from .io import embedded_feeds, graph_from_npz
 
     if mode not in MODE_INDICATORS:
         msg = f"mode={mode!r}; use one of {', '.join(MODE_INDICATORS)}"
         raise DataError(msg)
-    if (mode == "transit") != bool(feeds) or (mode == "transit" and not date):
-        msg = "transit times need GTFS feeds and a service date; road modes take neither"
+    if (mode != "transit" and feeds) or (mode == "transit" and not date):
+        msg = ("transit times need GTFS feeds and a service date (without feeds: the feeds stored "
+               "in the graph by `tongcheng network build --gtfs`); road modes take neither")
         raise DataError(msg)
     path = Path(graph_path)
     _step(progress, "graph")
@@ -309,9 +327,10 @@ def store_travel_times(  # noqa: PLR0913
     source = f"{path.name} sha256:{graph_sha[:16]} profile={graph.profile}"
     if mode == "transit":
         feed_paths = [Path(f) for f in feeds]
-        options |= {"feeds": [_sha256(f) for f in feed_paths], "date": date, "departure": departure,
+        names, hashes, where = _feed_identity(path, feed_paths)
+        options |= {"feeds": hashes, "date": date, "departure": departure,
                     "window": window, "max_transfers": max_transfers, "max_walk_time": max_walk_time}
-        source += (f" gtfs={'+'.join(f.name for f in feed_paths)} date={date} depart={departure}"
+        source += (f" gtfs={'+'.join(names)}{where} date={date} depart={departure}"
                    f" window={window or 0}min median max_walk={max_walk_time:g}s")
     run_sha = hashlib.sha256(json.dumps(options, sort_keys=True).encode()).hexdigest()
     with project.store() as store:
@@ -322,10 +341,13 @@ def store_travel_times(  # noqa: PLR0913
     if mode == "transit":
         from .raptor import transit_travel_time_matrix
 
-        table = transit_travel_time_matrix(
-            graph, [str(f) for f in feed_paths], origins, destinations, date=date,
-            departure=departure, window=window, max_transfers=max_transfers,
-            max_walk_time=max_walk_time, max_snap_distance=max_snap_distance, threads=threads)
+        with contextlib.ExitStack() as stack:
+            if not feed_paths:
+                feed_paths = stack.enter_context(embedded_feeds(path))
+            table = transit_travel_time_matrix(
+                graph, [str(f) for f in feed_paths], origins, destinations, date=date,
+                departure=departure, window=window, max_transfers=max_transfers,
+                max_walk_time=max_walk_time, max_snap_distance=max_snap_distance, threads=threads)
         seconds = table["travel_time"].to_numpy(np.float64).reshape(len(o_ids), len(d_ids))
     else:
         seconds = road_times_seconds(graph, origins, destinations, threads=threads,
