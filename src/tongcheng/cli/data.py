@@ -47,6 +47,35 @@ def import_stats(file: Path, sheet: str | None, source: str, vintage: str, encod
                    same=result.n_unchanged, warn=len(result.warnings)))
 
 
+@import_group.command("metros")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--sheet", default=None, help="Excel sheet (default: the first). 工作表。")
+@click.option("--encoding", default=None,
+              help="CSV encoding if not UTF-8, e.g. gbk. 非UTF-8编码时指定,如 gbk。")
+@project_option
+@LANG
+@handle_errors
+def import_metros(file: Path, sheet: str | None, encoding: str | None, project_dir: Path,
+                  lang: str | None) -> None:
+    """Import metropolitan areas and their members (CSV or XLSX). 导入都市圈及其成员。
+
+    One row per metro and member: metro_code, name_zh, core_code, member_code and
+    optionally version, name_en, status (adopted/draft), source_doc, issued,
+    source_url. Members and cores must be the project's units. Every problem is
+    reported with its row; on any error nothing is written. An imported metro
+    replaces the stored one with the same code.
+    """
+    from ..units.metro_table import read_metro_table
+
+    project = Project.open(project_dir)
+    lang = pick_lang(lang, project)
+    with project.store() as store:
+        table = read_metro_table(file, units=store.units().index.astype(str), sheet=sheet,
+                                 encoding=encoding)
+        n = store.put_metros(table)
+    click.echo(msg("metros_imported", lang, file=file.name, n=table["metro_code"].nunique(), m=n))
+
+
 @click.command()
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="File to write (default: PROJECT/template.xlsx). 输出文件。")

@@ -67,8 +67,8 @@ def compute_indicators(store: object, *, codes: Sequence[str] | None = None,
         frames.append(obs)
         ran.append(spec.code)  # its stored values are replaced, also by none
         status = "computed"
-        if obs.empty and missing:  # some inputs stored, not those it needs
-            status = f"skipped: no {missing[0]}"
+        if obs.empty:  # some inputs stored but not those it needs, or none for these units
+            status = f"skipped: no {missing[0]}" if missing else "skipped: no values for these units"
         rows.append({"code": spec.code, "n_values": len(obs), "status": status})
     if frames:
         store.replace_computed(pd.concat(frames, ignore_index=True), indicators=ran)  # type: ignore[attr-defined]
