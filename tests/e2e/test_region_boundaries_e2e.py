@@ -76,6 +76,11 @@ def test_li_project_lists_and_maps_its_boundaries(li_file: Path, tmp_path: Path)
     assert str(page) in out
     html = page.read_text("utf-8")
     assert "Boundaries: imported by the project" in html and "007011" in html
+    assert "Yangtze" not in html.split("<body", 1)[1].split("tc-map", 1)[0]  # region named by the project
+    _run("export", "--format", "gpkg", "--project", str(root))
+    exported = gpd.read_file(root / "exports" / "tongcheng.gpkg", layer="cities")
+    raw = gpd.read_file(li_file)
+    assert sorted(exported["code"]) == sorted(raw["bfs:OBJECTVAL"].str.zfill(6))  # its own boundaries
     if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
         if os.environ.get("CI"):
             pytest.fail("chromium and chromedriver are needed on CI")

@@ -158,15 +158,21 @@ def report(project_dir: Path, lang: str | None) -> None:
 @LANG
 @handle_errors
 def export(fmt: str, project_dir: Path, lang: str | None) -> None:
-    """Export observations, units and city boundaries as open data. 导出开放数据。"""
-    from .. import datasets
+    """Export observations, units and boundaries as open data. 导出开放数据。
+
+    Boundaries are the cities' (the YRD default), else those of every unit that has one.
+    """
     from ..io.export import export_tables
+    from ..units.loader import unit_boundaries
 
     project = Project.open(project_dir)
     lang = pick_lang(lang, project)
     with project.store() as store:
+        shapes = unit_boundaries(store, level="city")
+        if shapes.empty:
+            shapes = unit_boundaries(store)
         paths = export_tables(project.exports_dir, observations=store.observations(),
-                              units=store.units(), boundaries=datasets.boundaries("city"), fmt=fmt)
+                              units=store.units(), boundaries=shapes[["name_zh", "name_en", "geometry"]], fmt=fmt)
     click.echo(msg("exported", lang))
     for path in paths:
         click.echo(f"  {path}")

@@ -98,8 +98,9 @@ def import_units(file: Path, code_column: str, name_column: str,  # noqa: PLR091
 
     FILE is a GeoJSON, GeoPackage or Shapefile of polygons (or points), or a CSV with
     lon, lat columns (WGS-84). Areas and centroids are computed in an equal-area
-    projection. Nothing is stored when any row has a problem; importing the same file
-    again changes nothing.
+    projection; the boundaries are kept for maps and exports. Nothing is stored when
+    any row has a problem; importing the same file again changes nothing. Define the
+    region's metropolitan areas next with `tongcheng import metros FILE`.
     """
     from ..units.loader import load_units, store_units
 

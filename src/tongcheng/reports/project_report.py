@@ -228,9 +228,11 @@ def project_report_data(project: Project) -> ReportData:
     default: str | None = project.settings.map_indicator
     if default == Settings().map_indicator and default not in {m.code for m in metas}:
         default = None  # the built-in default, in a project that has no such data: first shown
+    yrd = project.settings.region == "yrd"
     return ReportData(
         title_zh=f"{project.settings.name} · 同城化监测报告", title_en="Metropolitan integration monitoring report",
-        region_zh="长江三角洲地区", region_en="Yangtze River Delta",
+        region_zh="长江三角洲地区" if yrd else project.settings.name,
+        region_en="Yangtze River Delta" if yrd else project.settings.name,
         cities=cities, city_indicators=metas, pairs=pairs, pair_indicators=pair_metas, links=links,
         metros=metros, metro_indicators=metro_metas, overview=_overview(obs, units, memberships),
         notes=_notes(bundled_boundaries=bundled), sources=sources, default_indicator=default,

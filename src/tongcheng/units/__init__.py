@@ -6,6 +6,7 @@ from .crosswalk import changes_for as changes_for
 from .crosswalk import current_codes as current_codes
 from .loader import load_units as load_units
 from .loader import store_units as store_units
+from .loader import unit_boundaries as unit_boundaries
 from .metros import members as members
 from .metros import metro_areas as metro_areas
 from .metros import metro_outline as metro_outline
@@ -14,6 +15,7 @@ from .resolve import Resolution as Resolution
 from .resolve import UnitResolver as UnitResolver
 
 __all__ = [
+    "unit_boundaries",
     "Resolution",
     "UnitResolver",
     "boundaries_from_pbf",
