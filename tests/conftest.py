@@ -15,6 +15,24 @@ from sqlalchemy.pool import NullPool
 
 from tongcheng.project import Project
 
+SHARED_RAW = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "raw"
+LI_PBF = SHARED_RAW / "valhalla_osm" / "liechtenstein-latest.osm.pbf"
+
+
+@pytest.fixture(scope="session")
+def li_geojson(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Liechtenstein's 11 municipalities (OSM admin_level 8) as GeoJSON: name, bfs:OBJECTVAL."""
+    from tongcheng.units import boundaries_from_pbf
+
+    if not LI_PBF.is_file():
+        msg = f"shared raw data not found: {LI_PBF}"
+        if os.environ.get("CI"):
+            pytest.fail(msg, pytrace=False)
+        pytest.skip(msg)
+    path = tmp_path_factory.mktemp("li") / "li.geojson"
+    boundaries_from_pbf(LI_PBF, admin_level=8, tags=("name", "bfs:OBJECTVAL")).to_file(path)
+    return path
+
 
 @pytest.fixture(scope="session")
 def yrd_template(tmp_path_factory: pytest.TempPathFactory) -> Path:

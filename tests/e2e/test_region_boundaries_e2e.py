@@ -18,24 +18,14 @@ from shapely.geometry import shape
 
 from tongcheng.cli.main import cli
 from tongcheng.project import Project
-from tongcheng.units import boundaries_from_pbf
 
-RAW = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "raw"
-LI_PBF = RAW / "valhalla_osm" / "liechtenstein-latest.osm.pbf"
 CHROMIUM = os.environ.get("TONGCHENG_CHROMIUM", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("TONGCHENG_CHROMEDRIVER", "/usr/bin/chromedriver")
 
 
 @pytest.fixture(scope="module")
-def li_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if not LI_PBF.is_file():
-        msg = f"shared raw data not found: {LI_PBF}"
-        if os.environ.get("CI"):
-            pytest.fail(msg, pytrace=False)
-        pytest.skip(msg)
-    path = tmp_path_factory.mktemp("li") / "li.geojson"
-    boundaries_from_pbf(LI_PBF, admin_level=8, tags=("name", "bfs:OBJECTVAL")).to_file(path)
-    return path
+def li_file(li_geojson: Path) -> Path:
+    return li_geojson
 
 
 def _run(*args: str) -> str:

@@ -7,7 +7,6 @@ outline is drawn from stored boundaries and stored memberships, not from the bun
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import geopandas as gpd
@@ -30,23 +29,14 @@ from tongcheng.reports.project_report import (
     write_project_report,
 )
 from tongcheng.reports.sections import ReportContext
-from tongcheng.units import boundaries_from_pbf
 
-RAW = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "raw"
-LI_PBF = RAW / "valhalla_osm" / "liechtenstein-latest.osm.pbf"
 UNTERLAND = ["007007", "007008", "007009", "007010", "007011"]  # Eschen … Schellenberg
 
 
 @pytest.fixture(scope="module")
-def li_project(tmp_path_factory: pytest.TempPathFactory) -> Project:
-    if not LI_PBF.is_file():
-        msg = f"shared raw data not found: {LI_PBF}"
-        if os.environ.get("CI"):
-            pytest.fail(msg, pytrace=False)
-        pytest.skip(msg)
+def li_project(tmp_path_factory: pytest.TempPathFactory, li_geojson: Path) -> Project:
     tmp = tmp_path_factory.mktemp("li")
-    src = tmp / "li.geojson"
-    boundaries_from_pbf(LI_PBF, admin_level=8, tags=("name", "bfs:OBJECTVAL")).to_file(src)
+    src = li_geojson
     root = tmp / "project"
     runner = CliRunner()
     out = runner.invoke(cli, ["init", str(root), "--region", "empty", "--lang", "en"])

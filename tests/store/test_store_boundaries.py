@@ -6,7 +6,6 @@ extract, loaded with :func:`tongcheng.units.load_units`.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import geopandas as gpd
@@ -20,23 +19,14 @@ from sqlalchemy import inspect, text
 from tongcheng import StoreError
 from tongcheng.store import Store
 from tongcheng.store.db import alembic_config
-from tongcheng.units import boundaries_from_pbf, load_units
+from tongcheng.units import load_units
 
-RAW = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "raw"
-LI_PBF = RAW / "valhalla_osm" / "liechtenstein-latest.osm.pbf"
 
 
 @pytest.fixture(scope="module")
-def li_units(tmp_path_factory: pytest.TempPathFactory) -> gpd.GeoDataFrame:
+def li_units(li_geojson: Path) -> gpd.GeoDataFrame:
     """The 11 municipalities as :func:`load_units` returns them (WGS-84 polygons)."""
-    if not LI_PBF.is_file():
-        msg = f"shared raw data not found: {LI_PBF}"
-        if os.environ.get("CI"):
-            pytest.fail(msg, pytrace=False)
-        pytest.skip(msg)
-    path = tmp_path_factory.mktemp("li") / "li.geojson"
-    boundaries_from_pbf(LI_PBF, admin_level=8, tags=("name", "bfs:OBJECTVAL")).to_file(path)
-    units = load_units(path, code_column="bfs:OBJECTVAL", name_column="name", level="county")
+    units = load_units(li_geojson, code_column="bfs:OBJECTVAL", name_column="name", level="county")
     return units.sort_values("code").reset_index(drop=True)
 
 

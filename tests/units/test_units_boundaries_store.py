@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,23 +13,14 @@ from shapely.geometry import box
 from tongcheng import datasets
 from tongcheng._errors import ValidationError
 from tongcheng.store import Store
-from tongcheng.units import boundaries_from_pbf, load_units, store_units
+from tongcheng.units import load_units, store_units
 from tongcheng.units.loader import unit_boundaries
 
-RAW = Path(__file__).resolve().parents[2] / ".." / "shared" / "data" / "raw"
-LI_PBF = RAW / "valhalla_osm" / "liechtenstein-latest.osm.pbf"
 
 
 @pytest.fixture(scope="module")
-def li_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if not LI_PBF.is_file():
-        msg = f"shared raw data not found: {LI_PBF}"
-        if os.environ.get("CI"):
-            pytest.fail(msg, pytrace=False)
-        pytest.skip(msg)
-    path = tmp_path_factory.mktemp("li") / "li.geojson"
-    boundaries_from_pbf(LI_PBF, admin_level=8, tags=("name", "bfs:OBJECTVAL")).to_file(path)
-    return path
+def li_file(li_geojson: Path) -> Path:
+    return li_geojson
 
 
 @pytest.fixture
