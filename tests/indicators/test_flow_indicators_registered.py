@@ -91,7 +91,7 @@ def test_skipped_without_inputs_and_computed_with_them(computed: dict) -> None:
 
 
 def test_pagerank_equals_networkx(computed: dict) -> None:
-    nx = pytest.importorskip("networkx")
+    import networkx as nx  # a test dependency (pyproject: test extra)
     od = computed["od"]
     cross = od[od["from"] != od["to"]]
     graph = nx.DiGraph()
