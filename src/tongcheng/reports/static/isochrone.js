@@ -24,16 +24,7 @@
   var chart = echarts.init(el, null, { renderer: 'canvas' });
   R.charts.isochrone = chart;
 
-  function decodeRing(text, offset) {
-    var x = offset[0], y = offset[1], out = [];
-    for (var i = 0; i < text.length; i += 2) {
-      var cx = text.charCodeAt(i) - 64, cy = text.charCodeAt(i + 1) - 64;
-      x += (cx >> 1) ^ -(cx & 1);
-      y += (cy >> 1) ^ -(cy & 1);
-      out.push([x / 1024, y / 1024]);
-    }
-    return out;
-  }
+  function decodeRing(text, offset) { return R.decodeRing(text, offset, 1024); }
   function lang() { return R.lang(); }
   function name(code) {
     var n = P.names[code];

@@ -17,16 +17,7 @@
   R.charts.map = chart;
 
   /* metro outlines use the same compact ring encoding as the GeoJSON (see _geo.py) */
-  function decodeRing(text, offset) {
-    var x = offset[0], y = offset[1], out = [];
-    for (var i = 0; i < text.length; i += 2) {
-      var cx = text.charCodeAt(i) - 64, cy = text.charCodeAt(i + 1) - 64;
-      x += (cx >> 1) ^ -(cx & 1);
-      y += (cy >> 1) ^ -(cy & 1);
-      out.push([x / P.scale, y / P.scale]);
-    }
-    return out;
-  }
+  function decodeRing(text, offset) { return R.decodeRing(text, offset, P.scale); }
 
   function lang() { return R.lang(); }
   function indicator() {

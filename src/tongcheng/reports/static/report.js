@@ -211,8 +211,21 @@
     if (lang) { setLang(lang); }
   });
 
+  /* compact ring encoding of _geo.py: zig-zag deltas in pairs of characters, 1/scale degrees */
+  function decodeRing(text, offset, scale) {
+    var x = offset[0], y = offset[1], out = [], k = scale || 1024;
+    for (var i = 0; i < text.length; i += 2) {
+      var cx = text.charCodeAt(i) - 64, cy = text.charCodeAt(i + 1) - 64;
+      x += (cx >> 1) ^ -(cx & 1);
+      y += (cy >> 1) ^ -(cy & 1);
+      out.push([x / k, y / k]);
+    }
+    return out;
+  }
+
   window.tongchengReport = {
     data: DATA,
+    decodeRing: decodeRing,
     charts: {},
     ready: false,
     lang: function () { return state.lang; },
