@@ -59,7 +59,7 @@ def test_reimport_writes_nothing_but_fills_missing_boundaries(li_file: Path, sto
 
 def test_a_refused_import_stores_no_boundary(li_file: Path, store: Store, tmp_path: Path) -> None:
     frame = gpd.read_file(li_file)
-    frame.loc[3, "bfs:OBJECTVAL"] = "7100000"  # too long a code
+    frame.loc[3, "bfs:OBJECTVAL"] = "7100000000000"  # too long a code (13 digits)
     bad = tmp_path / "bad.geojson"
     frame.to_file(bad)
     with pytest.raises(ValidationError):

@@ -78,7 +78,8 @@ def list_metros(fmt: str, project_dir: Path, lang: str | None) -> None:
 @units.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--code-column", required=True,
-              help="Column of unit codes (up to 6 digits; shorter ones are zero-padded). 单元代码列。")
+              help="Column of unit codes (up to 12 digits; shorter than 6 are zero-padded to 6). "
+                   "单元代码列。")
 @click.option("--name-column", required=True, help="Column of unit names. 单元名称列。")
 @click.option("--name-en-column", default=None, help="Column of English names. 英文名称列。")
 @click.option("--level", required=True, type=click.Choice(["province", "city", "county"]),

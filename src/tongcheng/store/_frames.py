@@ -22,6 +22,7 @@ __all__ = [
     "OBSERVATION_COLUMNS",
     "OBSERVATION_INPUT_COLUMNS",
     "REQUIRED_OBSERVATION_COLUMNS",
+    "UNIT_CODE",
     "as_text",
     "frame_from_rows",
     "prepare_observations",
@@ -49,12 +50,15 @@ REQUIRED_OBSERVATION_COLUMNS: tuple[str, ...] = (
 #: The identity of an observation (unique in the store).
 KEY_COLUMNS: tuple[str, ...] = ("indicator", "subject_key", "period", "vintage")
 
+#: A unit code: 6 to 12 digits (GB/T 2260 counties have 6, townships 9, IBGE municipalities 7).
+UNIT_CODE = r"\d{6,12}"
 _KEY_PATTERNS = {
-    "unit": re.compile(r"^\d{6}$"),
-    "pair": re.compile(r"^\d{6}>\d{6}$"),
+    "unit": re.compile(rf"^{UNIT_CODE}$"),
+    "pair": re.compile(rf"^{UNIT_CODE}>{UNIT_CODE}$"),
     "metro": re.compile(r"^metro:\S+$"),
 }
-_KEY_EXAMPLES = {"unit": "'320500'", "pair": "'320500>310100'", "metro": "'metro:SH_1P8'"}
+_KEY_EXAMPLES = {"unit": "'320500' (6 to 12 digits)", "pair": "'320500>310100'",
+                 "metro": "'metro:SH_1P8'"}
 _MAX_SHOWN = 5
 
 
@@ -112,7 +116,7 @@ def _text_or_default(frame: pd.DataFrame, column: str, default: str | None) -> p
 
 def _derived_codes(key: pd.Series, kind: pd.Series) -> dict[str, pd.Series]:
     key = key.astype("str")
-    pair = key.where(kind == "pair").str.extract(r"^(\d{6})>(\d{6})$")
+    pair = key.where(kind == "pair").str.extract(rf"^({UNIT_CODE})>({UNIT_CODE})$")
     unit = key.where(kind == "unit").fillna(pair[0]).astype("str")
     metro = key.where(kind == "metro").str.removeprefix("metro:").astype("str")
     return {"unit_code": unit, "partner_code": pair[1].astype("str"), "metro_code": metro}

@@ -10,7 +10,14 @@ from sqlalchemy import Connection, Table, delete, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from .._errors import StoreError
-from ._frames import as_text, frame_from_rows, raise_problems, records, require_columns
+from ._frames import (
+    UNIT_CODE,
+    as_text,
+    frame_from_rows,
+    raise_problems,
+    records,
+    require_columns,
+)
 from .models import (
     INDICATOR_KINDS,
     LEVELS,
@@ -118,10 +125,11 @@ def write_units(conn: Connection, units: pd.DataFrame) -> int:
     frame = _text_frame(units, UNIT_COLUMNS)
     problems: list[str] = []
     _check_filled(frame, ("code", "name_zh", "level"), problems)
-    bad = frame["code"].notna() & ~frame["code"].str.fullmatch(r"\d{6}").fillna(False).astype(bool)
+    bad = frame["code"].notna() & ~frame["code"].str.fullmatch(UNIT_CODE).fillna(False).astype(bool)
     if bad.any():
         problems.append(f"column 'code' has {', '.join(frame.loc[bad, 'code'].head(5))}; "
-                        "expected 6-digit GB/T 2260 codes such as '320500'")
+                        "expected codes of 6 to 12 digits, such as GB/T 2260's '320500' or "
+                        "a township's '310101002'")
     _check_values(frame, "level", LEVELS, problems)
     if frame["code"].duplicated().any():
         dups = ", ".join(frame.loc[frame["code"].duplicated(), "code"].head(5))

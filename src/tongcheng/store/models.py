@@ -31,6 +31,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 __all__ = [
     "NAMING_CONVENTION",
+    "UNIT_CODE_LENGTH",
     "Base",
     "Import",
     "Indicator",
@@ -67,6 +68,8 @@ VINTAGE_LENGTH = 120
 """Longest vintage (release name) the store keeps, in characters."""
 UNIT_LENGTH = 64
 """Longest unit of measure the store keeps, in characters."""
+UNIT_CODE_LENGTH = 12
+"""Longest unit code the store keeps, in digits (GB/T 2260 counties have 6, townships 9)."""
 
 class UtcDateTime(TypeDecorator[dt.datetime]):
     """A timezone-aware UTC timestamp on every database.
@@ -119,14 +122,14 @@ class Unit(Base):
         Index(None, "parent_code"),
     )
 
-    code: Mapped[str] = mapped_column(String(6), primary_key=True)
+    code: Mapped[str] = mapped_column(String(UNIT_CODE_LENGTH), primary_key=True)
     name_zh: Mapped[str] = mapped_column(String(100))
     short_zh: Mapped[str | None] = mapped_column(String(50))
     name_en: Mapped[str | None] = mapped_column(String(200))
     level: Mapped[str] = mapped_column(String(16))
     kind_zh: Mapped[str | None] = mapped_column(String(50))
     parent_code: Mapped[str | None] = mapped_column(ForeignKey("units.code"))
-    province_code: Mapped[str | None] = mapped_column(String(6))
+    province_code: Mapped[str | None] = mapped_column(String(UNIT_CODE_LENGTH))
     lon: Mapped[float | None] = mapped_column(Double)
     lat: Mapped[float | None] = mapped_column(Double)
     area_km2: Mapped[float | None] = mapped_column(Double)

@@ -8,9 +8,11 @@ takes, with areas and centroids computed as for the bundled units (in an equal-a
 the units). :func:`unit_boundaries` reads a store's boundaries back for maps and exports: the
 stored ones, and the bundled YRD ones for bundled units that have none stored.
 
-The store keys units by 6-digit codes (GB/T 2260 for China). Codes made of up to 6 digits are
-accepted and zero-padded (Liechtenstein's municipality number 7001 becomes ``"007001"``); other
-codes are reported, so that a region without numeric codes numbers its units in a column first.
+The store keys units by numeric codes of 6 to 12 digits: GB/T 2260 counties have 6, Chinese
+townships (乡镇街道) 9, Brazil's IBGE municipalities 7 and Germany's AGS 8. Shorter codes are
+accepted and zero-padded to 6 (Liechtenstein's municipality number 7001 becomes ``"007001"``);
+other codes (longer than 12 digits, or not numeric) are reported, so that a region without
+numeric codes numbers its units in a column first.
 """
 
 from __future__ import annotations
@@ -131,6 +133,25 @@ def _check_columns(frame: pd.DataFrame, columns: dict[str, str | None], file: st
     return ok
 
 
+#: Longest unit code the store keeps (digits); shorter codes are zero-padded to six.
+MAX_CODE_DIGITS = 12
+_CODE_EXPECTED = (f"a numeric code of at most {MAX_CODE_DIGITS} digits (codes shorter than 6 "
+                  "digits are zero-padded to 6)")
+
+
+def _unit_code(raw: str) -> str | None:
+    """Return ``raw`` as a stored unit code, or ``None`` if it cannot be one.
+
+    >>> _unit_code("7001"), _unit_code("310101002"), _unit_code("4314902")
+    ('007001', '310101002', '4314902')
+    >>> _unit_code("1234567890123") is None, _unit_code("A01") is None
+    (True, True)
+    """
+    if raw.isascii() and raw.isdigit() and len(raw) <= MAX_CODE_DIGITS:
+        return raw.zfill(6)
+    return None
+
+
 def _codes(values: pd.Series, column: str, file: str, offset: int,
            problems: list[Problem]) -> list[str]:
     codes = [_text(v) for v in values]
@@ -139,14 +160,11 @@ def _codes(values: pd.Series, column: str, file: str, offset: int,
         row = pos + offset
         if not raw:
             problems.append(_problem(file, row, column, None, "a unit code", "fill in the code"))
-        elif not (raw.isascii() and raw.isdigit() and len(raw) <= 6):
-            problems.append(_problem(file, row, column, raw,
-                                     "a code of at most 6 digits (units are stored under 6-digit "
-                                     "codes; shorter ones are zero-padded)",
+        elif (code := _unit_code(raw)) is None:
+            problems.append(_problem(file, row, column, raw, _CODE_EXPECTED,
                                      "add a column of numeric codes, e.g. the national statistical "
                                      "code or a running number, and use it as the code column"))
         else:
-            code = raw.zfill(6)
             codes[pos] = code
             if code in first:
                 problems.append(_problem(file, row, column, code,
@@ -215,7 +233,8 @@ def load_units(
         CSV/TSV with ``lon``/``lat`` (or ``lng``/``longitude``/``x``, ``latitude``/``y``)
         columns in WGS-84 (or ``crs``).
     code_column
-        Column of unit codes: up to 6 digits, unique; shorter codes are zero-padded.
+        Column of unit codes: up to 12 digits, unique; codes shorter than 6 digits are
+        zero-padded to 6.
     name_column
         Column of unit names (stored as ``name_zh``, the name shown first).
     name_en_column
@@ -280,11 +299,12 @@ def load_units(
     if parent_column is not None:
         parents = [_text(v) for v in frame[parent_column]]
         for pos, parent in enumerate(parents):
-            if parent and not (parent.isascii() and parent.isdigit() and len(parent) <= 6):
+            code = _unit_code(parent) if parent else ""
+            if code is None:
                 problems.append(_problem(file, pos + offset, parent_column, parent,
-                                         "a code of at most 6 digits, or an empty cell",
+                                         f"{_CODE_EXPECTED}, or an empty cell",
                                          "give the parent's code as in its own code column"))
-            parents[pos] = parent.zfill(6) if parent else ""
+            parents[pos] = code or ""
     geo, polygonal = _geometries(frame, file, offset, problems)
     if problems:
         raise ValidationError(problems, summary=_summary(file, problems))
@@ -332,7 +352,7 @@ def load_units(
 def _same(new: pd.Series, old: pd.Series) -> bool:
     for col in _COMPARED:
         a, b = new[col], old[col]
-        if (a or None) != (b if isinstance(b, str) and b else None):
+        if (a if isinstance(a, str) and a else None) != (b if isinstance(b, str) and b else None):
             return False
     for col in ("lon", "lat", "area_km2"):
         a, b = float(new[col]), float(old[col])

@@ -30,7 +30,8 @@ class Resolution:
     Attributes
     ----------
     code
-        Today's 6-digit GB/T 2260 code.
+        Today's code: 6-digit GB/T 2260 for China's counties and above, or a unit code of up to
+        12 digits stored by a project (a township's 9 digits, an IBGE municipality's 7).
     name_zh
         Today's official Chinese name.
     matched_by
@@ -172,7 +173,8 @@ class UnitResolver:
         Parameters
         ----------
         query
-            A 6-digit (or 12-digit) code, an official Chinese name (苏州市), a short name (苏州),
+            A code of 6 to 12 digits (a 12-digit statistical code that is not itself a unit
+            stands for its first 6 digits), an official Chinese name (苏州市), a short name (苏州),
             an English name (case, spaces, hyphens and apostrophes ignored; a trailing
             "City"/"Shi" is allowed), or a former code or name.
         level
@@ -203,10 +205,10 @@ class UnitResolver:
             msg = f"level must be one of {', '.join(_LEVELS)} or None; got {level!r}"
             raise DataError(msg)
         q = str(query).strip()
-        if re.fullmatch(r"\d{12}", q):
+        if re.fullmatch(r"\d{12}", q) and q not in self._current:
             q = q[:6]
-        if re.fullmatch(r"\d{6}", q):
-            return self._resolve_code(q, level, year)
+        if re.fullmatch(r"\d{6,12}", q):
+            return self._resolve_code(q, level, year) if len(q) == 6 else self._resolve_long(q, level)
         named = self._match_names(query, q, level)
         if named is not None:
             return named
@@ -239,6 +241,12 @@ class UnitResolver:
             if len(hit) > 1:
                 raise UnitMatchError(query, [(c, self._name(c)) for c in hit])
         return None
+
+    def _resolve_long(self, code: str, level: str | None) -> Resolution:
+        """Resolve a code of 7 to 12 digits: only the units themselves have such codes."""
+        if code in self._current and self._filter([code], level):
+            return Resolution(code, self._name(code), "code")
+        raise UnitMatchError(code, [])
 
     def _resolve_code(self, code: str, level: str | None, year: int | None) -> Resolution:
         changed_later = (
