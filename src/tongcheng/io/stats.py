@@ -121,7 +121,8 @@ def _layout(table: RawTable, problems: list[Problem], catalogue: _Catalogue,
         problems.append(table.problem(None, None, ", ".join(table.frame.columns), expected=(
             "a region column (code / 行政区划代码 or name / 地区), both 'from' and 'to', "
             "or 'metro' (都市圈)"),
-            fix="add a column 'code' with 6-digit GB/T 2260 codes or 'name' with region names"))
+            fix="add a column 'code' with unit codes (6-digit GB/T 2260, or the region's own "
+                "6–12 digit codes) or 'name' with region names"))
         return None
     if "value" in have:
         for col in extra:
@@ -244,7 +245,7 @@ def _resolve_subjects(table: RawTable, long: pd.DataFrame, resolver: object,
                 cands = getattr(err, "candidates", [])
                 if cands:
                     opts = "; ".join(f"{c} {n}" for c, n in cands)
-                    expected, fix = "exactly one region", f"write the 6-digit code of the one you mean: {opts}"
+                    expected, fix = "exactly one region", f"write the code of the one you mean: {opts}"
                 else:
                     expected, fix = "a known region code or name", (
                         "check the spelling or code; `tongcheng units list` shows all units")
