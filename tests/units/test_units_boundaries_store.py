@@ -17,7 +17,6 @@ from tongcheng.units import load_units, store_units
 from tongcheng.units.loader import unit_boundaries
 
 
-
 @pytest.fixture(scope="module")
 def li_file(li_geojson: Path) -> Path:
     return li_geojson
@@ -104,3 +103,21 @@ def test_a_foreign_unit_reusing_a_yrd_code_gets_no_yrd_polygon(store: Store) -> 
     store.put_units(gpd.GeoDataFrame({"code": ["320500"], "name_zh": ["Somewhere else"],
                                       "level": ["city"]}))
     assert unit_boundaries(store).empty
+
+
+def test_outline_of_an_imported_metro(li_file: Path, store: Store) -> None:
+    import pandas as pd
+    import shapely
+
+    from tongcheng.units import metro_outline
+
+    store_units(store, load_units(li_file, code_column="bfs:OBJECTVAL", name_column="name",
+                                  level="county"), file=li_file.name)
+    members = ["007001", "007002", "007003"]  # Vaduz, Triesen, Balzers
+    store.put_metros(pd.DataFrame({"metro_code": "OBERLAND", "name_zh": "上区", "status": "adopted",
+                                   "core_code": "007001", "member_code": members}))
+    shapes = unit_boundaries(store)
+    outline = metro_outline("OBERLAND", memberships=store.metro_memberships(),
+                            level_boundaries={"county": shapes, "city": shapes.iloc[:0]})
+    assert outline.equals(shapely.union_all(shapes.geometry.loc[members].to_numpy()))
+    assert not outline.contains(shapes.geometry.loc["007005"].representative_point())  # Schaan

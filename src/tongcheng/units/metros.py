@@ -111,7 +111,8 @@ def members(metro: str, *, memberships: pd.DataFrame | None = None) -> list[str]
 
 
 def metro_outline(
-    metro: str, *, level_boundaries: dict[str, geopandas.GeoDataFrame] | None = None
+    metro: str, *, level_boundaries: dict[str, geopandas.GeoDataFrame] | None = None,
+    memberships: pd.DataFrame | None = None,
 ) -> BaseGeometry:
     """Return the union of the member boundaries of a metropolitan area.
 
@@ -123,6 +124,10 @@ def metro_outline(
         ``{"city": gdf, "county": gdf}`` boundaries indexed by code to use instead of the
         bundled ones (e.g. more detailed ones). Member cities are taken from the city level,
         member counties from the county level.
+    memberships
+        A project's memberships (``store.metro_memberships()``) instead of the bundled ones,
+        as in :func:`members`; give the project's boundaries too
+        (``tongcheng.units.unit_boundaries``).
 
     Returns
     -------
@@ -136,7 +141,7 @@ def metro_outline(
     """
     from .. import datasets
 
-    codes = members(metro)
+    codes = members(metro, memberships=memberships)
     lv = level_boundaries or {}
     city = lv["city"] if "city" in lv else datasets.boundaries("city")
     county = lv["county"] if "county" in lv else datasets.boundaries("county")
