@@ -48,7 +48,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-
 from scipy.spatial import cKDTree
 
 from tongcheng.network import (
