@@ -31,7 +31,7 @@ import pandas as pd
 
 from .._errors import DataError, Problem, ValidationError
 
-__all__ = ["Timetable", "assemble_timetable", "parse_gtfs_time", "timetable_from_gtfs"]
+__all__ = ["Timetable", "assemble_timetable", "check_gtfs_zip", "parse_gtfs_time", "timetable_from_gtfs"]
 
 _EARTH_RADIUS_M = 6_371_008.8
 _DAY = 86_400
@@ -265,6 +265,81 @@ def _boarding_allowed(st: pd.DataFrame, column: str, file: str) -> np.ndarray:
         ]
         raise ValidationError(problems, summary=f"{len(rows)} invalid {column} value(s) in {file}")
     return raw != "1"
+
+
+def check_gtfs_zip(data: bytes, name: str) -> None:
+    """Refuse bytes that are not a zip holding the tables (and columns) GTFS requires.
+
+    Parameters
+    ----------
+    data
+        The zip file's bytes.
+    name
+        Its file name, for messages.
+
+    Raises
+    ------
+    DataError
+        If the bytes are not a readable zip or a member is damaged.
+    ValidationError
+        Listing each missing table and each missing required column.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            bad = zf.testzip()
+            members = {Path(n).name: n for n in zf.namelist() if not n.endswith("/")}
+            headers = {}
+            for table in (*_REQUIRED, "calendar.txt", "calendar_dates.txt"):
+                if table in members:
+                    with zf.open(members[table]) as fh:
+                        headers[table] = fh.readline().decode("utf-8-sig", "replace")
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        msg = f"GTFS feed {name} is not a readable zip file ({exc}); a GTFS feed is a zip of .txt tables"
+        raise DataError(msg) from exc
+    if bad is not None:
+        msg = f"GTFS feed {name}: {bad} is damaged inside the zip (CRC error); download the feed again"
+        raise DataError(msg)
+    required = dict(_REQUIRED)
+    if "calendar.txt" in headers or "calendar_dates.txt" not in headers:
+        required["calendar.txt"] = _CALENDAR
+    if "calendar_dates.txt" in headers:
+        required["calendar_dates.txt"] = _CALENDAR_DATES
+    problems: list[Problem] = []
+    for table, columns in required.items():
+        if table not in headers:
+            fix = (
+                "add calendar.txt or calendar_dates.txt (GTFS requires one)"
+                if table == "calendar.txt"
+                else f"add {table}; GTFS requires it"
+            )
+            problems.append(
+                Problem(
+                    file=f"{name}/{table}",
+                    row=None,
+                    column=None,
+                    value=None,
+                    expected=f"a table {table}",
+                    fix=fix,
+                )
+            )
+            continue
+        present = {c.strip().strip('"') for c in headers[table].strip().split(",")}
+        problems += [
+            Problem(
+                file=f"{name}/{table}",
+                row=1,
+                column=c,
+                value=None,
+                expected=f"a column '{c}'",
+                fix=f"add the '{c}' column required by the GTFS reference",
+            )
+            for c in columns
+            if c not in present
+        ]
+    if problems:
+        raise ValidationError(
+            problems, summary=f"{name} is not a complete GTFS feed; the graph was not written"
+        )
 
 
 def _active_services(zf: zipfile.ZipFile, label: str, date: dt.date) -> set[str]:

@@ -16,10 +16,8 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import io
 import json
 import tempfile
-import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from os import PathLike
@@ -31,6 +29,7 @@ import pandas as pd
 
 from .._errors import DataError, Problem, ValidationError
 from .graph import RoadGraph
+from .gtfs import check_gtfs_zip
 
 if TYPE_CHECKING:
     from ..project import Project
@@ -167,68 +166,6 @@ class GraphFeed:
         return {"name": self.name, "sha256": self.sha256, "size": self.size, "array": array}
 
 
-def _check_gtfs_zip(data: bytes, name: str) -> None:
-    """Refuse bytes that are not a zip holding the tables (and columns) GTFS requires."""
-    from .gtfs import _CALENDAR, _CALENDAR_DATES, _REQUIRED
-
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            bad = zf.testzip()
-            members = {Path(n).name: n for n in zf.namelist() if not n.endswith("/")}
-            headers = {}
-            for table in (*_REQUIRED, "calendar.txt", "calendar_dates.txt"):
-                if table in members:
-                    with zf.open(members[table]) as fh:
-                        headers[table] = fh.readline().decode("utf-8-sig", "replace")
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        msg = f"GTFS feed {name} is not a readable zip file ({exc}); a GTFS feed is a zip of .txt tables"
-        raise DataError(msg) from exc
-    if bad is not None:
-        msg = f"GTFS feed {name}: {bad} is damaged inside the zip (CRC error); download the feed again"
-        raise DataError(msg)
-    required = dict(_REQUIRED)
-    if "calendar.txt" in headers or "calendar_dates.txt" not in headers:
-        required["calendar.txt"] = _CALENDAR
-    if "calendar_dates.txt" in headers:
-        required["calendar_dates.txt"] = _CALENDAR_DATES
-    problems: list[Problem] = []
-    for table, columns in required.items():
-        if table not in headers:
-            fix = (
-                "add calendar.txt or calendar_dates.txt (GTFS requires one)"
-                if table == "calendar.txt"
-                else f"add {table}; GTFS requires it"
-            )
-            problems.append(
-                Problem(
-                    file=f"{name}/{table}",
-                    row=None,
-                    column=None,
-                    value=None,
-                    expected=f"a table {table}",
-                    fix=fix,
-                )
-            )
-            continue
-        present = {c.strip().strip('"') for c in headers[table].strip().split(",")}
-        problems += [
-            Problem(
-                file=f"{name}/{table}",
-                row=1,
-                column=c,
-                value=None,
-                expected=f"a column '{c}'",
-                fix=f"add the '{c}' column required by the GTFS reference",
-            )
-            for c in columns
-            if c not in present
-        ]
-    if problems:
-        raise ValidationError(
-            problems, summary=f"{name} is not a complete GTFS feed; the graph was not written"
-        )
-
-
 def _feed_arrays(
     feeds: Sequence[str | PathLike[str]], profile: str
 ) -> dict[str, tuple[GraphFeed, np.ndarray]]:
@@ -253,7 +190,7 @@ def _feed_arrays(
             msg = f"GTFS feed not found: {path}; check the path"
             raise DataError(msg)
         data = path.read_bytes()
-        _check_gtfs_zip(data, path.name)
+        check_gtfs_zip(data, path.name)
         info = GraphFeed(name=path.name, sha256=hashlib.sha256(data).hexdigest(), size=len(data))
         stored[f"gtfs_{i}"] = (info, np.frombuffer(data, dtype=np.uint8))
     return stored
