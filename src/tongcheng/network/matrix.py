@@ -12,7 +12,7 @@ from numpy.typing import ArrayLike
 from .._errors import DataError
 from .graph import RoadGraph, contract_graph, main_component_nodes, points_lonlat, snap_points
 
-__all__ = ["Hierarchy", "build_hierarchy", "many_to_many", "travel_time_matrix"]
+__all__ = ["Hierarchy", "build_hierarchy", "many_to_many", "travel_time_matrix", "travel_times_seconds"]
 
 _METHODS = ("auto", "phast", "dijkstra")
 _AUTO_PHAST_MIN_SOURCES = 32
@@ -170,6 +170,35 @@ def many_to_many(
     return np.asarray(out)[:, inverse]
 
 
+def travel_times_seconds(
+    graph: RoadGraph,
+    origins: pd.DataFrame,
+    destinations: pd.DataFrame | None = None,
+    *,
+    cutoff: float | None = None,
+    threads: int = 2,
+    max_snap_distance: float = 250.0,
+    method: str = "auto",
+) -> np.ndarray:
+    """Return exact ``float64`` travel times in seconds as an ``(origins, destinations)`` array.
+
+    The computation behind :func:`travel_time_matrix` (snap to the largest strongly connected
+    component, exact contraction keeping the snapped nodes, :func:`many_to_many`), without the
+    long table and the cast to ``float32``: ``inf`` where unreachable or beyond ``cutoff``.
+    Parameters and errors as for :func:`travel_time_matrix`.
+    """
+    destinations = origins if destinations is None else destinations
+    main = main_component_nodes(graph)
+    o_node = snap_points(graph, origins, max_distance=max_snap_distance, candidates=main)
+    d_node = snap_points(graph, destinations, max_distance=max_snap_distance, candidates=main)
+    small = contract_graph(graph, keep=np.concatenate([o_node, d_node]))
+    where = np.full(graph.n_nodes, -1, dtype=np.int64)
+    where[small.parent_index] = np.arange(small.n_nodes)
+    return many_to_many(
+        small, where[o_node], targets=where[d_node], cutoff=cutoff, threads=threads, method=method
+    )
+
+
 def travel_time_matrix(
     graph: RoadGraph,
     origins: pd.DataFrame,
@@ -223,15 +252,8 @@ def travel_time_matrix(
         destinations = origins
     o_ids, *_ = points_lonlat(origins)
     d_ids, *_ = points_lonlat(destinations)
-    main = main_component_nodes(graph)
-    o_node = snap_points(graph, origins, max_distance=max_snap_distance, candidates=main)
-    d_node = snap_points(graph, destinations, max_distance=max_snap_distance, candidates=main)
-    small = contract_graph(graph, keep=np.concatenate([o_node, d_node]))
-    where = np.full(graph.n_nodes, -1, dtype=np.int64)
-    where[small.parent_index] = np.arange(small.n_nodes)
-    times = many_to_many(
-        small, where[o_node], targets=where[d_node], cutoff=cutoff, threads=threads, method=method
-    )
+    times = travel_times_seconds(graph, origins, destinations, cutoff=cutoff, threads=threads,
+                                 max_snap_distance=max_snap_distance, method=method)
     times[~np.isfinite(times)] = np.nan
     return pd.DataFrame(
         {

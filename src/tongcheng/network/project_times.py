@@ -38,14 +38,15 @@ import numpy as np
 import pandas as pd
 
 from .._errors import DataError, Problem, ValidationError
-from .graph import RoadGraph, contract_graph, main_component_nodes, points_lonlat, snap_points
+from .graph import points_lonlat
+from .matrix import travel_times_seconds
 
 if TYPE_CHECKING:
     from ..project import Project
     from ..store import Store
     from ..store.records import ImportRecord
 
-__all__ = ["MODE_INDICATORS", "road_times_seconds", "store_travel_times", "travel_time_observations"]
+__all__ = ["MODE_INDICATORS", "store_travel_times", "travel_time_observations"]
 
 MODE_INDICATORS: dict[str, str] = {
     "car": "car_time_min",
@@ -57,53 +58,6 @@ MODE_INDICATORS: dict[str, str] = {
 
 _GRAPH_PROFILE = {"car": "car", "walk": "walk", "bike": "bike", "transit": "walk"}
 _CHUNK = 1 << 20
-
-
-def road_times_seconds(
-    graph: RoadGraph,
-    origins: pd.DataFrame,
-    destinations: pd.DataFrame | None = None,
-    *,
-    threads: int = 2,
-    max_snap_distance: float = 250.0,
-) -> np.ndarray:
-    """Return exact float64 travel times in seconds between points, as ``(origins, destinations)``.
-
-    The same computation as :func:`~tongcheng.network.matrix.travel_time_matrix` (snap to the
-    largest strongly connected component, exact contraction, many-to-many routing) without the
-    cast to float32.
-
-    Parameters
-    ----------
-    graph
-        Road graph of one mode.
-    origins, destinations
-        Points with ``lon``/``lat`` columns (destinations default to the origins).
-    threads
-        Number of threads.
-    max_snap_distance
-        Largest accepted point-to-node distance in metres.
-
-    Returns
-    -------
-    numpy.ndarray
-        ``float64`` seconds; ``inf`` where unreachable (never within one component).
-
-    Raises
-    ------
-    ValidationError
-        Naming every point farther than ``max_snap_distance`` from the network.
-    """
-    from .matrix import many_to_many
-
-    destinations = origins if destinations is None else destinations
-    main = main_component_nodes(graph)
-    o_node = snap_points(graph, origins, max_distance=max_snap_distance, candidates=main)
-    d_node = snap_points(graph, destinations, max_distance=max_snap_distance, candidates=main)
-    small = contract_graph(graph, keep=np.concatenate([o_node, d_node]))
-    where = np.full(graph.n_nodes, -1, dtype=np.int64)
-    where[small.parent_index] = np.arange(small.n_nodes)
-    return many_to_many(small, where[o_node], targets=where[d_node], threads=threads)
 
 
 def travel_time_observations(
@@ -350,7 +304,7 @@ def store_travel_times(  # noqa: PLR0913
                 max_walk_time=max_walk_time, max_snap_distance=max_snap_distance, threads=threads)
         seconds = table["travel_time"].to_numpy(np.float64).reshape(len(o_ids), len(d_ids))
     else:
-        seconds = road_times_seconds(graph, origins, destinations, threads=threads,
+        seconds = travel_times_seconds(graph, origins, destinations, threads=threads,
                                      max_snap_distance=max_snap_distance)
     rows = travel_time_observations(seconds, [str(i) for i in o_ids], [str(i) for i in d_ids],
                                     mode=mode, period=period)
