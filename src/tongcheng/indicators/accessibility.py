@@ -14,7 +14,7 @@ import pandas as pd
 
 from ..network.accessibility import Decay, hansen_accessibility, two_step_fca
 from .context import ComputeContext
-from .rail_transfers import PERIOD, bundled_transfer_times
+from .rail_transfers import PERIOD, bundled_transfer_times, transfer_times_between
 from .registry import indicator
 
 __all__ = ["CATCHMENT_MIN", "HALF_LIFE_MIN", "health_workforce_access", "rail_population_potential"]
@@ -34,8 +34,7 @@ _TWO_STEP = ("Luo & Wang (2003) Environment and Planning B 30(6); spatial access
 
 def _rail_minutes(cities: pd.Index) -> pd.DataFrame:
     """Directed rail minutes with transfers between ``cities``, as a long accessibility table."""
-    t = bundled_transfer_times()
-    t = t[t["from_code"].isin(cities) & t["to_code"].isin(cities)]
+    t = transfer_times_between(cities)
     return pd.DataFrame({"from_id": t["from_code"].to_numpy(), "to_id": t["to_code"].to_numpy(),
                          "travel_time": t["minutes"].to_numpy(float)})
 

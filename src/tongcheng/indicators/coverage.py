@@ -154,11 +154,9 @@ def mode_times(ctx: ComputeContext, mode: Mode) -> pd.Series:
         Minutes between the project's units; empty when the project has none for this mode.
     """
     if not mode.source:
-        from .rail_transfers import bundled_transfer_times
+        from .rail_transfers import transfer_times_between
 
-        t = bundled_transfer_times()
-        known = set(ctx.units.index.astype(str))
-        t = t[t["from_code"].isin(known) & t["to_code"].isin(known)]
+        t = transfer_times_between(ctx.units.index)
         return t.set_index(["from_code", "to_code"])["minutes"].astype(float).rename(mode.key)
     period = mode_period(ctx, mode)
     if period is None:

@@ -10,6 +10,7 @@ city taking at least :data:`TRANSFER_MIN` minutes. They need no project data exc
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 
 import pandas as pd
 
@@ -17,7 +18,7 @@ from .context import ComputeContext
 from .rail import one_hour_circle
 from .registry import indicator
 
-__all__ = ["MAX_TRANSFERS", "PERIOD", "TRANSFER_MIN", "bundled_transfer_times"]
+__all__ = ["MAX_TRANSFERS", "PERIOD", "TRANSFER_MIN", "bundled_transfer_times", "transfer_times_between"]
 
 #: Minutes allowed for a change of trains within a city (between its stations included).
 TRANSFER_MIN = 15.0
@@ -53,10 +54,15 @@ def bundled_transfer_times() -> pd.DataFrame:
     return _times().copy()
 
 
-def _in_project(ctx: ComputeContext) -> pd.DataFrame:
+def transfer_times_between(codes: Iterable[str]) -> pd.DataFrame:
+    """Return :func:`bundled_transfer_times` rows whose both ends are among ``codes``."""
     times = _times()
-    known = set(ctx.units.index.astype(str))
+    known = {str(c) for c in codes}
     return times[times["from_code"].isin(known) & times["to_code"].isin(known)]
+
+
+def _in_project(ctx: ComputeContext) -> pd.DataFrame:
+    return transfer_times_between(ctx.units.index)
 
 
 @indicator("rail_time_transfer_min", name_zh="最短铁路时间(含至多2次换乘)",
