@@ -46,7 +46,11 @@ def test_units_list_levels_and_metro(yrd_project: Project) -> None:
 def test_import_error_exit_status_and_message(yrd_project: Project, tmp_path: Path) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_text("code,indicator,period,value\n320500,gdp,2024,abc\n", encoding="utf-8")
-    out = CliRunner().invoke(cli, ["import", "stats", str(bad), "--project", str(yrd_project.root)])
+    args = ["import", "stats", str(bad), "--project", str(yrd_project.root)]
+    out = CliRunner().invoke(cli, args)  # the project's language: Chinese
+    assert out.exit_code == 2
+    assert "bad.csv 第 2 行 「value」列" in out.output and "修改方法" in out.output
+    out = CliRunner().invoke(cli, [*args, "--lang", "en"])
     assert out.exit_code == 2
     assert "bad.csv row 2 column 'value'" in out.output
 

@@ -145,7 +145,7 @@ def test_upgrade_from_0002_keeps_units_then_stores_boundaries(
     url = store.url
     store.close()
     with Store.open(url, create=False) as again:
-        assert again.revision() == "0004"
+        assert again.revision() == "0005"
         assert again.units().index.tolist() == sorted(plain["code"])
         assert again.boundaries().empty
         assert again.put_boundaries(li_units[["code", "geometry"]]) == 11

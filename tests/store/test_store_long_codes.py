@@ -132,7 +132,7 @@ def test_upgrade_from_0003_keeps_data_then_takes_long_codes(
     url = store.url
     store.close()
     with Store.open(url, create=False) as again:
-        assert again.revision() == "0004"
+        assert again.revision() == "0005"
         assert set(_column_lengths(again).values()) == {12}
         pd.testing.assert_frame_equal(again.units(), before[0])
         pd.testing.assert_frame_equal(again.boundaries(), before[1])  # not lost to a cascade
@@ -147,7 +147,7 @@ def test_downgrade_is_refused_while_long_codes_are_stored(store: Store) -> None:
     with pytest.raises(RuntimeError, match=r"longer than 6 digits.*up to 9"), \
             store.engine.begin() as conn:
         command.downgrade(alembic_config(conn), "0003")
-    assert store.revision() == "0004"
+    assert store.revision() == "0005"
     assert len(store.units()) == 4
 
 

@@ -15,7 +15,7 @@ from tongcheng.store.db import MIGRATIONS_DIR, alembic_config, head_revision
 from tongcheng.store.models import Base
 
 TABLES = {"units", "metro_areas", "metro_members", "indicators", "imports", "observations", "index_runs",
-          "unit_boundaries"}
+          "unit_boundaries", "import_events"}
 
 
 def test_migrations_create_all_tables(store: Store) -> None:
@@ -24,7 +24,7 @@ def test_migrations_create_all_tables(store: Store) -> None:
 
 
 def test_revision_is_head(store: Store) -> None:
-    assert store.revision() == head_revision() == "0004"
+    assert store.revision() == head_revision() == "0005"
 
 
 def test_models_and_migrations_agree(store: Store) -> None:
@@ -53,7 +53,7 @@ def test_downgrade_to_base_and_up_again(store: Store) -> None:
     assert set(inspect(store.engine).get_table_names()) <= {"alembic_version"}
     with store.engine.begin() as conn:
         command.upgrade(alembic_config(conn), "head")
-    assert store.revision() == "0004"
+    assert store.revision() == "0005"
 
 
 def test_reopen_keeps_data(store_url: str) -> None:
@@ -61,7 +61,7 @@ def test_reopen_keeps_data(store_url: str) -> None:
         first.put_indicators(_one_indicator())
     with Store.open(store_url, create=False) as again:
         assert again.indicators()["code"].tolist() == ["x"]
-        assert again.revision() == "0004"
+        assert again.revision() == "0005"
 
 
 def test_newer_revision_is_refused(store: Store, store_url: str) -> None:
@@ -107,6 +107,6 @@ def test_upgrade_from_0001_keeps_data(store: Store) -> None:
     assert "index_runs" not in inspect(store.engine).get_table_names()
     with store.engine.begin() as conn:
         command.upgrade(alembic_config(conn), "head")
-    assert store.revision() == "0004"
+    assert store.revision() == "0005"
     assert store.indicators()["code"].tolist() == ["x"]
     assert store.index_runs().empty

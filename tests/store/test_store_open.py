@@ -68,7 +68,7 @@ def test_closed_store_refuses_work(store: Store) -> None:
 
 def test_in_memory_sqlite() -> None:
     with Store.open("sqlite://") as store:
-        assert store.revision() == "0004"
+        assert store.revision() == "0005"
         assert store.units().empty
 
 

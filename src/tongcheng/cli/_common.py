@@ -12,7 +12,9 @@ import click
 from tqdm import tqdm
 
 from .._errors import TongchengError, ValidationError
+from ..config import Settings
 from ..project import Project
+from ._failures import describe_failure
 
 LANG = click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
                     help="Language of what is written (default: the project's, else zh). "
@@ -27,22 +29,60 @@ def project_option(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn library errors into a clean message and a non-zero exit status."""
+    """Turn every failure into a message in the command's language and a non-zero exit.
+
+    Library errors print their own message (validation errors exit 2, others 1); files
+    that cannot be read or written, a busy or broken store, memory exhaustion and an
+    interruption get a located message (see :mod:`._failures`). No traceback reaches
+    the user: an unexpected error is reported as a tongcheng bug, with the traceback
+    written to a log file whose path is printed.
+    """
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
+        except click.exceptions.Exit:
+            raise
+        except click.ClickException:
+            raise
+        except SystemExit:
+            raise
         except ValidationError as exc:
-            click.echo(str(exc), err=True)
+            click.echo(exc.render(_lang_of(kwargs)), err=True)
             sys.exit(2)
         except TongchengError as exc:
-            raise click.ClickException(str(exc)) from exc
+            click.echo(f"{_error_word(_lang_of(kwargs))}: {exc.render(_lang_of(kwargs))}", err=True)
+            sys.exit(1)
+        except BaseException as exc:  # noqa: BLE001 - the last line of defence, see docstring
+            lang = _lang_of(kwargs)
+            text, status = describe_failure(exc, lang=lang)
+            click.echo(f"{_error_word(lang)}: {text}", err=True)
+            sys.exit(status)
 
     return wrapper
 
 
+def _error_word(lang: str) -> str:
+    return "错误" if lang == "zh" else "Error"
+
+
+def _lang_of(kwargs: dict[str, Any]) -> str:
+    """The language a command speaks: ``--lang``, else its project's, else Chinese."""
+    lang = kwargs.get("lang")
+    if lang in ("zh", "en"):
+        return str(lang)
+    root = kwargs.get("project_dir")
+    if root is not None:
+        try:
+            return Settings.read(Path(root)).lang
+        except Exception:  # noqa: BLE001 - an unreadable project speaks the default
+            return "zh"
+    return "zh"
+
+
 def pick_lang(lang: str | None, project: Project | None = None) -> str:
+    """Return ``lang`` if given, else the project's language, else ``"zh"``."""
     if lang:
         return lang
     return project.settings.lang if project is not None else "zh"

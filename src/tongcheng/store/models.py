@@ -34,6 +34,7 @@ __all__ = [
     "UNIT_CODE_LENGTH",
     "Base",
     "Import",
+    "ImportEvent",
     "Indicator",
     "MetroArea",
     "MetroMember",
@@ -199,6 +200,10 @@ class Indicator(Base):
     description_en: Mapped[str | None] = mapped_column(Text)
     source: Mapped[str | None] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(16))
+    direction: Mapped[int | None] = mapped_column(Integer)
+    min_value: Mapped[float | None] = mapped_column(Double)
+    max_value: Mapped[float | None] = mapped_column(Double)
+    max_jump: Mapped[float | None] = mapped_column(Double)
 
 
 class Import(Base):
@@ -218,6 +223,30 @@ class Import(Base):
     n_observations: Mapped[int] = mapped_column(Integer)
     n_warnings: Mapped[int] = mapped_column(Integer)
     warnings_json: Mapped[str] = mapped_column(Text)
+    imported_by: Mapped[str | None] = mapped_column(Text)
+    reverted_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    reverted_by: Mapped[str | None] = mapped_column(Text)
+
+
+IMPORT_ACTIONS = ("imported", "reverted", "reapplied")
+
+
+class ImportEvent(Base):
+    """One event in the history of an import (append-only): imported, reverted, re-applied."""
+
+    __tablename__ = "import_events"
+    __table_args__ = (
+        Index(None, "import_id"),
+        CheckConstraint(_one_of("action", IMPORT_ACTIONS), name="action"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    import_id: Mapped[int] = mapped_column(ForeignKey("imports.id"))
+    action: Mapped[str] = mapped_column(String(16))
+    actor: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    n_observations: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str | None] = mapped_column(Text)
 
 
 class Observation(Base):

@@ -109,7 +109,7 @@ class Store:
     >>> from tongcheng.store import Store
     >>> with Store.open("sqlite://") as store:
     ...     store.revision()
-    '0004'
+    '0005'
     """
 
     def __init__(self, engine: Engine) -> None:

@@ -74,7 +74,8 @@ def _find(metro: str, m: pd.DataFrame) -> str:
     ]
     if cands.empty:
         cands = areas
-    raise UnitMatchError(metro, list(zip(cands["metro_code"], cands["name_zh"], strict=True)))
+    raise UnitMatchError(metro, list(zip(cands["metro_code"], cands["name_zh"], strict=True)),
+                         ambiguous=False)
 
 
 def members(metro: str, *, memberships: pd.DataFrame | None = None) -> list[str]:

@@ -223,7 +223,7 @@ class UnitResolver:
                 return Resolution(code, self._name(code), "old_name", note)
             if found:
                 raise UnitMatchError(query, [(c, self._name(c)) for c in sorted(found)])
-        raise UnitMatchError(query, self._suggest(q, level))
+        raise UnitMatchError(query, self._suggest(q, level), ambiguous=False)
 
     def _match_names(self, query: str, q: str, level: str | None) -> Resolution | None:
         """Match current Chinese, short and English names; raise on ambiguity."""
