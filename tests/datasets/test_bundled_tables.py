@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -123,3 +125,32 @@ def test_metros() -> None:
     assert {"320413", "320481"} <= nj and "320400" not in nj  # 金坛区, 溧阳市 — not all 常州
     hf = set(m.loc[m["metro_code"] == "HF", "member_code"])
     assert "340881" in hf and "340800" not in hf  # 桐城市 only, not 安庆
+
+
+def test_cc_by_sa_rows_are_kept_apart_with_their_licence() -> None:
+    """Rows read off Wikipedia (CC BY-SA) live only in the *_wikipedia_cc_by_sa files, whose licence ships."""
+    from importlib import resources
+
+    root = Path(str(resources.files(datasets)))
+    for name in ("city_stats", "province_stats"):
+        official = pd.read_csv(root / f"{name}.csv", dtype=str)
+        wiki = pd.read_csv(root / f"{name}_wikipedia_cc_by_sa.csv", dtype=str)
+        assert not official["source_url"].str.contains("wikipedia").any()
+        assert wiki["source_url"].str.contains("wikipedia").all() and len(wiki) > 0
+    both = datasets.city_stats()
+    assert set(both["licence"]) == {"official statistics", datasets.CC_BY_SA}
+    assert len(datasets.city_stats(include_cc_by_sa=False)) == (both["licence"] != datasets.CC_BY_SA).sum()
+    legal = (root / "licenses" / "CC-BY-SA-4.0.txt").read_text(encoding="utf-8")
+    assert "Attribution-ShareAlike 4.0 International Public License" in legal
+    readme = (root.parents[2] / "README.md").read_text(encoding="utf-8")
+    sources = (root / "SOURCES.md").read_text(encoding="utf-8")
+    for text in (readme, sources):
+        assert "CC BY-SA 4.0" in text and "CC-BY-SA-4.0.txt" in text and "_wikipedia_cc_by_sa" in text
+    assert "Amap" in sources and "not an official survey product" in sources
+
+
+def test_every_bundled_statistics_file_is_imported_by_init() -> None:
+    from tongcheng.project import BUNDLED_IMPORTS
+
+    names = {name for name, _source, _vintage in BUNDLED_IMPORTS}
+    assert {"city_stats.csv", "city_stats_wikipedia_cc_by_sa.csv"} <= names

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     import geopandas
 
 __all__ = [
+    "CC_BY_SA",
     "boundaries",
     "census",
     "city_stats",
@@ -206,28 +207,54 @@ def _table(name: str) -> pd.DataFrame:
     return _read_csv(name)
 
 
-def city_stats() -> pd.DataFrame:
+CC_BY_SA = "CC BY-SA 4.0"
+"""Licence of the statistics rows read off Wikipedia tables (``*_wikipedia_cc_by_sa.csv``)."""
+
+
+def _stats(name: str, include_cc_by_sa: bool) -> pd.DataFrame:
+    parts = [_table(f"{name}.csv").assign(licence="official statistics")]
+    if include_cc_by_sa:
+        parts.append(_table(f"{name}_wikipedia_cc_by_sa.csv").assign(licence=CC_BY_SA))
+    return pd.concat(parts, ignore_index=True)
+
+
+def city_stats(*, include_cc_by_sa: bool = True) -> pd.DataFrame:
     """Return official GDP and year-end population figures of the cities.
+
+    The figures are official statistics. Most rows were read off Wikipedia tables that cite
+    the statistical yearbooks; those tables are CC BY-SA 4.0, so their rows are kept in a
+    file of their own (``city_stats_wikipedia_cc_by_sa.csv``, licence text in
+    ``licenses/CC-BY-SA-4.0.txt``) and carry ``licence == "CC BY-SA 4.0"`` here.
+
+    Parameters
+    ----------
+    include_cc_by_sa
+        Whether to include the rows taken from Wikipedia tables (CC BY-SA 4.0).
 
     Returns
     -------
     pandas.DataFrame
         Columns ``code, name, indicator, period, value, unit, vintage, source_url,
-        source_note``. Vintages differ between rows; do not difference values of different
-        vintages without checking.
+        source_note, licence``. Vintages differ between rows; do not difference values of
+        different vintages without checking.
     """
-    return _table("city_stats.csv").copy()
+    return _stats("city_stats", include_cc_by_sa)
 
 
-def province_stats() -> pd.DataFrame:
+def province_stats(*, include_cc_by_sa: bool = True) -> pd.DataFrame:
     """Return the province-level rows of the official statistics (same layout as ``city_stats``).
+
+    Parameters
+    ----------
+    include_cc_by_sa
+        Whether to include the rows taken from Wikipedia tables (CC BY-SA 4.0).
 
     Returns
     -------
     pandas.DataFrame
         Columns as in :func:`city_stats`, keyed by province code.
     """
-    return _table("province_stats.csv").copy()
+    return _stats("province_stats", include_cc_by_sa)
 
 
 def rail_times() -> pd.DataFrame:
