@@ -11,7 +11,7 @@ import pandas as pd
 import shapely
 
 from .. import __version__, datasets  # noqa: F401 - tests/e2e/test_demo.py imports it from here
-from ..config import Settings
+from ..config import Settings, check_map_indicator
 from ..indicators import registered
 from ..units.loader import unit_boundaries
 from .builtin import _table_section
@@ -228,6 +228,8 @@ def project_report_data(project: Project) -> ReportData:
         links = pd.DataFrame({"from_code": grav["unit_code"], "to_code": grav["partner_code"],
                               "value": grav["value"], "flag": grav["flags"].fillna("")})
     default: str | None = project.settings.map_indicator
+    if default != Settings().map_indicator:  # a project's own choice must be a catalogue code
+        check_map_indicator(project.settings, catalogue.index)
     if default == Settings().map_indicator and default not in {m.code for m in metas}:
         default = None  # the built-in default, in a project that has no such data: first shown
     return ReportData(
