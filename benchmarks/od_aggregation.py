@@ -1,11 +1,25 @@
-"""Benchmark: aggregate synthetic trip records to a county OD table with DuckDB, pandas and Spark.
+"""Benchmark: aggregate synthetic trip records to a county OD table: DuckDB, pandas, Spark, Polars, Acero.
 
 Writes ``--records`` synthetic home–work records (person id, home county, work county, date;
 300 counties, two years, persons seen on many days) to Parquet, aggregates them with
 :func:`tongcheng.flows.aggregate_trips` on each backend (records, or distinct persons, per
-origin, destination and year; best of ``--repeat`` runs; the Spark session is started outside
-the timing), checks that the tables are identical, and compares the DuckDB time with the
-time the machine needs just to read the bytes.
+origin, destination and year; best of ``--repeat`` runs), times two independent peers on the
+same files, checks that every table is identical, and compares the DuckDB time with the time
+the machine needs just to read the bytes.
+
+* **Spark** runs with the project's own session settings: the session is the one
+  ``aggregate_trips(backend="spark")`` builds when none is active (``local[*]``, app
+  ``tongcheng-od``, 8 shuffle partitions, Spark's default driver memory). It is started by
+  aggregating one file outside the timings, then reused.
+* **Polars** (``scan_parquet`` of the folder, lazy ``group_by`` on the stored columns and
+  ``dt.year()``, ``pl.len()`` or ``n_unique``) and **pyarrow Acero** (``Table.group_by``) are
+  independent peers: no ``ODTable``, no validation, unit indices decoded afterwards.
+
+**Gate**: every backend's and peer's OD table must equal DuckDB's exactly, pair for pair
+and count for count (counts are integers; any row order), with no pair on one side only and
+no repeated key. The script prints one ``GATE`` line each and exits 1 after the ``RESULT``
+line if one differs. ``--records 1e6 --repeat 1 --bandwidth-mib 64`` runs in seconds
+(plus about 10 s for Spark's JVM).
 
 **Storage layout** (the same files feed every backend). The default is what a pipeline that
 stores trip records for analysis would write:
@@ -64,8 +78,10 @@ Usage::
     python benchmarks/od_aggregation.py [--records 100000000] [--workdir DIR] [--skip-spark]
         [--layout indexed|codes] [--order date|random] [--encoding dictionary|plain]
         [--compression snappy|zstd|none] [--count records|distinct] [--repeat 2]
+        [--bandwidth-mib 1024]
 
-Ends with one line ``RESULT duckdb_s=… pandas_s=… spark_s=… bandwidth_floor_s=… …``.
+Ends with one line ``RESULT records=… duckdb_s=… pandas_s=… spark_s=… polars_s=… acero_s=…
+bandwidth_floor_s=… …``.
 """
 
 from __future__ import annotations
@@ -74,6 +90,7 @@ import argparse
 import json
 import os
 import shutil
+import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -84,6 +101,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
+from _gates import Gates, add_plant_option, plant
 
 from tongcheng.flows import aggregate_trips
 from tongcheng.flows.backends import _duckdb_connect, _duckdb_query
@@ -225,6 +243,57 @@ def acero(folder: Path, count: str) -> pd.DataFrame:
     return out.to_pandas().set_axis(["origin", "destination", "period", "value"], axis=1)
 
 
+def polars_peer(folder: Path, count: str) -> pd.DataFrame:
+    """Aggregate with Polars (an independent peer): lazy ``scan_parquet``, ``group_by``; indices as stored."""
+    import polars as pl
+
+    keys = [pl.col("home_unit"), pl.col("work_unit"), pl.col("date").dt.year().alias("period")]
+    value = pl.col("id").n_unique() if count == "distinct" else pl.len()
+    out = (pl.scan_parquet(str(folder / "*.parquet")).group_by(keys).agg(value.alias("value"))
+           .collect())
+    return out.to_pandas().set_axis(["origin", "destination", "period", "value"], axis=1)
+
+
+def as_codes(raw: pd.DataFrame, codes: list[str], *, indexed: bool) -> pd.DataFrame:
+    """Turn a peer's table (unit indices or codes as stored, integer year) into codes and text periods."""
+    out = raw.copy()
+    for col in ("origin", "destination"):
+        out[col] = np.asarray(codes)[out[col].to_numpy()] if indexed else out[col].astype(str)
+    out["period"] = out["period"].astype(str)
+    return out
+
+
+def same_od(frame: pd.DataFrame, base: pd.DataFrame) -> tuple[bool, str]:
+    """Return whether ``frame`` has exactly the OD pairs and counts of ``base`` (any order); why not."""
+    keys = ["origin", "destination", "period"]
+    merged = frame[[*keys, "value"]].merge(base[[*keys, "value"]], on=keys, how="outer",
+                                           suffixes=("", "_duckdb"), indicator=True)
+    only = int((merged["_merge"] != "both").sum())
+    both = merged[merged["_merge"] == "both"]
+    unequal = int((both["value"].to_numpy(np.float64) != both["value_duckdb"].to_numpy(np.float64)).sum())
+    dupes = int(frame.duplicated(keys).sum())
+    detail = (f"{len(frame):,} rows vs DuckDB's {len(base):,}: {only} pairs on one side only, "
+              f"{unequal} counts differ, {dupes} repeated keys")
+    return only == 0 and unequal == 0 and dupes == 0 and len(frame) == len(base), detail
+
+
+def start_spark(folder: Path) -> str:
+    """Start Spark the way :func:`aggregate_trips` does (its own session settings), outside the timings.
+
+    Aggregating one small file through ``aggregate_trips(backend="spark")`` builds the project's
+    session (none is active yet); the timed runs then reuse it. Returns its settings.
+    """
+    from pyspark.sql import SparkSession
+
+    aggregate_trips(sorted(folder.glob("*.parquet"))[0], backend="spark")
+    spark = SparkSession.getActiveSession()
+    assert spark is not None
+    spark.sparkContext.setLogLevel("ERROR")
+    conf = spark.sparkContext.getConf()
+    return ", ".join(f"{k}={conf.get(k, 'default')}" for k in (
+        "spark.master", "spark.app.name", "spark.sql.shuffle.partitions", "spark.driver.memory"))
+
+
 def profile_duckdb(folder: Path, count: str, units: list[str] | None) -> str:
     """Return DuckDB's aggregate operator and each operator type's share of the profiled time."""
     con = _duckdb_connect(None)
@@ -251,10 +320,31 @@ def profile_duckdb(folder: Path, count: str, units: list[str] | None) -> str:
     return ", ".join(f"{k} {v / total:.0%}" for k, v in top) + f" (packed key: {' // ' in sql})"
 
 
-def main() -> None:  # noqa: PLR0915  (one linear script)
-    """Write the records, aggregate them on each backend and print the timings."""
+def run_peers(folder: Path, args: argparse.Namespace, codes: list[str], *, results: dict[str, float],
+              tables: dict[str, pd.DataFrame]) -> None:
+    """Time the independent peers (pyarrow Acero, Polars if installed); add their times and tables."""
+    peers = {"acero": acero}
+    try:
+        import polars
+
+        peers["polars"] = polars_peer
+        print(f"polars {polars.__version__}")
+    except ImportError:
+        print("polars: skipped (not installed: pip install 'tongcheng[bench]')")
+    for name, run in peers.items():
+        load = _load()
+        secs, cpu, raw = timed(lambda r=run: r(folder, args.count), args.repeat)  # type: ignore[misc]
+        results[name] = secs
+        tables[name] = as_codes(raw, codes, indexed=args.layout == "indexed")  # type: ignore[arg-type]
+        print(f"{name} (independent peer, read + group_by, no ODTable): {secs:.2f} s (CPU {cpu:.2f} s); "
+              f"{load} before, {_load()} after")
+
+
+def main() -> int:  # noqa: PLR0915  (one linear script)
+    """Write the records, aggregate them on each backend and peer, print the timings; 1 if a table differs."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--records", type=int, default=100_000_000)
+    parser.add_argument("--records", type=lambda v: int(float(v)), default=100_000_000,
+                        help="number of trip records (1e6 is accepted)")
     parser.add_argument("--workdir", type=Path, default=None,
                         help="scratch folder (a temporary folder, deleted at the end, by default)")
     parser.add_argument("--skip-spark", action="store_true")
@@ -266,7 +356,10 @@ def main() -> None:  # noqa: PLR0915  (one linear script)
     parser.add_argument("--encoding", choices=["dictionary", "plain"], default="dictionary")
     parser.add_argument("--compression", default="snappy")
     parser.add_argument("--row-group", type=int, default=1_000_000)
+    parser.add_argument("--bandwidth-mib", type=int, default=1024,
+                        help="size of the array that measures the memory bandwidth")
     parser.add_argument("--keep", action="store_true", help="keep the Parquet files")
+    add_plant_option(parser)
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="od_bench_", dir=args.workdir))
     folder = work / "trips"
@@ -282,7 +375,7 @@ def main() -> None:  # noqa: PLR0915  (one linear script)
               f"in {secs:.1f} s")
         needed = ["home_unit", "work_unit", "date"] + (["id"] if args.count == "distinct" else [])
         stored, decoded = column_bytes(folder, needed)
-        read1, read_n, copy = bandwidth()
+        read1, read_n, copy = bandwidth(args.bandwidth_mib << 20)
         read_bw = max(read1, read_n) * 1e9
         floor_stored, floor_decoded = stored / read_bw, decoded / read_bw
         print(f"memory bandwidth: read {read1:.1f} GB/s (1 thread), {read_n:.1f} GB/s (1 thread per "
@@ -292,19 +385,18 @@ def main() -> None:  # noqa: PLR0915  (one linear script)
         print(f"floor, decoded bytes: {decoded / 1e9:.3f} GB -> {floor_decoded:.3f} s")
         print(f"in-memory np.bincount of the group keys ({N_COUNTIES ** 2 * 2:,} bins, 1 core): "
               f"{hist_s:.3f} s")
-        units = codes if args.layout == "indexed" else None
+        indexed = args.layout == "indexed"
+        units = codes if indexed else None
         results: dict[str, float] = {}
         tables: dict[str, pd.DataFrame] = {}
+        od = None
         for backend in ("duckdb", "pandas", "spark"):
             if backend == "spark" and args.skip_spark:
                 continue
             try:
-                if backend == "spark":  # start the JVM outside the timing
-                    from pyspark.sql import SparkSession
-                    spark = SparkSession.builder.master("local[*]").config("spark.ui.enabled", "false") \
-                        .config("spark.ui.showConsoleProgress", "false") \
-                        .config("spark.driver.memory", "8g").getOrCreate()
-                    spark.sparkContext.setLogLevel("ERROR")
+                if backend == "spark":
+                    print(f"spark session (the project's own, started outside the timing): "
+                          f"{start_spark(folder)}")
                 load = _load()
                 secs, cpu, od = timed(lambda b=backend: aggregate_trips(  # type: ignore[misc]
                     folder, backend=b, count=args.count, units=units), args.repeat)
@@ -315,26 +407,16 @@ def main() -> None:  # noqa: PLR0915  (one linear script)
             tables[backend] = od.data  # type: ignore[attr-defined]
             print(f"{backend}: {secs:.2f} s (CPU {cpu:.2f} s), {len(od.data):,} OD rows; "  # type: ignore[attr-defined]
                   f"{load} before, {_load()} after")
+        run_peers(folder, args, codes, results=results, tables=tables)
         base = tables["duckdb"]
+        if args.plant_mismatch:
+            base = base.assign(value=plant(base["value"]))
+        gates = Gates()
         for name, frame in tables.items():
-            if name == "duckdb":
-                continue
-            same = frame.reset_index(drop=True).equals(base.reset_index(drop=True))
-            print(f"{name} identical to duckdb: {same}")
-        load = _load()
-        acero_s, cpu, peer = timed(lambda: acero(folder, args.count), args.repeat)
-        raw: pd.DataFrame = peer  # type: ignore[assignment]
-        for col in ("origin", "destination"):
-            raw[col] = np.asarray(codes)[raw[col]] if units else raw[col].astype(str)
-        raw["period"] = raw["period"].astype(str)
-        merged = raw.merge(base[["origin", "destination", "period", "value"]],
-                           on=["origin", "destination", "period"], how="outer")
-        same = len(merged) == len(base) and bool((merged["value_x"] == merged["value_y"]).all())
-        print(f"pyarrow Acero (extra peer, read + group_by, no ODTable): {acero_s:.2f} s "
-              f"(CPU {cpu:.2f} s); "
-              f"{load}; identical values: {same}")
+            if name != "duckdb":
+                gates.check(f"{name}_equals_duckdb", *same_od(frame, base))
         t = time.perf_counter()
-        type(od).from_frame(base)  # type: ignore[attr-defined]
+        type(od).from_frame(tables["duckdb"])  # type: ignore[attr-defined]
         print(f"ODTable validation of the {len(base):,}-row result (in every backend's time): "
               f"{time.perf_counter() - t:.3f} s")
         print("DuckDB operator time shares (profiled run):", profile_duckdb(folder, args.count, units))
@@ -343,10 +425,13 @@ def main() -> None:  # noqa: PLR0915  (one linear script)
                   f"duckdb / floor = {results['duckdb'] / floor_stored:.1f}x Parquet-bytes floor, "
                   f"{results['duckdb'] / floor_decoded:.1f}x decoded floor (target <= 2x)")
         fmt = {k: f"{v:.2f}" for k, v in results.items()}
-        print(f"RESULT duckdb_s={fmt.get('duckdb', 'nan')} pandas_s={fmt.get('pandas', 'nan')} "
-              f"spark_s={fmt.get('spark', 'nan')} bandwidth_floor_s={floor_stored:.3f} "
-              f"floor_basis=parquet_bytes decoded_floor_s={floor_decoded:.3f} acero_s={acero_s:.2f} "
-              f"bincount_1core_s={hist_s:.3f} load1={os.getloadavg()[0]:.2f}")
+        print(f"RESULT records={args.records} duckdb_s={fmt.get('duckdb', 'nan')} "
+              f"pandas_s={fmt.get('pandas', 'nan')} spark_s={fmt.get('spark', 'nan')} "
+              f"polars_s={fmt.get('polars', 'nan')} acero_s={fmt.get('acero', 'nan')} "
+              f"bandwidth_floor_s={floor_stored:.3f} floor_basis=parquet_bytes "
+              f"decoded_floor_s={floor_decoded:.3f} bincount_1core_s={hist_s:.3f} "
+              f"load1={os.getloadavg()[0]:.2f}")
+        return gates.exit_code()
     finally:
         if args.keep:
             print(f"kept {folder}")
@@ -355,4 +440,4 @@ def main() -> None:  # noqa: PLR0915  (one linear script)
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
