@@ -12,6 +12,7 @@ are produced from member rows by :func:`roll_up`.
 
 from __future__ import annotations
 
+import difflib
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -23,6 +24,8 @@ import pandas as pd
 import yaml
 
 from .._errors import DataError, Problem, ValidationError
+from .._text import Text
+from .recipe import load_yaml, read_utf8
 
 __all__ = ["Framework", "Node", "UnitSet", "pair_key", "roll_up"]
 
@@ -109,9 +112,10 @@ class Framework:
         rows = list(rows) if rows is not None else [None] * len(nodes)
         problems = self._validate(list(nodes), rows)
         if problems:
-            raise ValidationError(problems, summary=f"framework {source or '<input>'}: "
-                                                    f"{len(problems)} problem(s)")
+            raise ValidationError(problems, summary=_summary(source, len(problems)))
         self.nodes: dict[str, Node] = {n.code: n for n in nodes}
+        self.rows: dict[str, int | None] = {n.code: r for n, r in zip(nodes, rows, strict=True)}
+        """Spreadsheet row (header = 1) of each code in the file it was read from, if known."""
         self.weight_sets: dict[str, dict[str, float]] = {}
         for name, ws in (weight_sets or {}).items():
             self.add_weight_set(name, ws)
@@ -126,11 +130,20 @@ class Framework:
         """
         cols = {ours: next((c for c in names if c in table.columns), None)
                 for ours, names in _ALIASES.items()}
-        problems = [Problem(source, None, col, None, "a column named " + " or ".join(_ALIASES[col]),
-                            "add the column")
+        problems = [Problem(source, None, col, None,
+                            Text("名为 " + " 或 ".join(_ALIASES[col]) + " 的列",
+                                 "a column named " + " or ".join(_ALIASES[col])),
+                            _missing_fix(col, table.columns))
                     for col in ("code", "level") if cols[col] is None]
+        known = {a for names in _ALIASES.values() for a in names} | {"Type", "kind"}
+        for col in map(str, table.columns):
+            close = difflib.get_close_matches(col, sorted(known), n=1, cutoff=0.8)
+            if col not in known and not col.startswith("weight_") and close:
+                problems.append(Problem(source, 1, col, col, Text("已知的列名", "a known column name"),
+                                        Text(f"改为 {close[0]}",
+                                             f"did you mean {close[0]}? rename the column")))
         if problems:
-            raise ValidationError(problems)
+            raise ValidationError(problems, summary=_summary(source, len(problems)))
         nodes: list[Node] = []
         rows: list[int | None] = []
         for i, rec in enumerate(table.to_dict("records")):
@@ -139,17 +152,19 @@ class Framework:
             if not _blank(kind) and str(kind) not in ("Indicator", "Aggregate", "indicator", "aggregate"):
                 continue
             get = {k: (None if c is None or _blank(rec.get(c)) else rec.get(c)) for k, c in cols.items()}
-            try:
-                node = _node_from_record(get)
-            except (TypeError, ValueError) as exc:
-                problems.append(Problem(source, row, None, str(rec.get(cols["code"])),
-                                        f"numbers in level/direction/weight/targets ({exc})",
-                                        "correct the value"))
+            found = _record_problems(get, cols, row, source)
+            if found:
+                problems += found
                 continue
-            nodes.append(node)
+            nodes.append(_node_from_record(get))
             rows.append(row)
+        if not nodes and not problems:
+            problems.append(Problem(source, None, cols["code"], None,
+                                    Text("至少一行指标及其上级", "at least one indicator and its parent"),
+                                    Text("每行一个指标或分组: code, level, parent …",
+                                         "one row per indicator or group: code, level, parent …")))
         if problems:
-            raise ValidationError(problems)
+            raise ValidationError(problems, summary=_summary(source, len(problems)))
         sets = {}
         for col in table.columns:
             if str(col).startswith("weight_"):
@@ -162,19 +177,42 @@ class Framework:
     @classmethod
     def from_coinr_imeta(cls, path: str | Path) -> Framework:
         """Read COINr's ``iMeta`` CSV (iCode, iName, Level, Parent, Direction, Weight, Type, …)."""
-        return cls.from_table(pd.read_csv(path, keep_default_na=True), source=Path(path).name)
+        return cls.from_table(_read_csv(Path(path)), source=Path(path).name)
 
     @classmethod
     def from_csv(cls, path: str | Path) -> Framework:
-        """Read a CSV in our column names (``code, level, parent, direction, weight, …``) or COINr's."""
-        return cls.from_table(pd.read_csv(path), source=Path(path).name)
+        """Read a CSV in our column names (``code, level, parent, direction, weight, …``) or COINr's.
+
+        Raises
+        ------
+        ValidationError
+            The file is not a readable CSV (encoding, quoting, empty) or its rows break the
+            rules of the tree (every problem, located by row and column).
+        """
+        return cls.from_table(_read_csv(Path(path)), source=Path(path).name)
 
     @classmethod
     def from_yaml(cls, path: str | Path) -> Framework:
-        """Read YAML: ``{nodes: [{code: …, level: …, parent: …}, …]}`` or a bare list of nodes."""
-        doc = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-        items = doc.get("nodes", []) if isinstance(doc, dict) else doc
-        return cls.from_table(pd.DataFrame(items), source=Path(path).name)
+        """Read YAML: ``{nodes: [{code: …, level: …, parent: …}, …]}`` or a bare list of nodes.
+
+        Raises
+        ------
+        ValidationError
+            Malformed YAML (with its line), a document that is not a list of nodes, or any
+            problem of the tree.
+        """
+        name = Path(path).name
+        doc = load_yaml(read_utf8(Path(path), summary=_summary(name, 1)), source=name,
+                        summary=_summary(name, 1))
+        items = doc.get("nodes") if isinstance(doc, dict) else doc
+        if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+            raise ValidationError([Problem(name, None, "nodes", None,
+                                           Text("节点列表: nodes: [{code: …, level: …, parent: …}, …]",
+                                                "a list: nodes: [{code: …, level: …, parent: …}, …]"),
+                                           Text("每个节点写成一项 - code: …",
+                                                "write one '- code: …' item per node"))],
+                                  summary=_summary(name, 1))
+        return cls.from_table(pd.DataFrame(items), source=name)
 
     @classmethod
     def read(cls, path: str | Path) -> Framework:
@@ -199,8 +237,9 @@ class Framework:
         seen: dict[str, int | None] = {}
         for node, row in zip(nodes, rows, strict=True):
             if node.code in seen:
-                problems.append(Problem(src, row, "code", node.code, "a unique code",
-                                        f"rename it; it is also on row {seen[node.code]}"))
+                problems.append(Problem(src, row, "code", node.code, Text("唯一的代码", "a unique code"),
+                                        Text(f"改名; 第 {seen[node.code]} 行也用了它",
+                                             f"rename it; it is also on row {seen[node.code]}")))
             seen.setdefault(node.code, row)
             problems += _node_problems(node, row, src)
         by_code = {n.code: (n, r) for n, r in zip(nodes, rows, strict=True)}
@@ -209,8 +248,10 @@ class Framework:
         roots = [n for n in nodes if n.parent is None]
         if len(roots) != 1 and nodes:
             problems.append(Problem(src, None, "parent", ", ".join(n.code for n in roots) or "none",
-                                    "exactly one root (one row without a parent)",
-                                    "give every node but the index a parent"))
+                                    Text("恰好一个根(只有一行没有上级)",
+                                         "exactly one root (one row without a parent)"),
+                                    Text("除指数本身外, 每行都填写上级",
+                                         "give every node but the index a parent")))
         return problems
 
     # -- queries ------------------------------------------------------------------------------
@@ -337,16 +378,39 @@ class Framework:
                 f"root {self.root!r})")
 
 
+_NUMERIC = ("level", "direction", "weight", "target", "target_low", "target_high")
+
+
+def _record_problems(get: dict[str, Any], cols: dict[str, str | None], row: int, src: str) -> list[Problem]:
+    """Problems of one row before it becomes a node: blank code or level, text in number columns."""
+    problems = []
+    for key in ("code", "level"):
+        if get[key] is None:
+            problems.append(Problem(src, row, cols[key], None, Text("非空的值", "a value"),
+                                    Text("填写代码与层级(指标为 1)",
+                                         "fill the code and the level (1 for indicators)")))
+    for key in _NUMERIC:
+        if get[key] is None:
+            continue
+        try:
+            number = float(get[key])
+        except (TypeError, ValueError):
+            problems.append(Problem(src, row, cols[key], str(get[key]), Text("数值", "a number"),
+                                    Text("改为数值, 如 1", "write a number, e.g. 1")))
+            continue
+        if key == "level" and not number.is_integer():
+            problems.append(Problem(src, row, cols[key], str(get[key]), Text("整数", "an integer"),
+                                    Text("指标为第 1 层, 其分组为第 2 层, …",
+                                         "indicators are level 1, their groups 2, …")))
+    return problems
+
+
 def _node_from_record(get: dict[str, Any]) -> Node:
     def num(key: str) -> float | None:
         return None if get[key] is None else float(get[key])
 
-    level = float(get["level"])
-    if not level.is_integer():
-        msg = f"level {level} is not an integer"
-        raise ValueError(msg)
     direction = 1 if get["direction"] is None else float(get["direction"])
-    return Node(code=str(get["code"]).strip(), level=int(level),
+    return Node(code=str(get["code"]).strip(), level=int(float(get["level"])),
                 parent=None if get["parent"] is None else str(get["parent"]).strip(),
                 name_zh="" if get["name_zh"] is None else str(get["name_zh"]),
                 name_en="" if get["name_en"] is None else str(get["name_en"]),
@@ -357,20 +421,56 @@ def _node_from_record(get: dict[str, Any]) -> Node:
                 unit="" if get["unit"] is None else str(get["unit"]))
 
 
+def _summary(source: str, n: int) -> Text:
+    src = source or "<input>"
+    return Text(f"指标体系 {src} 有 {n} 个问题", f"framework {src}: {n} problem(s)")
+
+
+def _missing_fix(col: str, columns: Iterable[object]) -> Text:
+    close = difflib.get_close_matches(col, [str(c) for c in columns], n=1, cutoff=0.6)
+    if close:
+        return Text(f"把「{close[0]}」列改名为 {col}", f"rename column '{close[0]}' to {col}")
+    return Text(f"添加 {col} 列", f"add the column {col}")
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    """Read a framework CSV; an unreadable one is a located problem, not an exception."""
+    import io
+
+    text = read_utf8(path, summary=_summary(path.name, 1))
+    try:
+        return pd.read_csv(io.StringIO(text), keep_default_na=True)
+    except pd.errors.EmptyDataError as exc:
+        problem = Problem(path.name, None, None, None, Text("表头行及至少一行数据", "a header row and rows"),
+                          Text("写入表头 code,level,parent,… 及各行",
+                               "write the header code,level,parent,… and rows"))
+        raise ValidationError([problem], summary=_summary(path.name, 1)) from exc
+    except pd.errors.ParserError as exc:
+        line = next((int(w) for w in str(exc).replace(",", " ").split() if w.isdigit()), None)
+        problem = Problem(path.name, line, None, None, Text("每行列数与表头相同",
+                                                            "as many fields as the header"),
+                          Text(f"改正该行的逗号或引号 ({exc})",
+                               f"correct the commas or quotes of the row ({exc})"))
+        raise ValidationError([problem], summary=_summary(path.name, 1)) from exc
+
+
 def _node_problems(node: Node, row: int | None, src: str) -> list[Problem]:
     problems = []
     if node.level < 1:
-        problems.append(Problem(src, row, "level", str(node.level), "an integer ≥ 1",
-                                "indicators are level 1, their groups 2, …"))
+        problems.append(Problem(src, row, "level", str(node.level), Text("≥ 1 的整数", "an integer ≥ 1"),
+                                Text("指标为第 1 层, 其分组为第 2 层, …",
+                                     "indicators are level 1, their groups 2, …")))
     if node.direction not in (-1, 1):
-        problems.append(Problem(src, row, "direction", str(node.direction), "1 or -1",
-                                "use -1 where lower values are better"))
+        problems.append(Problem(src, row, "direction", str(node.direction), Text("1 或 -1", "1 or -1"),
+                                Text("越小越好的指标填 -1", "use -1 where lower values are better")))
     if not (math.isfinite(node.weight) and node.weight >= 0):
-        problems.append(Problem(src, row, "weight", str(node.weight), "a finite weight ≥ 0",
-                                "correct the weight"))
+        problems.append(Problem(src, row, "weight", str(node.weight), Text("≥ 0 的有限权重",
+                                                                           "a finite weight ≥ 0"),
+                                Text("改正权重", "correct the weight")))
     if node.target_low is not None and node.target_high is not None and node.target_low > node.target_high:
-        problems.append(Problem(src, row, "target_low", str(node.target_low), "target_low ≤ target_high",
-                                "swap the two bounds"))
+        problems.append(Problem(src, row, "target_low", str(node.target_low),
+                                Text("target_low ≤ target_high", "target_low ≤ target_high"),
+                                Text("交换上下限", "swap the two bounds")))
     return problems
 
 
@@ -380,17 +480,22 @@ def _link_problems(nodes: list[Node], rows: list[int | None],
     parents = {n.parent for n in nodes}
     for node, row in zip(nodes, rows, strict=True):
         if node.level > 1 and node.code not in parents:
-            problems.append(Problem(src, row, "code", node.code, "an aggregate with children",
-                                    "remove it or give it children"))
+            problems.append(Problem(src, row, "code", node.code, Text("有下级的分组",
+                                                                      "an aggregate with children"),
+                                    Text("删除该行, 或为它添加下级", "remove it or give it children")))
         if node.parent is None:
             continue
         if node.parent not in by_code:
-            problems.append(Problem(src, row, "parent", node.parent, "the code of another row",
-                                    "add the parent row or correct the code (orphan)"))
+            problems.append(Problem(src, row, "parent", node.parent, Text("另一行的代码",
+                                                                          "the code of another row"),
+                                    Text("添加上级所在行, 或改正该代码(无上级的孤立行)",
+                                         "add the parent row or correct the code (orphan)")))
         elif by_code[node.parent][0].level != node.level + 1:
+            parent_level = by_code[node.parent][0].level
             problems.append(Problem(src, row, "level", str(node.level),
-                                    f"one less than its parent's level ({by_code[node.parent][0].level})",
-                                    "correct the level"))
+                                    Text(f"比上级的层级 ({parent_level}) 小 1",
+                                         f"one less than its parent's level ({parent_level})"),
+                                    Text("改正层级", "correct the level")))
     return problems
 
 
@@ -407,7 +512,8 @@ def _cycles(by_code: dict[str, tuple[Node, int | None]], src: str) -> list[Probl
             loop = path[path.index(cur):]
             reported.update(loop)
             problems.append(Problem(src, by_code[cur][1], "parent", " > ".join([*loop, cur]),
-                                    "a tree without cycles", "break the loop of parents"))
+                                    Text("没有循环的树", "a tree without cycles"),
+                                    Text("打断上级之间的循环", "break the loop of parents")))
     return problems
 
 

@@ -22,7 +22,8 @@ import numpy as np
 import pandas as pd
 
 from .. import __version__
-from .._errors import DataError, Problem, ValidationError
+from .._errors import DataError, Problem, TongchengError, ValidationError
+from .._text import Text
 from . import steps as st
 from .aggregate import aggregate_tree
 from .framework import Framework
@@ -115,6 +116,21 @@ def _aggregate(cur: pd.DataFrame, data: pd.DataFrame, fw: Framework,
         weights = fw.weights(weights)
     return aggregate_tree(cur, fw, weights=weights, method=method,
                           params=params, dat_thresh=p.get("dat_thresh")), {}
+
+
+def _step_error(recipe: Recipe, s: Step, exc: Exception) -> ValidationError:
+    """Return the error of a step whose parameters do not run, located at its step of the recipe."""
+    i = next((i for i, x in enumerate(recipe.steps) if x.name == s.name), 0)
+    path = f"steps[{i}].params"
+    detail = f"{type(exc).__name__}: {exc}"
+    problem = Problem(recipe.source, recipe.lines.get(path) or recipe.lines.get(f"steps[{i}]"), path,
+                      ", ".join(f"{k}={v!r}" for k, v in s.params.items()) or None,
+                      Text(f"{s.name} 能运行的参数", f"parameters {s.name} can run with"),
+                      Text(f"改正参数 ({detail}); 参见 docs 与 examples/asem/recipe.yaml",
+                           f"correct the parameters ({detail}); see examples/asem/recipe.yaml"))
+    src = recipe.source or "<input>"
+    return ValidationError([problem], summary=Text(f"构建步骤 {src} 的 {s.name} 步无法运行",
+                                                    f"recipe {src}: step {s.name} cannot run"))
 
 
 STEP_FUNCTIONS: dict[str, StepFunc] = {
@@ -222,7 +238,12 @@ class Build:
 
     def _apply(self, s: Step) -> None:
         cur = self.stages[list(self.stages)[-1]]
-        result, logs = STEP_FUNCTIONS[s.name](cur, self.data, self.framework, dict(s.params))
+        try:
+            result, logs = STEP_FUNCTIONS[s.name](cur, self.data, self.framework, dict(s.params))
+        except TongchengError:
+            raise
+        except (TypeError, ValueError, KeyError, IndexError, ZeroDivisionError) as exc:
+            raise _step_error(self.recipe, s, exc) from exc
         self.stages[STAGES[s.name]] = result
         self.logs.update(logs)
 
@@ -322,7 +343,8 @@ def _resolved(recipe: Recipe, data: pd.DataFrame, framework: Framework) -> Recip
     inputs = dict(recipe.inputs)
     inputs["data_sha256"] = sha256_frame(data)
     inputs["framework_sha256"] = sha256_frame(framework.to_table())
-    return Recipe(copy.deepcopy(recipe.steps), inputs=inputs, version=__version__, name=recipe.name)
+    return Recipe(copy.deepcopy(recipe.steps), inputs=inputs, version=__version__, name=recipe.name,
+                  source=recipe.source, period=recipe.period, level=recipe.level, lines=recipe.lines)
 
 
 def build(recipe: Recipe, data: pd.DataFrame, framework: Framework, *,
