@@ -166,25 +166,6 @@ def test_wide_layouts_and_pairs(yrd_project: Project, tmp_path: Path) -> None:
     assert {"2022", "2023"} <= set(gdp[gdp["vintage"] == "y"]["period"])
 
 
-def test_template_round_trip(yrd_project: Project, tmp_path: Path) -> None:
-    from tongcheng.io.template import write_template
-
-    with yrd_project.store() as store:
-        path = write_template(tmp_path / "t.xlsx", units=store.units(), catalogue=store.indicators(),
-                              period="2024")
-    frame = pd.read_excel(path, sheet_name=0, dtype=str)
-    assert len(frame) == 41 and list(frame.columns[:3]) == ["code", "name", "period"]
-    from openpyxl import load_workbook
-
-    book = load_workbook(path)
-    sheet = book.worksheets[0]
-    gdp_col = list(frame.columns).index("gdp") + 1
-    sheet.cell(row=2, column=gdp_col, value=123.4)
-    book.save(path)
-    result = yrd_project.import_stats(path, vintage="template")
-    assert result.n_observations == 1
-
-
 def test_metro_table(yrd_project: Project, tmp_path: Path) -> None:
     extra = pd.DataFrame([{"code": "cross_city_commuters", "name_zh": "跨城通勤人数",
                            "name_en": "Cross-city commuters", "unit": "persons",

@@ -79,14 +79,21 @@ def import_metros(file: Path, sheet: str | None, encoding: str | None, project_d
 @click.command()
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="File to write (default: PROJECT/template.xlsx). 输出文件。")
-@click.option("--level", type=click.Choice(["province", "city", "county"]), default="city",
-              show_default=True, help="One row per unit of this level. 每行一个该层级单元。")
+@click.option("--level", type=click.Choice(["province", "city", "county"]), default=None,
+              help="One row per unit of this level (default: city, or the project's largest level "
+                   "when it has no cities). 每行一个该层级单元(默认: 市)。")
 @click.option("--period", default="", help="Period to pre-fill, e.g. 2024. 预填年份。")
 @project_option
 @LANG
 @handle_errors
-def template(out: Path | None, level: str, period: str, project_dir: Path, lang: str | None) -> None:
-    """Write an Excel template of the project's indicators. 生成指标填报Excel模板。"""
+def template(out: Path | None, level: str | None, period: str, project_dir: Path,
+             lang: str | None) -> None:
+    """Write an Excel template of the project's indicators. 生成指标填报Excel模板。
+
+    The first sheet (数据 data) is filled in: bilingual headers (地区生产总值 gdp),
+    numbers only in value cells, units shown on each cell. The second (说明
+    Instructions) explains how to fill it in and import it with `tongcheng import stats`.
+    """
     from ..io.template import write_template
 
     project = Project.open(project_dir)

@@ -7,8 +7,9 @@ Matching ignores case, spaces, hyphens and underscores.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
-__all__ = ["CANONICAL", "canonical_column"]
+__all__ = ["CANONICAL", "bilingual_header", "canonical_column", "match_bilingual"]
 
 CANONICAL: dict[str, tuple[str, ...]] = {
     "code": ("code", "adcode", "unit_code", "region_code", "行政区划代码", "区划代码", "代码", "地区代码"),
@@ -39,6 +40,53 @@ _LOOKUP = {_norm(alias): canon for canon, aliases in CANONICAL.items() for alias
 _INFO = {_norm(a) for a in INFORMATIONAL}
 
 
+def bilingual_header(label: str, key: str) -> str:
+    """Return the header the Excel template writes: a label for people, then the key.
+
+    Examples
+    --------
+    >>> bilingual_header("地区生产总值", "gdp")
+    '地区生产总值 gdp'
+    """
+    return f"{label} {key}"
+
+
+def match_bilingual(header: str, match: Callable[[str], str | None]) -> str | None:
+    """Match ``header`` whole, else as ``"<label> <key>"`` whose two halves match the same thing.
+
+    Parameters
+    ----------
+    header
+        A column header, e.g. ``"地区生产总值 gdp"`` or ``"代码 code"``.
+    match
+        Looks one text up; returns what it names or ``None``.
+
+    Returns
+    -------
+    str or None
+        What ``match`` returns for the whole header, or for both halves when they agree;
+        ``None`` otherwise (``"代码 name"`` names two different columns).
+    """
+    found = match(header)
+    if found is not None:
+        return found
+    parts = header.strip().rsplit(maxsplit=1)
+    if len(parts) == 2:
+        found = match(parts[1])
+        if found is not None and match(parts[0]) == found:
+            return found
+    return None
+
+
+def _canonical(header: str) -> str | None:
+    key = _norm(header)
+    if key in _LOOKUP:
+        return _LOOKUP[key]
+    if key in _INFO:
+        return "_info"
+    return None
+
+
 def canonical_column(header: str) -> str | None:
     """Return the canonical column for a header, ``"_info"`` for known informational columns.
 
@@ -52,9 +100,4 @@ def canonical_column(header: str) -> str | None:
     str or None
         One of the keys of :data:`CANONICAL`, ``"_info"``, or ``None`` if unknown.
     """
-    key = _norm(header)
-    if key in _LOOKUP:
-        return _LOOKUP[key]
-    if key in _INFO:
-        return "_info"
-    return None
+    return match_bilingual(header, _canonical)

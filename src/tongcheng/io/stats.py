@@ -26,7 +26,7 @@ import pandas as pd
 
 from .._errors import Problem
 from ..store.models import VINTAGE_LENGTH
-from .columns import canonical_column
+from .columns import canonical_column, match_bilingual
 from .tables import RawTable
 
 __all__ = ["OBSERVATION_COLUMNS", "ParsedStats", "parse_stats"]
@@ -92,7 +92,7 @@ class _Catalogue:
                     self.lookup.setdefault(_norm(key), code)
 
     def match(self, text: str) -> str | None:
-        return self.lookup.get(_norm(text))
+        return match_bilingual(text, lambda part: self.lookup.get(_norm(part)))
 
     def close(self, text: str) -> list[str]:
         return difflib.get_close_matches(_norm(text), list(self.lookup), n=3, cutoff=0.6)
