@@ -24,7 +24,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from .._errors import Problem
+from .._errors import Problem, UnitMatchError
+from .._text import Text
 from ..store.models import VINTAGE_LENGTH
 from .columns import canonical_column, match_bilingual
 from .tables import RawTable
@@ -38,8 +39,12 @@ OBSERVATION_COLUMNS = (
 _MISSING = {"", "-", "—", "–", "..", "...", "na", "n/a", "nan", "null", "none", "无", "空"}
 _PERIOD = re.compile(r"^(\d{4})(?:年)?(?:-(0[1-9]|1[0-2])|Q([1-4]))?$")
 _VALUE_KINDS = ("reported", "estimated", "sample", "computed")
-_KIND_COLUMNS = {"pair": "from/to columns", "metro": "a metro (都市圈) column",
-                 "unit": "one region per row"}
+_KIND_COLUMNS = {"pair": Text("起点/终点 (from/to) 两列", "from/to columns"),
+                 "metro": Text("都市圈 (metro) 列", "a metro (都市圈) column"),
+                 "unit": Text("每行一个地区", "one region per row")}
+_KIND_NAMES = {"pair": Text("城市对", "pair"), "metro": Text("都市圈", "metro"), "unit": Text("地区", "unit")}
+#: A number whose commas are thousands separators (1,234,567.8); any other comma is a decimal comma.
+_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?%?$")
 _UNIT_ALIASES = {
     "亿元": "100 million CNY", "万人": "10,000 persons", "人": "persons", "百分比": "%",
     "分钟": "min", "平方公里": "km2", "km²": "km2", "元": "CNY", "万元": "10,000 CNY",
@@ -58,11 +63,15 @@ class ParsedStats:
         Every error and warning found.
     n_rows
         Data rows read from the table.
+    n_empty
+        Empty value cells (``""``, ``-``, ``..``, ``无`` …): not problems, nothing is stored
+        for them; counted for the import's summary.
     """
 
     observations: pd.DataFrame
     problems: list[Problem] = field(default_factory=list)
     n_rows: int = 0
+    n_empty: int = 0
 
     @property
     def ok(self) -> bool:
@@ -102,6 +111,11 @@ def _period_columns(headers: Sequence[str]) -> list[str]:
     return [h for h in headers if _PERIOD.match(h.strip())]
 
 
+_IGNORED = (Text("一个已知的列", "a known column"),
+            Text("该列被忽略;如果它有数据,请改成已知的列名",
+                 "this column is ignored; rename it if it holds data"))
+
+
 def _layout(table: RawTable, problems: list[Problem], catalogue: _Catalogue,
             ) -> pd.DataFrame | None:
     """Map headers and reshape to long: columns subject/from/to, indicator, period, value, ..."""
@@ -118,44 +132,46 @@ def _layout(table: RawTable, problems: list[Problem], catalogue: _Catalogue,
     frame = frame.rename(columns=mapping)
     have = set(mapping.values())
     if not ({"code", "name", "metro"} & have or {"from", "to"} <= have):
-        problems.append(table.problem(None, None, ", ".join(table.frame.columns), expected=(
+        problems.append(table.problem(None, None, ", ".join(table.frame.columns), expected=Text(
+            "一个地区列(代码 code / 行政区划代码,或名称 name / 地区)、起点和终点两列 (from/to),"
+            "或都市圈列 (metro)",
             "a region column (code / 行政区划代码 or name / 地区), both 'from' and 'to', "
             "or 'metro' (都市圈)"),
-            fix="add a column 'code' with unit codes (6-digit GB/T 2260, or the region's own "
-                "6–12 digit codes) or 'name' with region names"))
+            fix=Text("增加一列 code(行政区划代码: 6 位 GB/T 2260 代码,或本地区 6–12 位的代码)"
+                     "或一列 name(地区名称)",
+                     "add a column 'code' with unit codes (6-digit GB/T 2260, or the region's own "
+                     "6–12 digit codes) or 'name' with region names")))
         return None
     if "value" in have:
         for col in extra:
-            problems.append(table.problem(None, col, None, expected="a known column",
-                                          fix="this column is ignored; rename it if it holds data",
+            problems.append(table.problem(None, col, None, expected=_IGNORED[0], fix=_IGNORED[1],
                                           severity="warning"))
         missing = [c for c in ("indicator", "period") if c not in have]
         for col in missing:
-            problems.append(table.problem(None, col, None, expected=f"a column '{col}'",
-                                          fix=f"add the column '{col}' (long layout: region, indicator, period, value)"))
+            problems.append(table.problem(None, col, None,
+                                          expected=Text(f"一列「{col}」", f"a column '{col}'"),
+                                          fix=Text(f"增加「{col}」列(长表格式: 地区、指标、时期、数值)",
+                                                   f"add the column '{col}' (long layout: region, "
+                                                   "indicator, period, value)")))
         return None if missing else frame
     id_cols = [c for c in frame.columns if c in have or c == "_pos"]
     if "indicator" in have:
-        periods = _period_columns(extra)
-        if not periods:
-            problems.append(table.problem(None, "value", None, expected=(
-                "a 'value' column, or one column per year such as '2020'"),
-                fix="add a 'value' column (long layout) or name the year columns 2019, 2020, …"))
-            return None
-        long = frame.melt(id_vars=id_cols, value_vars=periods, var_name="_col", value_name="value")
-        long["period"] = long["_col"]
-        return long
+        return _wide_by_period(table, frame, id_cols, extra, problems)
     indicator_cols = [c for c in extra if catalogue.match(c)]
     for col in extra:
         if col not in indicator_cols:
             close = catalogue.close(col)
-            hint = f" (did you mean {', '.join(close)}?)" if close else ""
-            problems.append(table.problem(None, col, col, expected="an indicator code or name of this project",
-                                          fix=f"rename the column to a known indicator{hint}; "
-                                              "`tongcheng template` lists them"))
+            hint = Text(f"(是否指 {', '.join(close)}?)", f" (did you mean {', '.join(close)}?)") if close \
+                else Text("", "")
+            problems.append(table.problem(None, col, col, expected=Text(
+                "本项目的一个指标代码或名称", "an indicator code or name of this project"),
+                fix=Text("把列名改为已知指标", "rename the column to a known indicator") + hint
+                + Text(";`tongcheng template` 列出全部指标", "; `tongcheng template` lists them")))
     if "period" not in have:
-        problems.append(table.problem(None, "period", None, expected="a column 'period' (or 年份)",
-                                      fix="add a period column; wide layout is region, period, indicators…"))
+        problems.append(table.problem(None, "period", None, expected=Text(
+            "一个「period」(年份)列", "a column 'period' (or 年份)"),
+            fix=Text("增加年份列;宽表格式为: 地区、年份、各指标列…",
+                     "add a period column; wide layout is region, period, indicators…")))
     if not indicator_cols or "period" not in have:
         return None
     long = frame.melt(id_vars=id_cols, value_vars=indicator_cols, var_name="_col", value_name="value")
@@ -163,17 +179,40 @@ def _layout(table: RawTable, problems: list[Problem], catalogue: _Catalogue,
     return long
 
 
-def _rows_text(positions: Sequence[int], table: RawTable) -> str:
+def _wide_by_period(table: RawTable, frame: pd.DataFrame, id_cols: list[str], extra: list[str],
+                    problems: list[Problem]) -> pd.DataFrame | None:
+    """Melt one column per period (2019, 2020年, 2020-06, 2020Q1) into the long layout."""
+    periods = _period_columns(extra)
+    if not periods:
+        problems.append(table.problem(None, "value", None, expected=Text(
+            "一个「value」(数值)列,或每年一列(如「2020」)",
+            "a 'value' column, or one column per year such as '2020'"),
+            fix=Text("增加「value」列(长表格式),或把年份列命名为 2019、2020 …",
+                     "add a 'value' column (long layout) or name the year columns 2019, 2020, …")))
+        return None
+    for col in extra:
+        if col not in periods:
+            problems.append(table.problem(None, col, None, expected=Text(
+                "一个年份列(如 2020、2020年、2020-06、2020Q1)或已知的列",
+                "a year column (2020, 2020年, 2020-06, 2020Q1) or a known column"),
+                fix=_IGNORED[1], severity="warning"))
+    long = frame.melt(id_vars=id_cols, value_vars=periods, var_name="_col", value_name="value")
+    long["period"] = long["_col"]
+    return long
+
+
+def _rows_text(positions: Sequence[int], table: RawTable) -> Text:
     rows = [table.row_number(int(p)) for p in positions]
     if len(rows) <= 1:
-        return ""
+        return Text("", "")
     shown = ", ".join(str(r) for r in rows[1:6])
-    more = f" … ({len(rows)} rows in all)" if len(rows) > 6 else ""
-    return f" Same value also in rows {shown}{more}."
+    more_zh = f" …(共 {len(rows)} 行)" if len(rows) > 6 else ""
+    more_en = f" … ({len(rows)} rows in all)" if len(rows) > 6 else ""
+    return Text(f" 第 {shown} 行{more_zh}也有同样的值。", f" Same value also in rows {shown}{more_en}.")
 
 
 def _grouped(table: RawTable, bad: pd.DataFrame, key: str, column: str | None, *,
-             expected: str, fix: str, severity: str = "error") -> list[Problem]:
+             expected: str | Text, fix: str | Text, severity: str = "error") -> list[Problem]:
     """One problem per distinct offending value, located at its first row."""
     out = []
     for value, grp in bad.groupby(key, sort=False):
@@ -184,14 +223,24 @@ def _grouped(table: RawTable, bad: pd.DataFrame, key: str, column: str | None, *
     return out
 
 
-def _parse_values(text: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """Return (numbers, is_missing, is_bad) for a Series of cell texts."""
+def _parse_values(text: pd.Series, delimiter: str | None = None,
+                  ) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
+    """Return (numbers, is_missing, is_bad, is_decimal_comma) for a Series of cell texts.
+
+    Commas are thousands separators only in groups of three digits (``1,234,567.8``) and
+    never in a semicolon-separated file, where ``24653,4`` is a decimal comma: such values
+    are reported, not read as 246534.
+    """
     clean = text.map(lambda s: unicodedata.normalize("NFKC", str(s)).strip())
     missing = clean.str.lower().isin(_MISSING)
-    stripped = clean.str.replace(r"[,\s]", "", regex=True).str.rstrip("%")
-    numbers = pd.to_numeric(stripped.where(~missing), errors="coerce").astype("float64")
-    bad = numbers.isna() & ~missing
-    return numbers, missing, bad
+    spaced = clean.str.replace(r"\s", "", regex=True)
+    has_comma = spaced.str.contains(",", regex=False) & ~missing
+    thousands = spaced.str.match(_THOUSANDS) if delimiter != ";" else pd.Series(False, index=text.index)
+    comma = has_comma & ~thousands
+    stripped = spaced.str.replace(",", "", regex=False).str.rstrip("%")
+    numbers = pd.to_numeric(stripped.where(~missing & ~comma), errors="coerce").astype("float64")
+    bad = numbers.isna() & ~missing & ~comma
+    return numbers, missing, bad, comma
 
 
 def _resolve_metros(table: RawTable, long: pd.DataFrame, metros: pd.DataFrame | None,
@@ -206,11 +255,28 @@ def _resolve_metros(table: RawTable, long: pd.DataFrame, metros: pd.DataFrame | 
     query = long["metro"].astype(str)
     codes = query.map(lambda q: lookup.get(_norm(q)))
     bad = codes.isna()
-    known = ", ".join(sorted(set(lookup.values()))) or "none (this project has no metro areas)"
+    known = ", ".join(sorted(set(lookup.values())))
+    fix = (Text(f"使用代码 {known} 之一或其名称", f"use one of the codes {known} or their names") if known
+           else Text("本项目还没有都市圈;先用 `tongcheng import metros` 导入",
+                     "this project has no metro areas yet; import them with `tongcheng import metros`"))
     problems.extend(_grouped(table, long[bad].assign(_q=query[bad]), "_q", header,
-                             expected="a metropolitan area of this project",
-                             fix=f"use one of the codes {known} or their names"))
+                             expected=Text("本项目的一个都市圈", "a metropolitan area of this project"),
+                             fix=fix))
     return codes
+
+
+def _match_problem(err: UnitMatchError) -> tuple[Text, Text]:
+    """Return what was expected and the fix for a region that matched no unit or several."""
+    opts = "; ".join(f"{c} {n}" for c, n in err.candidates)
+    if err.ambiguous:
+        return (Text("恰好一个地区(该名称对应多个单元)", "exactly one region (the name fits several units)"),
+                Text(f"改写为所指单元的代码: {opts}", f"write the code of the one you mean: {opts}"))
+    expected = Text("一个已知的地区代码或名称(未找到该地区)", "a known region code or name (not found)")
+    if err.candidates:
+        return expected, Text(f"检查拼写或代码;相近的有: {opts}",
+                              f"check the spelling or code; close ones: {opts}")
+    return expected, Text("检查拼写或代码;`tongcheng units list` 列出全部单元",
+                          "check the spelling or code; `tongcheng units list` shows all units")
 
 
 def _resolve_subjects(table: RawTable, long: pd.DataFrame, resolver: object,
@@ -234,21 +300,15 @@ def _resolve_subjects(table: RawTable, long: pd.DataFrame, resolver: object,
         empty = query.str.strip() == ""
         if empty.any():
             problems.extend(_grouped(table, long[empty].assign(_q="(empty)"), "_q", header,
-                                     expected="a region code or name",
-                                     fix="fill in the region of every row"))
+                                     expected=Text("一个地区代码或名称", "a region code or name"),
+                                     fix=Text("每一行都要填写地区", "fill in the region of every row")))
         distinct = sorted(set(query[~empty]))
         resolved, errors = resolver.resolve_many(distinct)  # type: ignore[attr-defined]
         codes: dict[str, str] = {}
         for q, res, err in zip(distinct, resolved, errors, strict=True):
             rows = long[query == q]
             if err is not None:
-                cands = getattr(err, "candidates", [])
-                if cands:
-                    opts = "; ".join(f"{c} {n}" for c, n in cands)
-                    expected, fix = "exactly one region", f"write the code of the one you mean: {opts}"
-                else:
-                    expected, fix = "a known region code or name", (
-                        "check the spelling or code; `tongcheng units list` shows all units")
+                expected, fix = _match_problem(err)
                 problems.extend(_grouped(table, rows.assign(_q=q), "_q", header,
                                          expected=expected, fix=fix))
                 continue
@@ -256,9 +316,56 @@ def _resolve_subjects(table: RawTable, long: pd.DataFrame, resolver: object,
             if res.note:
                 problems.append(table.problem(
                     int(rows["_pos"].iloc[0]), header, q, severity="warning",
-                    expected=f"a current unit; mapped to {res.code} {res.name_zh}",
-                    fix=f"{res.note}.{_rows_text(list(rows['_pos']), table)}"))
+                    expected=Text(f"一个现行单元;已对应到 {res.code} {res.name_zh}",
+                                  f"a current unit; mapped to {res.code} {res.name_zh}"),
+                    fix=Text(f"{res.note}。", f"{res.note}.") + _rows_text(list(rows["_pos"]), table)))
         out[role] = query.map(codes)
+        if role == "code" and {"code", "name"} <= set(long.columns):
+            problems.extend(_name_conflicts(table, long, resolver, out[role], column_names))
+    return out
+
+
+def _name_conflicts(table: RawTable, long: pd.DataFrame, resolver: object,
+                    codes: pd.Series, column_names: dict[str, str]) -> list[Problem]:
+    """Report names that mean another unit than the code of their row (errors naming both).
+
+    A name is compared at the level of the code's unit (上海市 next to the province code
+    310000 is the province). A name that matches no unit is a warning: the code is used.
+    """
+    code_header, name_header = column_names.get("code", "code"), column_names.get("name", "name")
+    given = long["name"].astype(str).str.strip()
+    check = long.assign(_unit=codes, _name=given)
+    check = check[check["_unit"].notna() & (given != "") & (long["code"].astype(str).str.strip() != "")]
+    out: list[Problem] = []
+    for (unit, name), grp in check.groupby(["_unit", "_name"], sort=False):
+        unit_name = resolver.name_of(unit)  # type: ignore[attr-defined]
+        try:
+            other = resolver.resolve(name, level=resolver.level_of(unit))  # type: ignore[attr-defined]
+            others = [] if other.code == unit else [(other.code, other.name_zh)]
+        except UnitMatchError as err:
+            if not err.ambiguous:
+                out.append(table.problem(
+                    int(grp["_pos"].iloc[0]), name_header, name, severity="warning",
+                    expected=Text(f"{unit} {unit_name} 的名称", f"the name of {unit} {unit_name}"),
+                    fix=Text(f"未找到名为「{name}」的单元,已按「{code_header}」列的代码 {unit} 导入;"
+                             "请核对名称。",
+                             f"no unit is named '{name}'; the row was read by its code {unit} in "
+                             f"column '{code_header}'. Check the name.")
+                    + _rows_text(list(grp["_pos"]), table)))
+                continue
+            others = [] if unit in {c for c, _ in err.candidates} else err.candidates
+        if others:
+            code_text = str(grp["code"].iloc[0])
+            named = "、".join(f"{c} {n}" for c, n in others)
+            named_en = ", ".join(f"{c} {n}" for c, n in others)
+            out.append(table.problem(
+                int(grp["_pos"].iloc[0]), name_header, name,
+                expected=Text(f"与「{code_header}」列代码 {code_text} 相符的名称 {unit_name}",
+                              f"the name of {unit} {unit_name}, the unit of code {code_text} in "
+                              f"column '{code_header}'"),
+                fix=Text(f"代码 {code_text} 是 {unit_name},名称「{name}」却是 {named}:改正代码或名称。",
+                         f"code {code_text} is {unit_name} but the name '{name}' is {named_en}: "
+                         "correct the code or the name.") + _rows_text(list(grp["_pos"]), table)))
     return out
 
 
@@ -271,13 +378,15 @@ def _check_periods(table: RawTable, long: pd.DataFrame, problems: list[Problem],
     last = date.today().year + 1
     ok = year.between(1949, last)
     problems.extend(_grouped(table, long[~ok].assign(_q=text[~ok]), "_q", header,
-                             expected=f"a year 1949–{last} (or YYYY-MM, YYYYQn)",
-                             fix="write the period as a 4-digit year such as 2020"))
+                             expected=Text(f"1949–{last} 之间的年份(或 YYYY-MM、YYYYQn)",
+                                           f"a year 1949–{last} (or YYYY-MM, YYYYQn)"),
+                             fix=Text("把时期写成 4 位年份,如 2020",
+                                      "write the period as a 4-digit year such as 2020")))
     period = match[0].where(match[1].isna(), match[0] + "-" + match[1].fillna(""))
     return period.where(match[2].isna(), match[0] + "Q" + match[2].fillna(""))
 
 
-def parse_stats(table: RawTable, *, resolver: object, catalogue: pd.DataFrame,  # noqa: PLR0913
+def parse_stats(table: RawTable, *, resolver: object, catalogue: pd.DataFrame,
                 source: str = "", vintage: str = "", metros: pd.DataFrame | None = None,
                 ) -> ParsedStats:
     """Validate a table of statistics and convert it to observations.
@@ -301,9 +410,13 @@ def parse_stats(table: RawTable, *, resolver: object, catalogue: pd.DataFrame,  
     Returns
     -------
     ParsedStats
-        Observations (empty if any error) and every problem found.
+        Observations (empty if any error) and every problem found (the table's reading
+        notes first). Empty value cells are no problem: they are counted in ``n_empty``,
+        and the other cells of their row (region, period, unit, indicator) are not
+        checked, since nothing is stored for them. A name that contradicts the code of its
+        row is an error naming both.
     """
-    problems: list[Problem] = []
+    problems: list[Problem] = list(table.notes)
     cat = _Catalogue(catalogue)
     long = _layout(table, problems, cat)
     empty = pd.DataFrame(columns=list(OBSERVATION_COLUMNS))
@@ -312,6 +425,11 @@ def parse_stats(table: RawTable, *, resolver: object, catalogue: pd.DataFrame,  
     names = {canonical_column(h) or h: h for h in table.frame.columns}
     if "_col" not in long.columns:
         long["_col"] = names.get("value", "value")
+    missing = _parse_values(long["value"])[1]
+    n_empty = int(missing.sum())
+    long = long[~missing].reset_index(drop=True)
+    if long.empty:
+        return ParsedStats(empty, problems, len(table.frame), n_empty)
     check = _Checks(table, long, problems, cat, names)
     check.indicators()
     subjects = _resolve_subjects(table, long, resolver, problems, names, metros)
@@ -334,8 +452,8 @@ def parse_stats(table: RawTable, *, resolver: object, catalogue: pd.DataFrame,  
     obs = obs[obs["value"].notna()]
     check.duplicates(obs)
     if any(p.severity == "error" for p in problems):
-        return ParsedStats(empty, problems, len(table.frame))
-    return ParsedStats(obs.reset_index(drop=True), problems, len(table.frame))
+        return ParsedStats(empty, problems, len(table.frame), n_empty)
+    return ParsedStats(obs.reset_index(drop=True), problems, len(table.frame), n_empty)
 
 
 @dataclass
@@ -348,8 +466,8 @@ class _Checks:
     cat: _Catalogue
     names: dict[str, str]
 
-    def _add(self, mask: pd.Series, values: pd.Series, column: str | None, *, expected: str,
-             fix: str) -> None:
+    def _add(self, mask: pd.Series, values: pd.Series, column: str | None, *, expected: str | Text,
+             fix: str | Text) -> None:
         self.problems.extend(_grouped(self.table, self.long[mask].assign(_q=values[mask]), "_q",
                                       column, expected=expected, fix=fix))
 
@@ -359,31 +477,44 @@ class _Checks:
         text = long["indicator"].astype(str)
         codes = text.map(lambda s: self.cat.match(s) if s else None)
         for q, grp in long[codes.isna()].groupby(text[codes.isna()], sort=False):
-            close = [self.cat.lookup[c] for c in self.cat.close(str(q))]
-            hint = f"did you mean {', '.join(dict.fromkeys(close))}? " if close else ""
+            close = ", ".join(dict.fromkeys(self.cat.lookup[c] for c in self.cat.close(str(q))))
+            hint = Text(f"是否指 {close}?", f"did you mean {close}? ") if close else Text("", "")
             self.problems.append(self.table.problem(
                 int(grp["_pos"].iloc[0]), header or str(grp["_col"].iloc[0]), q,
-                expected="an indicator code or name of this project",
-                fix=f"{hint}`tongcheng template` lists the indicators."
-                    + _rows_text(list(grp["_pos"]), self.table)))
+                expected=Text("本项目的一个指标代码或名称", "an indicator code or name of this project"),
+                fix=hint + Text("`tongcheng template` 列出全部指标。",
+                                "`tongcheng template` lists the indicators.")
+                + _rows_text(list(grp["_pos"]), self.table)))
         computed = codes.map(lambda c: isinstance(c, str)
                              and str(self.cat.rows[c].get("kind", "raw")) == "computed")
-        self._add(computed, text, header, expected="an indicator that is imported, not computed",
-                  fix="tongcheng computes this indicator from its inputs; import the inputs "
-                      "instead, or give your figure its own indicator code")
+        self._add(computed, text, header,
+                  expected=Text("一个需要导入(而非计算得出)的指标",
+                                "an indicator that is imported, not computed"),
+                  fix=Text("该指标由 tongcheng 根据其输入数据计算;请导入输入数据,或给你的数值另设指标代码",
+                           "tongcheng computes this indicator from its inputs; import the inputs "
+                           "instead, or give your figure its own indicator code"))
         long["indicator"] = codes.where(~computed.astype(bool))
 
     def values(self) -> pd.Series:
-        """Parse numbers; text is an error, empty cells are skipped with one warning."""
-        numbers, missing, bad = _parse_values(self.long["value"])
-        self._add(bad, self.long["value"], None, expected="a number",
-                  fix="remove text and units from number cells "
-                      "(write 1234.5, not '约1234' or '1234亿元')")
-        if missing.any():
-            first = self.long[missing].iloc[0]
-            self.problems.append(self.table.problem(
-                int(first["_pos"]), str(first["_col"]), first["value"], severity="warning",
-                expected="a number", fix=f"{int(missing.sum())} empty cell(s) skipped (not stored)."))
+        """Parse numbers; text and decimal commas are errors (empty cells were left out before)."""
+        numbers, _missing, bad, comma = _parse_values(self.long["value"], self.table.delimiter)
+        self._add(bad, self.long["value"], None, expected=Text("一个数字", "a number"),
+                  fix=Text("数字单元格中不要写文字和单位(写 1234.5,而不是「约1234」或「1234亿元」)",
+                           "remove text and units from number cells "
+                           "(write 1234.5, not '约1234' or '1234亿元')"))
+        if self.table.delimiter == ";":
+            why = Text("该文件以分号分隔,数值中的逗号是小数逗号", "in this semicolon-separated file a comma "
+                       "in a number is a decimal comma")
+        else:
+            why = Text("逗号后不是三位数字,不是千位分隔符", "the comma is not followed by groups of three "
+                       "digits, so it is no thousands separator")
+        self._add(comma, self.long["value"], None,
+                  expected=Text("以小数点 . 书写的数字(", "a number written with a decimal point (") + why
+                  + Text(")", ")"),
+                  fix=Text("把小数逗号改成小数点(24653,4 → 24653.4),"
+                           "或在 Excel 中把小数分隔符设为「.」后重新导出",
+                           "write the decimal point as '.' (24653,4 → 24653.4), or export the file "
+                           "again with '.' as the decimal separator"))
         return numbers
 
     def units(self) -> pd.Series:
@@ -396,11 +527,13 @@ class _Checks:
                 given.map(_norm_unit) != expected.map(_norm_unit))
             for (g, exp), grp in long[mismatch].groupby([given[mismatch], expected[mismatch]],
                                                        sort=False):
+                ind = grp["indicator"].iloc[0]
                 self.problems.append(self.table.problem(
                     int(grp["_pos"].iloc[0]), self.names.get("unit", "unit"), g,
-                    expected=f"the unit '{exp}' of indicator {grp['indicator'].iloc[0]}",
-                    fix=f"convert the values to that unit and write the unit as '{exp}'."
-                        + _rows_text(list(grp["_pos"]), self.table)))
+                    expected=Text(f"指标 {ind} 的单位「{exp}」", f"the unit '{exp}' of indicator {ind}"),
+                    fix=Text(f"把数值换算为该单位,并把单位写成「{exp}」。",
+                             f"convert the values to that unit and write the unit as '{exp}'.")
+                    + _rows_text(list(grp["_pos"]), self.table)))
         return expected
 
     def subject_kinds(self, kind: str) -> None:
@@ -410,12 +543,16 @@ class _Checks:
             lambda c: str(meta[c].get("subject_kind", "unit")) if c in meta else "")
         wrong = long["indicator"].notna() & (wanted != kind)
         for ind_kind, grp in long[wrong].groupby(wanted[wrong], sort=False):
+            need = _KIND_COLUMNS.get(str(ind_kind), Text(str(ind_kind), str(ind_kind)))
+            what = _KIND_NAMES.get(str(ind_kind), Text(str(ind_kind), str(ind_kind)))
             self.problems.extend(_grouped(
                 self.table, grp.assign(_q=grp["indicator"]), "_q", self.names.get("indicator"),
-                expected=f"a table with {_KIND_COLUMNS.get(str(ind_kind), ind_kind)} for this "
-                         f"{ind_kind} indicator (this table has {_KIND_COLUMNS[kind]})",
-                fix="put unit indicators in a region table, pair indicators in a from/to "
-                    "table and metro-area indicators in a metro table"))
+                expected=Text("这个{what}指标需要含{need}的表格(本表是{have})",
+                              "a table with {need} for this {what} indicator (this table has {have})")
+                .format(need=need, what=what, have=_KIND_COLUMNS[kind]),
+                fix=Text("地区指标放在地区表中,城市对指标放在起点/终点表中,都市圈指标放在都市圈表中",
+                         "put unit indicators in a region table, pair indicators in a from/to "
+                         "table and metro-area indicators in a metro table")))
 
     def value_kinds(self) -> pd.Series:
         """Return each row's value kind (default ``reported``); unknown kinds are errors."""
@@ -423,16 +560,21 @@ class _Checks:
         if "value_kind" not in long.columns:
             return pd.Series("reported", index=long.index, dtype=object)
         kinds = long["value_kind"].astype(str).replace("", "reported")
+        listed = ", ".join(_VALUE_KINDS)
         self._add(~kinds.isin(_VALUE_KINDS), kinds, self.names.get("value_kind"),
-                  expected=f"one of {_VALUE_KINDS}", fix="use one of the listed value kinds")
+                  expected=Text(f"以下之一: {listed}", f"one of {listed}"),
+                  fix=Text("使用所列的数据性质之一", "use one of the listed value kinds"))
         return kinds
 
     def vintages(self, vintages: pd.Series) -> None:
         """Vintages must fit the store (at most ``VINTAGE_LENGTH`` characters)."""
         long = vintages.astype(str).str.len() > VINTAGE_LENGTH
         column = self.names.get("vintage", "--vintage")
-        self._add(long, vintages, column, expected=f"a vintage of at most {VINTAGE_LENGTH} characters",
-                  fix="shorten it (e.g. '2024 yearbook'); put longer notes into the source")
+        self._add(long, vintages, column,
+                  expected=Text(f"不超过 {VINTAGE_LENGTH} 个字符的数据版本",
+                                f"a vintage of at most {VINTAGE_LENGTH} characters"),
+                  fix=Text("缩短它(如「2024 年鉴」);较长的说明写入数据来源",
+                           "shorten it (e.g. '2024 yearbook'); put longer notes into the source"))
 
     def duplicates(self, obs: pd.DataFrame) -> None:
         """Two rows with the same indicator, subject, period and vintage are an error."""
@@ -441,13 +583,16 @@ class _Checks:
         dup = valid[valid.duplicated(key, keep=False)]
         for _, grp in dup.groupby(key, sort=False):
             first = grp.iloc[0]
+            at = self.table.row_number(int(first["_pos"]))
+            what = f"{first['indicator']} / {first['subject_key']} / {first['period']}"
             for _, row in grp.iloc[1:].iterrows():
                 self.problems.append(self.table.problem(
                     int(row["_pos"]), str(row["_col"]), row["value"],
-                    expected="one value per region, indicator, period and vintage",
-                    fix=f"row {self.table.row_number(int(first['_pos']))} already gives "
-                        f"{first['indicator']} for {first['subject_key']} in {first['period']}; "
-                        "delete one of the two rows"))
+                    expected=Text("每个地区、指标、时期和版本只有一个数值",
+                                  "one value per region, indicator, period and vintage"),
+                    fix=Text(f"第 {at} 行已给出 {what} 的数值;删除两行中的一行",
+                             f"row {at} already gives {first['indicator']} for {first['subject_key']} "
+                             f"in {first['period']}; delete one of the two rows")))
 
 
 def _with_subjects(obs: pd.DataFrame, kind: str, subjects: dict[str, pd.Series]) -> pd.DataFrame:

@@ -165,6 +165,22 @@ class UnitResolver:
 
     # -- public ----------------------------------------------------------------------------
 
+    def name_of(self, code: str) -> str:
+        """Return the Chinese name of a current unit (``""`` for a code that is none).
+
+        >>> UnitResolver.from_bundled().name_of("320500")
+        '苏州市'
+        """
+        return self._name(code) if code in self._current else ""
+
+    def level_of(self, code: str) -> str | None:
+        """Return the level of a current unit (``None`` for a code that is none).
+
+        >>> UnitResolver.from_bundled().level_of("310000")
+        'province'
+        """
+        return str(self._units.at[code, "level"]) if code in self._current else None
+
     def resolve(
         self, query: str, *, level: str | None = None, year: int | None = None
     ) -> Resolution:
