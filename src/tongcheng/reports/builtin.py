@@ -16,10 +16,12 @@ from .sections import ReportContext, SectionProvider
 __all__ = [
     "BUILTIN_PROVIDERS",
     "cities_section",
+    "counties_section",
     "map_section",
     "methods_section",
     "overview_section",
     "pairs_section",
+    "series_section",
     "sources_section",
 ]
 
@@ -28,6 +30,7 @@ METRO_COLOURS = ("#d62728", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2
 LINK_MAX_WIDTH = 6.0
 LINK_MIN_WIDTH = 0.6
 FILTER_MIN_ROWS = 12  # tables with more rows get a filter box
+SERIES_DEFAULT_UNITS = 5  # lines drawn before the reader picks units: the largest latest values
 
 
 def _title(ctx: ReportContext, key: str) -> tuple[str, str]:
@@ -43,9 +46,13 @@ def _decimals(meta: IndicatorMeta, values: list[float | None]) -> int:
     return auto_decimals(values) if meta.decimals is None else meta.decimals
 
 
-def _rounded(values: list[float | None], decimals: int) -> list[float | None]:
-    """Round to two places more than shown: enough to sort, much smaller JSON."""
-    return [None if v is None else round(v, decimals + 2) for v in values]
+def _rounded(values: list[float | None], decimals: int) -> list[float | int | None]:
+    """Round to two places more than shown: enough to sort, much smaller JSON (whole numbers as int)."""
+    out: list[float | int | None] = []
+    for v in values:
+        r = None if v is None else round(v, decimals + 2)
+        out.append(int(r) if r is not None and r.is_integer() and abs(r) < 2**53 else r)
+    return out
 
 
 def overview_section(ctx: ReportContext) -> Section:
@@ -67,7 +74,14 @@ def _indicator_payload(meta: IndicatorMeta, frame: pd.DataFrame) -> dict[str, An
         "decimals": decimals,
         "values": dict(zip(map(str, frame.index), values, strict=True)),
         "min": min(finite) if finite else None, "max": max(finite) if finite else None,
+        "period": meta.period, **_value_periods(meta),
     }
+
+
+def _value_periods(meta: IndicatorMeta) -> dict[str, Any]:
+    """``{"periods": {code: period}}`` when the values shown are of more than one period."""
+    periods = {key: prov[0] for key, prov in meta.provenance.items()}
+    return {"periods": periods} if len(set(periods.values())) > 1 else {}
 
 
 def _links_payload(ctx: ReportContext, known: dict[str, list[float]]) -> list[dict[str, Any]]:
@@ -129,38 +143,75 @@ def map_section(ctx: ReportContext) -> Section:
 
 def _num_column(meta: IndicatorMeta, values: list[float | None]) -> dict[str, Any]:
     return {"kind": "num", "zh": meta.name_zh, "en": meta.name_en, "unit": meta.unit,
-            "unit_zh": meta.unit_in("zh"),
+            "unit_zh": meta.unit_in("zh"), "period": meta.period,
             "decimals": _decimals(meta, values)}
+
+
+def _provenance(meta: IndicatorMeta, keys: list[str], sources: list[str]) -> dict[str, Any]:
+    """Encode where each value of a column comes from, for its tooltip and period mark.
+
+    ``prov``: distinct ``[period, vintage, index into the table's sources]``; ``pi``: per row,
+    the index into ``prov`` (``None`` without a value), left out when one entry covers all;
+    ``latest``: the column's latest period — values of another period are marked.
+    """
+    if not meta.provenance:
+        return {}
+    entries: dict[tuple[str, str, int], int] = {}
+    per_row: list[int | None] = []
+    for key in keys:
+        found = meta.provenance.get(key)
+        if found is None:
+            per_row.append(None)
+            continue
+        period, vintage, source = found
+        if source not in sources:
+            sources.append(source)
+        entry = (period, vintage, sources.index(source))
+        per_row.append(entries.setdefault(entry, len(entries)))
+    if not entries:
+        return {}
+    out: dict[str, Any] = {"prov": [list(e) for e in entries], "latest": max(e[0] for e in entries)}
+    if len(entries) > 1:
+        out["pi"] = per_row
+    return out
 
 
 def _name_column(ctx: ReportContext, key: str) -> dict[str, Any]:
     return {"kind": "name", "zh": ctx.t(key, "zh"), "en": ctx.t(key, "en"), "unit": ""}
 
 
-def _table_section(  # noqa: PLR0913 - private; options keyword-only
+def _table_section(
     ctx: ReportContext, key: str, *, order: int, head: list[dict[str, Any]],
-    rows: list[list[Any]], names: dict[str, list[str]],
+    rows: list[list[Any]], names: dict[str, list[str]], sources: list[str] | None = None,
 ) -> Section:
     """Build a table section whose body the page fills from the payload.
 
-    Payload: ``columns`` (``kind``: ``text``, ``name`` or ``num``, with ``decimals``),
-    ``rows`` (``name`` cells hold a code looked up in ``names``: ``{code: [zh, en]}``).
+    Payload: ``columns`` (``kind``: ``text``, ``name`` or ``num``, with ``decimals`` and the
+    provenance of :func:`_provenance`), ``rows`` (``name`` cells hold a code looked up in
+    ``names``: ``{code: [zh, en]}``, or ``[zh, en]``), ``sources`` (texts the columns point to).
     """
     zh, en = _title(ctx, f"section.{key}")
-    payload = {"columns": [{k: c[k] for k in ("kind", "decimals") if k in c} for c in head],
-               "rows": rows, "names": names}
+    keep = ("kind", "decimals", "prov", "pi", "latest")
+    payload = {"columns": [{k: c[k] for k in keep if k in c} for c in head],
+               "rows": rows, "names": names, "sources": sources or []}
+    other = any(len(c.get("prov", ())) > 1 and len({p[0] for p in c["prov"]}) > 1 for c in head)
     html = ctx.render_template("sections/table.html.j2", key=key, columns=head,
-                               filter=len(rows) >= FILTER_MIN_ROWS, n_rows=len(rows))
+                               filter=len(rows) >= FILTER_MIN_ROWS, n_rows=len(rows),
+                               other_period=other)
     return Section(key, zh, en, html=html, order=order, payload=payload)
 
 
 def _value_columns(
-    frame: pd.DataFrame, metas: list[IndicatorMeta]
+    frame: pd.DataFrame, metas: list[IndicatorMeta], sources: list[str] | None = None,
 ) -> tuple[list[dict[str, Any]], list[list[float | None]]]:
+    """Return the header and values of `metas`; provenance texts are appended to `sources`."""
     head, columns = [], []
+    keys = [str(k) for k in frame.index]
     for meta in metas:
         values = _numbers(frame[meta.code])
         column = _num_column(meta, values)
+        if sources is not None:
+            column.update(_provenance(meta, keys, sources))
         head.append(column)
         columns.append(_rounded(values, column["decimals"]))
     return head, columns
@@ -172,11 +223,64 @@ def cities_section(ctx: ReportContext) -> Section:
     codes = [str(c) for c in cities.index]
     names = {c: [str(zh), str(en)] for c, zh, en
              in zip(codes, cities["name_zh"], cities["name_en"], strict=True)}
-    head, columns = _value_columns(cities, ctx.data.city_indicators)
+    sources: list[str] = []
+    head, columns = _value_columns(cities, ctx.data.city_indicators, sources)
     head = [{"kind": "text", "zh": ctx.t("table.code", "zh"), "en": ctx.t("table.code", "en"),
              "unit": ""}, _name_column(ctx, "table.city"), *head]
     rows = [[code, code, *vals] for code, *vals in zip(codes, *columns, strict=True)]
-    return _table_section(ctx, "cities", order=30, head=head, rows=rows, names=names)
+    return _table_section(ctx, "cities", order=30, head=head, rows=rows, names=names,
+                          sources=sources)
+
+
+def counties_section(ctx: ReportContext) -> Section | None:
+    """Build the table of county-level units not on the map (``None`` without indicators)."""
+    counties = ctx.data.counties
+    if counties is None or not ctx.data.county_indicators:
+        return None
+    codes = [str(c) for c in counties.index]
+    names = {c: [str(zh), str(en)] for c, zh, en
+             in zip(codes, counties["name_zh"], counties["name_en"], strict=True)}
+    sources: list[str] = []
+    head, columns = _value_columns(counties, ctx.data.county_indicators, sources)
+    parent = "parent_zh" in counties.columns
+    head = [{"kind": "text", "zh": ctx.t("table.code", "zh"), "en": ctx.t("table.code", "en"),
+             "unit": ""}, _name_column(ctx, "table.county"),
+            *([_name_column(ctx, "table.parent")] if parent else []), *head]
+    parents = ([[str(zh), str(en)] for zh, en in zip(counties["parent_zh"], counties["parent_en"],
+                                                      strict=True)] if parent else [None] * len(codes))
+    rows = [[code, code, *([up] if parent else []), *vals]
+            for code, up, *vals in zip(codes, parents, *columns, strict=True)]
+    return _table_section(ctx, "counties", order=32, head=head, rows=rows, names=names,
+                          sources=sources)
+
+
+def _series_payload(ctx: ReportContext) -> dict[str, Any]:
+    cities = ctx.data.cities
+    names = {str(c): [str(zh), str(en)] for c, zh, en
+             in zip(cities.index, cities["name_zh"], cities["name_en"], strict=True)}
+    indicators = []
+    for ts in ctx.data.series:
+        meta = ts.meta
+        flat = [v for col in ts.values.columns for v in _numbers(ts.values[col])]
+        decimals = _decimals(meta, flat)
+        values = {str(code): _rounded(_numbers(row), decimals) for code, row in ts.values.iterrows()}
+        indicators.append({"code": meta.code, "name_zh": meta.name_zh, "name_en": meta.name_en,
+                           "unit": meta.unit, "unit_zh": meta.unit_in("zh"), "decimals": decimals,
+                           "periods": [str(p) for p in ts.values.columns], "values": values})
+    return {"names": names, "indicators": indicators, "default_units": SERIES_DEFAULT_UNITS}
+
+
+def series_section(ctx: ReportContext) -> Section | None:
+    """Build the time-series chart of indicators with several periods (``None`` if there is none)."""
+    if not ctx.data.series:
+        return None
+    zh, en = _title(ctx, "section.series")
+    payload = _series_payload(ctx)
+    units = sorted(payload["names"].items(), key=lambda kv: kv[0])
+    html = ctx.render_template("sections/series.html.j2", indicators=[ts.meta for ts in ctx.data.series],
+                               units=units, lang=ctx.lang)
+    script = files("tongcheng.reports").joinpath("static", "series.js").read_text("utf-8")
+    return Section("series", zh, en, html=html, order=34, payload=payload, script=script)
 
 
 def pairs_section(ctx: ReportContext) -> Section | None:
@@ -189,11 +293,13 @@ def pairs_section(ctx: ReportContext) -> Section | None:
         for code, zh, en in zip(pairs[f"{side}_code"], pairs[f"{side}_zh"], pairs[f"{side}_en"],
                                 strict=True):
             names.setdefault(str(code), [str(zh), str(en)])
-    head, columns = _value_columns(pairs, ctx.data.pair_indicators)
+    sources: list[str] = []
+    head, columns = _value_columns(pairs, ctx.data.pair_indicators, sources)
     head = [_name_column(ctx, "table.from"), _name_column(ctx, "table.to"), *head]
     rows = [[str(a), str(b), *vals] for a, b, *vals
             in zip(pairs["from_code"], pairs["to_code"], *columns, strict=True)]
-    return _table_section(ctx, "pairs", order=40, head=head, rows=rows, names=names)
+    return _table_section(ctx, "pairs", order=40, head=head, rows=rows, names=names,
+                          sources=sources)
 
 
 def metros_section(ctx: ReportContext) -> Section | None:
@@ -204,17 +310,23 @@ def metros_section(ctx: ReportContext) -> Section | None:
     codes = [str(c) for c in metros.index]
     names = {c: [str(zh), str(en)] for c, zh, en
              in zip(codes, metros["name_zh"], metros["name_en"], strict=True)}
-    head, columns = _value_columns(metros, ctx.data.metro_indicators)
+    sources: list[str] = []
+    head, columns = _value_columns(metros, ctx.data.metro_indicators, sources)
     head = [_name_column(ctx, "table.metro"), *head]
     rows = [[code, *vals] for code, *vals in zip(codes, *columns, strict=True)]
-    return _table_section(ctx, "metros", order=35, head=head, rows=rows, names=names)
+    return _table_section(ctx, "metros", order=35, head=head, rows=rows, names=names,
+                          sources=sources)
 
 
 def methods_section(ctx: ReportContext) -> Section:
     """Build the method notes and indicator definitions, with citations."""
     zh, en = _title(ctx, "section.methods")
-    indicators = [*ctx.data.city_indicators, *ctx.data.metro_indicators,
-                  *ctx.data.pair_indicators]
+    indicators, seen = [], set()
+    for meta in (*ctx.data.city_indicators, *ctx.data.county_indicators, *ctx.data.metro_indicators,
+                 *ctx.data.pair_indicators):
+        if meta.catalogue_code not in seen:  # one entry per indicator, not per period column
+            seen.add(meta.catalogue_code)
+            indicators.append(meta)
     html = {lang: ctx.render_template("sections/methods.html.j2", lang=lang,
                                       notes=ctx.data.notes, indicators=indicators)
             for lang in ("zh", "en")}
@@ -229,6 +341,6 @@ def sources_section(ctx: ReportContext) -> Section:
 
 
 BUILTIN_PROVIDERS: tuple[SectionProvider, ...] = (
-    overview_section, map_section, cities_section, metros_section, pairs_section, methods_section,
-    sources_section,
+    overview_section, map_section, cities_section, counties_section, series_section, metros_section,
+    pairs_section, methods_section, sources_section,
 )

@@ -24,6 +24,7 @@ import pandas as pd
 from ..flows.delineation import OECD_FUA, delineate, threshold_sensitivity
 from ..flows.stored import od_from_observations
 from . import _geo
+from ._names import display_units
 from .model import Section
 from .sections import ReportContext, SectionProvider
 
@@ -237,7 +238,7 @@ def flow_section_provider(project: Project) -> SectionProvider | None:
     """
     with project.store() as store:
         obs = store.observations(indicators=["commuters"], latest_vintage=True)
-        units = store.units()
+        units = display_units(store.units())
         memberships = store.metro_memberships()
     data = flow_data(obs, units, memberships)
     if data is None:

@@ -116,6 +116,30 @@ _ZH: dict[str, str] = {
     "flow.sens_title": "阈值敏感性: 各通勤率阈值下的成员数(不含核心)",
     "flow.metro": "都市圈",
     "flow.adopted_members": "规划成员数(不含核心)",
+    # issue 9 (report shows the project's data): counties, time series, provenance, imports
+    "section.counties": "县级单元指标",
+    "section.series": "时间序列",
+    "table.county": "县级单元",
+    "table.parent": "所属城市",
+    "series.indicator": "指标",
+    "series.units": "单元(可多选)",
+    "series.hint": ("有多个时期数值的指标按单元绘制折线; 在列表中按住 Ctrl 或 ⌘ 可选择多个单元。"
+                    "缺失的时期不连线、不按0计。"),
+    "value.period": "时期",
+    "value.vintage": "版本",
+    "value.source": "来源",
+    "value.other_period": "上标为该值的时期(与本列其他值不同)。",
+    "indicator.kind_raw": "导入数据",
+    "indicator.kind_computed": "计算指标",
+    "indicator.periods": "时期",
+    "indicator.sources": "来源",
+    "sources.imported": "项目导入的数据",
+    "sources.file": "文件",
+    "sources.vintage": "版本",
+    "sources.imported_at": "导入时间",
+    "sources.n_obs": "观测值数",
+    "sources.indicators": "指标",
+    "index.metro_legend": "都市圈",
 }
 
 _EN: dict[str, str] = {
@@ -213,6 +237,30 @@ _EN: dict[str, str] = {
     "flow.sens_title": "Threshold sensitivity: members at each commuting-share threshold (core excluded)",
     "flow.metro": "Metro area",
     "flow.adopted_members": "Members in the plan (core excluded)",
+    # issue 9 (report shows the project's data): counties, time series, provenance, imports
+    "section.counties": "County-level indicators",
+    "section.series": "Time series",
+    "table.county": "County-level unit",
+    "table.parent": "City",
+    "series.indicator": "Indicator",
+    "series.units": "Units (select several)",
+    "series.hint": ("Indicators with values for several periods, one line per unit; hold Ctrl or ⌘ to "
+                    "select several units. Missing periods are gaps, never zero."),
+    "value.period": "Period",
+    "value.vintage": "Vintage",
+    "value.source": "Source",
+    "value.other_period": "A superscript is the value's period (it differs from the rest of the column).",
+    "indicator.kind_raw": "imported",
+    "indicator.kind_computed": "computed",
+    "indicator.periods": "Periods",
+    "indicator.sources": "Sources",
+    "sources.imported": "Data imported by the project",
+    "sources.file": "File",
+    "sources.vintage": "Vintage",
+    "sources.imported_at": "Imported",
+    "sources.n_obs": "Observations",
+    "sources.indicators": "Indicators",
+    "index.metro_legend": "Metropolitan areas",
 }
 
 STRINGS: Final[Mapping[str, Mapping[str, str]]] = MappingProxyType(
@@ -300,8 +348,77 @@ UNITS_ZH: Final[Mapping[str, str]] = MappingProxyType({
     "cities": "个城市",
     "index (0–2)": "指数(0—2)",
     "(10⁶ persons)²/min²": "(百万人)²/分钟²",
+    # the rest of the bundled and computed catalogues (issue 9: no English unit in a Chinese header)
+    "ratio": "比值",
+    "ratio (region = 1)": "比值(区域=1)",
+    "index": "指数",
+    "index (0–1)": "指数(0—1)",
+    "previous year = 100": "上年=100",
+    "score (0–100)": "得分(0—100)",
+    "rank": "名次",
+    "s": "秒",
+    "step": "步",
+    # units a project's own catalogue commonly uses
+    "percent": "%",
+    "per cent": "%",
+    "people": "人",
+    "person": "人",
+    "households": "户",
+    "10,000 households": "万户",
+    "1,000 persons": "千人",
+    "million persons": "百万人",
+    "100 million persons": "亿人",
+    "persons/km2": "人/平方公里",
+    "persons per km2": "人/平方公里",
+    "persons/km²": "人/平方公里",
+    "km²": "平方公里",
+    "m2": "平方米",
+    "m²": "平方米",
+    "10,000 m2": "万平方米",
+    "hectares": "公顷",
+    "ha": "公顷",
+    "m": "米",
+    "h": "小时",
+    "hours": "小时",
+    "minutes": "分钟",
+    "days": "天",
+    "years": "年",
+    "yuan": "元",
+    "CNY per person": "元/人",
+    "CNY/person": "元/人",
+    "10,000 CNY per person": "万元/人",
+    "1 billion CNY": "十亿元",
+    "billion CNY": "十亿元",
+    "million CNY": "百万元",
+    "USD": "美元",
+    "10,000 USD": "万美元",
+    "100 million USD": "亿美元",
+    "EUR": "欧元",
+    "count": "个",
+    "units": "个",
+    "trips": "人次",
+    "10,000 trips": "万人次",
+    "passengers": "人次",
+    "10,000 passengers": "万人次",
+    "vehicles": "辆",
+    "10,000 tonnes": "万吨",
+    "tonnes": "吨",
+    "t": "吨",
+    "kWh": "千瓦时",
+    "100 million kWh": "亿千瓦时",
+    "enterprises": "家",
+    "patents": "件",
+    "beds": "张",
+    "schools": "所",
+    "‰": "‰",
 })
-"""Chinese labels of the units used in catalogues (which are written in English)."""
+"""Chinese labels of the units used in catalogues (which are written in English).
+
+:func:`unit_label` also finds an entry whatever its case and surrounding spaces.
+"""
+
+_UNITS_ZH_FOLDED: Final[Mapping[str, str]] = MappingProxyType(
+    {k.strip().casefold(): v for k, v in UNITS_ZH.items()})
 
 
 def unit_label(unit: str, lang: str = DEFAULT_LANG) -> str:
@@ -313,4 +430,6 @@ def unit_label(unit: str, lang: str = DEFAULT_LANG) -> str:
     ('人', 'persons', '%')
     """
     check_lang(lang)
-    return UNITS_ZH.get(unit, unit) if lang == "zh" else unit
+    if lang != "zh":
+        return unit
+    return UNITS_ZH.get(unit) or _UNITS_ZH_FOLDED.get(str(unit).strip().casefold(), unit)

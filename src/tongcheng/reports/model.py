@@ -27,6 +27,7 @@ __all__ = [
     "MethodNote",
     "ReportData",
     "Section",
+    "TimeSeries",
     "validate_report_data",
 ]
 
@@ -56,9 +57,22 @@ class IndicatorMeta:
     citation
         Published method, shown with the description.
     direction
-        ``1`` if higher is better, ``-1`` if lower is better (flips the map colours).
+        ``1`` if higher is better, ``-1`` if lower is better (flips the map colours), ``0``
+        if neither (the catalogue does not say).
     decimals
         Decimal places to show; ``None`` chooses from the magnitude of the values.
+    indicator
+        Catalogue code of the indicator (``""``: same as `code`); two columns of one
+        indicator (e.g. two periods) share it.
+    kind
+        ``"raw"`` (imported), ``"computed"`` or ``""`` (not said).
+    period
+        Period(s) of the values shown, e.g. ``"2020"`` or ``"2022–2024"`` (``""``: not said).
+    periods
+        Every period with values in the project (for the time-series view and the notes).
+    provenance
+        Per row of the table (index label as text): ``(period, vintage, source)`` of the value
+        shown; shown on the value and in its tooltip. Empty: no provenance per value.
     """
 
     code: str
@@ -70,6 +84,16 @@ class IndicatorMeta:
     citation: str = ""
     direction: int = 1
     decimals: int | None = None
+    indicator: str = ""
+    kind: str = ""
+    period: str = ""
+    periods: tuple[str, ...] = ()
+    provenance: Mapping[str, tuple[str, str, str]] = field(default_factory=dict)
+
+    @property
+    def catalogue_code(self) -> str:
+        """Return the catalogue code of the indicator (`indicator`, else `code`)."""
+        return self.indicator or self.code
 
     def unit_in(self, lang: str) -> str:
         """Return the unit as shown in ``lang`` (Chinese label where one is known)."""
@@ -98,6 +122,8 @@ class DataSource:
     citation: str = ""
     url: str = ""
     name_en: str = ""
+    indicators: str = ""
+    """Codes of the indicators whose values come from it (e.g. an import), comma-separated."""
 
 
 @dataclass
@@ -143,6 +169,23 @@ class Section:
 
 
 @dataclass
+class TimeSeries:
+    """Values of one unit indicator over its periods, for the time-series chart.
+
+    Attributes
+    ----------
+    meta
+        Label, unit and decimals of the indicator.
+    values
+        Index: unit code (units of ``ReportData.cities``); columns: periods in order;
+        NaN where a unit has no value for a period.
+    """
+
+    meta: IndicatorMeta
+    values: pd.DataFrame
+
+
+@dataclass
 class ReportData:
     """Everything a report shows.
 
@@ -179,6 +222,13 @@ class ReportData:
         Numeric columns of `metros` to show in the metropolitan-area table (optional).
     default_indicator
         City indicator shown first on the map; default the first of `city_indicators`.
+    counties
+        County-level units (optional): index code, ``name_zh``, ``name_en`` plus one numeric
+        column per county indicator; shown as a table when `county_indicators` is not empty.
+    county_indicators
+        Numeric columns of `counties` to show.
+    series
+        Indicators with several periods, drawn as lines per unit (optional).
     generated_at, version
         Shown in the header (e.g. ISO timestamp, package version).
     """
@@ -199,6 +249,9 @@ class ReportData:
     sections: list[Section] = field(default_factory=list)
     default_indicator: str | None = None
     metro_indicators: list[IndicatorMeta] = field(default_factory=list)
+    counties: pd.DataFrame | None = None
+    county_indicators: list[IndicatorMeta] = field(default_factory=list)
+    series: list[TimeSeries] = field(default_factory=list)
     generated_at: str = ""
     version: str = ""
 
@@ -234,10 +287,10 @@ def _check_indicators(
                                     value=str(frame[meta.code].dtype),
                                     expected="a numeric column",
                                     fix="convert it with pandas.to_numeric"))
-        if meta.direction not in (1, -1):
+        if meta.direction not in (1, -1, 0):
             problems.append(Problem(file=where, row=None, column=meta.code,
-                                    value=str(meta.direction), expected="direction 1 or -1",
-                                    fix="set IndicatorMeta.direction to 1 or -1"))
+                                    value=str(meta.direction), expected="direction 1, -1 or 0",
+                                    fix="set IndicatorMeta.direction to 1, -1 or 0 (neither)"))
     return problems
 
 
@@ -315,6 +368,17 @@ def validate_report_data(data: ReportData) -> ReportData:
     problems += _missing_columns(data.pairs, PAIR_COLUMNS, "ReportData.pairs")
     problems += _check_indicators(data.pairs, data.pair_indicators, "ReportData.pairs")
     problems += _check_indicators(data.metros, data.metro_indicators, "ReportData.metros")
+    if data.county_indicators:
+        counties = data.counties if data.counties is not None else pd.DataFrame()
+        problems += _missing_columns(counties, ("name_zh", "name_en"), "ReportData.counties")
+        problems += _check_indicators(counties, data.county_indicators, "ReportData.counties")
+    for ts in data.series:
+        unknown = [str(c) for c in ts.values.index if c not in data.cities.index] \
+            if isinstance(data.cities, geopandas.GeoDataFrame) else []
+        if unknown:
+            problems.append(Problem(file="ReportData.series", row=None, column=ts.meta.code,
+                                    value=", ".join(unknown[:5]), expected="codes of the cities index",
+                                    fix="drop the units the map does not show"))
     codes = [m.code for m in data.city_indicators]
     if data.default_indicator is not None and data.default_indicator not in codes:
         problems.append(Problem(file="ReportData", row=None, column="default_indicator",

@@ -14,9 +14,20 @@ from .. import __version__, datasets  # noqa: F401 - tests/e2e/test_demo.py impo
 from ..config import Settings, check_map_indicator
 from ..indicators import registered
 from ..units.loader import unit_boundaries
+from ._names import display_units
 from .builtin import _table_section
 from .isochrone import isochrone_data, isochrone_section
 from .model import DataSource, IndicatorMeta, MethodNote, ReportData, Section
+from .project_values import (
+    METRO_ORDER,
+    PAIR_ORDER,
+    indicator_meta,
+    latest_columns,
+    pair_keys,
+    period_columns,
+    time_series,
+    value_sources,
+)
 from .sections import ReportContext, SectionProvider, section_providers
 
 if TYPE_CHECKING:
@@ -24,25 +35,6 @@ if TYPE_CHECKING:
 
 __all__ = ["MAP_LEVELS", "map_units", "project_report_data", "write_project_report"]
 
-# City indicators shown (code, period or None for the latest) — the order of the map selector.
-CITY_COLUMNS: tuple[tuple[str, str | None], ...] = (
-    ("pop_resident", "2020"),
-    ("pop_change_2010_2020", "2020"),
-    ("urbanisation_rate", "2020"),
-    ("ageing_60", "2020"),
-    ("rail_time_to_shanghai", None),
-    ("rail_time_to_core", None),
-    ("rail_1h_population", None),
-    ("rail_potential_pop", None),
-    ("rail_2sfca_health_workers", None),
-    ("lq_manufacturing", "2020"),
-)
-METRO_COLUMNS: tuple[tuple[str, str | None], ...] = (
-    ("metro_population", "2020"),
-    ("metro_area_km2", None),
-    ("metro_rail_1h_share", None),
-    ("onehour_share_rail_transfer", None),
-)
 N_LINKS = 40
 
 BUNDLED_BOUNDARIES = DataSource(
@@ -62,63 +54,7 @@ SOURCES = (
     DataSource(name="地级区划变更 china-prefecture-crosswalk", name_en="Prefecture crosswalk",
                licence="CC BY 4.0", citation="FIERsity/china-prefecture-crosswalk v4.0",
                url="github.com/FIERsity/china-prefecture-crosswalk"),
-    DataSource(name="地区生产总值(统计公报、统计年鉴)", name_en="GDP (statistical bulletins and yearbooks)",
-               licence="official statistics", citation="per-row source in city_stats.csv"),
 )
-
-
-def _latest(obs: pd.DataFrame, code: str, period: str | None) -> pd.Series:
-    rows = obs[(obs["indicator"] == code) & (obs["subject_kind"] == "unit")]
-    if period is not None:
-        rows = rows[rows["period"] == period]
-    rows = rows.sort_values("period")
-    return rows.groupby("unit_code")["value"].last().rename(code)
-
-
-def _meta(catalogue: pd.DataFrame, code: str, *, suffix_zh: str = "", suffix_en: str = "") -> IndicatorMeta:
-    row = catalogue.loc[code]
-    specs = {s.code: s for s in registered()}
-    spec = specs.get(code)
-    return IndicatorMeta(code=code, name_zh=str(row["name_zh"]) + suffix_zh,
-                         name_en=str(row["name_en"]) + suffix_en, unit=str(row["unit"]),
-                         description_zh=str(row.get("description_zh", "") or ""),
-                         description_en=str(row.get("description_en", "") or ""),
-                         citation=spec.citation if spec else str(row.get("source", "") or ""),
-                         direction=spec.direction if spec else 1)
-
-
-def _pairs(obs: pd.DataFrame, units: pd.DataFrame, catalogue: pd.DataFrame,
-           ) -> tuple[pd.DataFrame, list[IndicatorMeta]]:
-    columns: dict[str, pd.Series] = {}
-    metas = []
-    pair_rows = obs[obs["subject_kind"] == "pair"]
-    for code, period, zh, en in (("rail_time_min", None, "", ""),
-                                 ("rail_time_transfer_min", None, "", ""),
-                                 ("gravity_rail", None, "", ""),
-                                 ("krugman_index", "2010", " 2010", " 2010"),
-                                 ("krugman_index", "2020", " 2020", " 2020"),
-                                 ("unido_similarity", "2020", " 2020", " 2020")):
-        rows = pair_rows[pair_rows["indicator"] == code]
-        if period is not None:
-            rows = rows[rows["period"] == period]
-        if rows.empty:
-            continue
-        a, b = rows["unit_code"].astype(str), rows["partner_code"].astype(str)
-        key = pd.MultiIndex.from_arrays([a.where(a < b, b), b.where(a < b, a)],
-                                        names=["from_code", "to_code"])
-        col = code if period is None else f"{code}_{period}"
-        columns[col] = pd.Series(rows["value"].to_numpy(), index=key).groupby(level=[0, 1]).min()
-        meta = _meta(catalogue, code, suffix_zh=zh, suffix_en=en)
-        meta.code = col
-        metas.append(meta)
-    if not columns:
-        return pd.DataFrame(columns=["from_code", "from_zh", "from_en", "to_code", "to_zh", "to_en"]), []
-    table = pd.concat(columns, axis=1).reset_index()
-    for end in ("from", "to"):
-        names = units.reindex(table[f"{end}_code"])
-        table[f"{end}_zh"] = names["name_zh"].to_numpy()
-        table[f"{end}_en"] = names["name_en"].to_numpy()
-    return table, metas
 
 
 MAP_LEVELS = ("city", "county", "province")
@@ -161,33 +97,91 @@ def _outline(codes: list[str], boundaries: gpd.GeoDataFrame) -> shapely.Geometry
     return shapely.union_all(geoms) if geoms else None
 
 
-def _metros(store_metros: pd.DataFrame, obs: pd.DataFrame, catalogue: pd.DataFrame,
-            boundaries: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, list[IndicatorMeta]]:
+def _metros(store_metros: pd.DataFrame, boundaries: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Adopted metropolitan areas with the union of their members' boundaries."""
     adopted = store_metros[store_metros["status"] == "adopted"].drop_duplicates("metro_code")
     members = store_metros.groupby("metro_code")["member_code"].agg(list)
-    rows = [{"metro_code": r["metro_code"], "name_zh": r["name_zh"], "name_en": r["name_en"],
+    rows = [{"metro_code": r["metro_code"], "name_zh": r["name_zh"],
+             "name_en": r["name_en"] if pd.notna(r["name_en"]) and r["name_en"] else r["name_zh"],
              "geometry": _outline([str(c) for c in members[r["metro_code"]]], boundaries)}
             for _, r in adopted.iterrows()]
-    frame = gpd.GeoDataFrame(
+    return gpd.GeoDataFrame(
         pd.DataFrame(rows, columns=["metro_code", "name_zh", "name_en", "geometry"]),
         geometry="geometry", crs="EPSG:4326").set_index("metro_code")
-    metas = []
-    metro_rows = obs[obs["subject_kind"] == "metro"]
-    for code, period in METRO_COLUMNS:
-        rows_ = metro_rows[metro_rows["indicator"] == code]
-        if period is not None:
-            rows_ = rows_[rows_["period"] == period]
-        if rows_.empty:
+
+
+def _titles(name: str, *, yrd: bool) -> tuple[str, str]:
+    """Return the zh and en titles of a project's report, without saying a word twice.
+
+    Examples
+    --------
+    >>> _titles("长三角同城化监测", yrd=True)
+    ('长三角同城化监测报告', 'Yangtze River Delta: metropolitan integration monitoring report')
+    >>> _titles("宁波都市圈", yrd=False)
+    ('宁波都市圈 · 同城化监测报告', 'Metropolitan integration monitoring report')
+    >>> _titles("Liechtenstein integration monitor", yrd=False)[1]
+    'Liechtenstein integration monitor report'
+    """
+    name = name.strip()
+    if "报告" in name:
+        zh = name
+    elif name.endswith("监测"):
+        zh = f"{name}报告"
+    elif name.endswith("同城化"):
+        zh = f"{name}监测报告"
+    else:
+        zh = f"{name} · 同城化监测报告"
+    generic = "metropolitan integration monitoring report"
+    lower = name.lower()
+    if yrd:
+        en = f"Yangtze River Delta: {generic}"
+    elif not name.isascii() or not name:
+        en = generic[0].upper() + generic[1:]
+    elif "report" in lower:
+        en = name
+    elif "monitor" in lower or "integration" in lower:
+        en = f"{name} report"
+    else:
+        en = f"{name}: {generic}"
+    return zh, en
+
+
+def _imported_sources(imports: pd.DataFrame, obs: pd.DataFrame) -> list[DataSource]:
+    """One entry per import the project holds values of: file, source, vintage, date."""
+    out = []
+    if imports.empty:
+        return out
+    used = obs.groupby("import_id")["indicator"].agg(lambda s: ", ".join(sorted(set(s))))
+    for rec in imports.itertuples(index=False):
+        if getattr(rec, "reverted_at", None) is not None and pd.notna(rec.reverted_at):
             continue
-        frame = frame.join(rows_.sort_values("period").groupby("metro_code")["value"].last()
-                           .rename(code))
-        metas.append(_meta(catalogue, code, suffix_zh=f" ({period})" if period else "",
-                           suffix_en=f" ({period})" if period else ""))
-    return frame, metas
+        if rec.id not in used.index:
+            continue
+        when = pd.Timestamp(rec.imported_at).strftime("%Y-%m-%d") if pd.notna(rec.imported_at) else ""
+        vintage = f" · {rec.vintage}" if isinstance(rec.vintage, str) and rec.vintage else ""
+        out.append(DataSource(name=str(rec.source or rec.file_name), licence="",
+                              citation=f"{rec.file_name}{vintage} · {when}", url="",
+                              name_en=str(rec.source or rec.file_name), indicators=str(used[rec.id])))
+    return out
+
+
+def _counties(units: pd.DataFrame, mapped: pd.Index) -> pd.DataFrame:
+    """County-level units that are not on the map, with the name of their city."""
+    counties = units[(units["level"] == "county") & ~units.index.isin(mapped)]
+    frame = counties[["name_zh", "name_en"]].copy()
+    parents = units.reindex(counties["parent_code"].astype(str))
+    frame["parent_zh"] = parents["name_zh"].fillna("").to_numpy()
+    frame["parent_en"] = parents["name_en"].fillna("").to_numpy()
+    frame.index = frame.index.astype(str)
+    return frame
 
 
 def project_report_data(project: Project) -> ReportData:
     """Collect what the report shows from a project's store (both languages are included).
+
+    Every indicator with values in the project is shown — imported series and computed ones —
+    labelled from the project's catalogue (names, unit, direction), each value with its period,
+    vintage and source; indicators with several periods also get a time-series chart.
 
     Parameters
     ----------
@@ -197,71 +191,122 @@ def project_report_data(project: Project) -> ReportData:
     Returns
     -------
     ReportData
-        City map and table, city pairs, strongest gravity links, metro outlines,
-        key figures, method notes and sources.
+        ``cities`` (the mapped units) with ``city_indicators``; ``counties`` with
+        ``county_indicators`` (county-level units not on the map); ``pairs`` (index ``"a>b"``)
+        with ``pair_indicators`` and ``metros`` with ``metro_indicators`` (one column per
+        period, at most :data:`~tongcheng.reports.project_values.MAX_PERIOD_COLUMNS`);
+        ``series`` (unit × period values of indicators with several periods); strongest
+        gravity links, key figures that count the tables' rows, method notes and sources
+        (the bundled ones and each import the values came from).
     """
     with project.store() as store:
         obs = store.observations(latest_vintage=True)
-        units = store.units()
-        catalogue = store.indicators().set_index("code") if "code" in store.indicators().columns \
-            else store.indicators()
+        units = display_units(store.units())
+        catalogue = store.indicators().set_index("code")
         memberships = store.metro_memberships()
         boundaries = unit_boundaries(store)
+        imports = store.imports()
+    sources_of = value_sources(obs, imports)
     cities = map_units(boundaries)
     bundled = bool(boundaries.loc[boundaries.index.isin(cities.index), "bundled"].any())
+    named = units.reindex(cities.index)
+    cities["name_zh"] = named["name_zh"].fillna(cities["name_zh"]).to_numpy()
+    cities["name_en"] = named["name_en"].fillna(cities["name_en"]).to_numpy()
     yrd = project.settings.region == "yrd"
     sources = ([s if s is not BUNDLED_BOUNDARIES or bundled else IMPORTED_BOUNDARIES for s in SOURCES]
                if yrd else [BUNDLED_BOUNDARIES if bundled else IMPORTED_BOUNDARIES])
-    metas = []
-    for code, period in CITY_COLUMNS:
-        values = _latest(obs, code, period)
-        if values.empty:
-            continue
-        cities = cities.join(values)
-        label = f" ({period})" if period and period not in code else ""
-        metas.append(_meta(catalogue, code, suffix_zh=label, suffix_en=label))
-    pairs, pair_metas = _pairs(obs, units, catalogue)
-    metros, metro_metas = _metros(memberships, obs, catalogue, boundaries)
+    sources += _imported_sources(imports, obs)
+    unit_obs = obs[obs["subject_kind"] == "unit"]
+    unit_src = sources_of[unit_obs.index]
+    values, metas = latest_columns(unit_obs, keys=unit_obs["unit_code"], subjects=cities.index,
+                                   catalogue=catalogue, sources=unit_src)
+    cities = cities.join(values)
+    counties = _counties(units, cities.index)
+    county_values, county_metas = latest_columns(unit_obs, keys=unit_obs["unit_code"],
+                                                 subjects=counties.index, catalogue=catalogue,
+                                                 sources=unit_src)
+    has_value = county_values.notna().any(axis=1)
+    counties = counties[has_value.to_numpy()].join(county_values)
+    pair_obs = obs[obs["subject_kind"] == "pair"]
+    pair_keys_ = pair_keys(pair_obs)
+    pairs_index = pd.Index(sorted(set(pair_keys_)), name="pair")
+    pair_values, pair_metas = period_columns(pair_obs, keys=pair_keys_, subjects=pairs_index,
+                                             catalogue=catalogue, sources=sources_of[pair_obs.index],
+                                             curated=PAIR_ORDER)
+    pairs = _pair_table(pair_values, units)
+    metros = _metros(memberships, boundaries)
+    metro_obs = obs[obs["subject_kind"] == "metro"]
+    metro_values, metro_metas = period_columns(
+        metro_obs, keys=metro_obs["metro_code"], subjects=metros.index, catalogue=catalogue,
+        sources=sources_of[metro_obs.index], curated=METRO_ORDER)
+    metros = metros.join(metro_values)
     links = pd.DataFrame({"from_code": [], "to_code": [], "value": pd.Series(dtype=float), "flag": []})
-    if "gravity_rail" in pairs.columns:
-        grav = obs[obs["indicator"] == "gravity_rail"].nlargest(N_LINKS, "value")
+    grav = obs[(obs["indicator"] == "gravity_rail") & obs["unit_code"].isin(cities.index)
+               & obs["partner_code"].isin(cities.index)].nlargest(N_LINKS, "value")
+    if len(grav):
         links = pd.DataFrame({"from_code": grav["unit_code"], "to_code": grav["partner_code"],
                               "value": grav["value"], "flag": grav["flags"].fillna("")})
     default: str | None = project.settings.map_indicator
     if default != Settings().map_indicator:  # a project's own choice must be a catalogue code
         check_map_indicator(project.settings, catalogue.index)
-    if default == Settings().map_indicator and default not in {m.code for m in metas}:
-        default = None  # the built-in default, in a project that has no such data: first shown
+    if default not in {m.code for m in metas}:
+        default = None  # no values of it for the mapped units: the first indicator is shown
+    title_zh, title_en = _titles(project.settings.name, yrd=yrd)
     return ReportData(
-        title_zh=f"{project.settings.name} · 同城化监测报告", title_en="Metropolitan integration monitoring report",
+        title_zh=title_zh, title_en=title_en,
         region_zh="长江三角洲地区" if yrd else project.settings.name,
         region_en="Yangtze River Delta" if yrd else project.settings.name,
         cities=cities, city_indicators=metas, pairs=pairs, pair_indicators=pair_metas, links=links,
-        metros=metros, metro_indicators=metro_metas, overview=_overview(obs, units, memberships),
-        notes=_notes(bundled_boundaries=bundled, present=set(obs["indicator"]), yrd=yrd), sources=sources, default_indicator=default,
+        metros=metros, metro_indicators=metro_metas,
+        counties=counties, county_indicators=county_metas if len(counties) else [],
+        series=time_series(unit_obs, units=cities.index, metas=metas),
+        overview=_overview(cities, metas, counties, metros, units),
+        notes=_notes(bundled_boundaries=bundled, present=set(obs["indicator"]), yrd=yrd), sources=sources,
+        default_indicator=default,
         generated_at=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), version=__version__)
 
 
-def _overview(obs: pd.DataFrame, units: pd.DataFrame, memberships: pd.DataFrame,
-              ) -> list[tuple[str, str, str]]:
-    n = units["level"].value_counts()
-    pop = _latest(obs, "pop_resident", "2020")
-    city_pop = pop[pop.index.isin(units.index[units["level"] == "city"])]
-    out = [("省级单元", "Provinces", f"{n.get('province', 0)}"),
-           ("地级市", "Cities", f"{n.get('city', 0)}"),
-           ("县级单元", "County-level units", f"{n.get('county', 0)}"),
-           ("2020年常住人口", "Residents 2020", f"{city_pop.sum():,.0f}"),
-           ("都市圈(含示范区)", "Metro areas (incl. demo zone)",
-            f"{memberships['metro_code'].nunique()}")]
-    circle = _latest(obs, "rail_1h_cities", None)
-    circle_pop = _latest(obs, "rail_1h_population", None)
-    if "310100" in circle.index:
+def _pair_table(values: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
+    ends = values.index.to_series().str.split(">", expand=True) if len(values) else \
+        pd.DataFrame({0: pd.Series(dtype=str), 1: pd.Series(dtype=str)})
+    table = pd.DataFrame(index=values.index)
+    for i, end in enumerate(("from", "to")):
+        codes = ends[i].astype(str)
+        names = units.reindex(codes)
+        table[f"{end}_code"] = codes.to_numpy()
+        table[f"{end}_zh"] = names["name_zh"].fillna(codes).to_numpy()
+        table[f"{end}_en"] = names["name_en"].fillna(codes).to_numpy()
+    return table.join(values)
+
+def _overview(cities: pd.DataFrame, metas: list[IndicatorMeta], counties: pd.DataFrame,
+              metros: pd.DataFrame, units: pd.DataFrame) -> list[tuple[str, str, str]]:
+    """Key figures; every count is the number of rows of the table it names."""
+    mapped_level = units.reindex(cities.index)["level"].dropna()
+    level = str(mapped_level.mode().iloc[0]) if len(mapped_level) else "city"
+    mapped_label = {"city": ("地级市", "Cities"), "county": ("县级单元", "County-level units"),
+                    "province": ("省级单元", "Provinces")}.get(level, ("地图单元", "Units on the map"))
+    n_provinces = int((units["level"] == "province").sum())
+    out = []
+    if n_provinces and level != "province":
+        out.append(("省级单元", "Provinces", f"{n_provinces}"))
+    out.append((*mapped_label, f"{len(cities)}"))
+    if len(counties):
+        out.append(("县级单元(有数据)", "County-level units (with data)", f"{len(counties)}"))
+    pop = next((m for m in metas if m.code == "pop_resident"), None)
+    if pop is not None and cities["pop_resident"].notna().any():
+        period = pop.period
+        out.append((f"常住人口({period})", f"Residents ({period})", f"{cities['pop_resident'].sum():,.0f}"))
+    if len(metros):
+        out.append(("都市圈(已批复, 含示范区)", "Metro areas (adopted, incl. demo zone)", f"{len(metros)}"))
+    circle = cities["rail_1h_cities"] if "rail_1h_cities" in cities.columns else pd.Series(dtype=float)
+    circle_pop = cities["rail_1h_population"] if "rail_1h_population" in cities.columns else circle
+    if "310100" in circle.index and pd.notna(circle["310100"]):
         out.append(("上海1小时铁路圈城市数", "Cities within 1 h of Shanghai by rail",
                     f"{circle['310100']:.0f}"))
-        out.append(("上海1小时铁路圈人口", "Residents within 1 h of Shanghai by rail",
-                    f"{circle_pop['310100']:,.0f}"))
+        if pd.notna(circle_pop.get("310100")):
+            out.append(("上海1小时铁路圈人口", "Residents within 1 h of Shanghai by rail",
+                        f"{circle_pop['310100']:,.0f}"))
     return out
-
 
 def _notes(*, bundled_boundaries: bool = True, present: set[str] | None = None,
            yrd: bool = True) -> list[MethodNote]:
@@ -329,16 +374,15 @@ def _yrd_notes() -> list[MethodNote]:
                 "表中以 * 标注)、引力联系强度(交通联系)与克鲁格曼指数(产业分工, 越高分工越明显)。步骤: 缩尾处理、"
                 "min–max 标准化到0–100、等权算术平均(JRC/OECD 手册, 与 COINr 算法一致)。排名区间: 缩尾上限1–5、"
                 "min–max 或 z-score、算术或几何平均共20种组合下的最好与最差排名。指标体系与步骤保存在项目 index/ 目录, "
-                "每次构建记录于数据库 index_runs 表。都市圈代码: SH_1P8 上海大都市圈, NJ 南京, HZ 杭州, SXC 苏锡常, "
-                "HF 合肥, NB 宁波。",
+                "每次构建记录于数据库 index_runs 表。各都市圈的名称与代码列于指数表下方。",
         body_en="Units: every pair of member cities inside each adopted metropolitan area. Indicators: rail "
                 "time (distance / median speed where no direct train runs, marked *), gravity linkage "
                 "(connectivity) and the Krugman index (division of labour: higher = more specialised). "
                 "Steps: winsorisation, min–max to 0–100, equal-weight arithmetic means (JRC/OECD handbook, "
                 "COINr's algorithms). Rank range: best and worst rank over 20 combinations of winsorisation "
                 "limit 1–5, min–max or z-score, arithmetic or geometric mean. Framework and recipe are in "
-                "the project's index/ folder; every build is recorded in the index_runs table. Metro codes: "
-                "SH_1P8 Shanghai, NJ Nanjing, HZ Hangzhou, SXC Suzhou-Wuxi-Changzhou, HF Hefei, NB Ningbo.",
+                "the project's index/ folder; every build is recorded in the index_runs table. The metro "
+                "areas' names and codes are listed below the index table.",
         citation="OECD/JRC (2008) Handbook on Constructing Composite Indicators; Saisana, Saltelli & "
                  "Tarantola (2005) J. R. Stat. Soc. A 168(2): 307–323")]
     notes.append(MethodNote(
@@ -366,9 +410,12 @@ def index_section_provider(project: Project) -> SectionProvider | None:
                    and not c.startswith(f"{root}_") and catalogue.loc[c, "kind"] == "computed"]
         codes = [root, *pillars, f"{root}_rank", f"{root}_rank_best", f"{root}_rank_worst"]
         obs = store.observations(indicators=codes)
-        units = store.units()
+        units = display_units(store.units())
+        memberships = store.metro_memberships()
     if obs.empty:
         return None
+    metro_names = memberships.drop_duplicates("metro_code").set_index("metro_code")[["name_zh", "name_en"]]
+    metro_names["name_en"] = metro_names["name_en"].fillna(metro_names["name_zh"])
     wide = obs.pivot_table(index="subject_key", columns="indicator", values="value")
     first = obs.drop_duplicates("subject_key").set_index("subject_key")
     metros = first["flags"].str.extract(r"metros=([^;]*)")[0]
@@ -376,7 +423,19 @@ def index_section_provider(project: Project) -> SectionProvider | None:
     wide = wide.sort_values(f"{root}_rank")
     names = {c: [str(units.loc[c, "name_zh"]), str(units.loc[c, "name_en"])]
              for c in set(first["unit_code"]) | set(first["partner_code"])}
-    metas = [_meta(catalogue, c) for c in [root, *pillars]]
+    metas = [indicator_meta(catalogue, c) for c in [root, *pillars]]
+
+    def metro_label(key: object) -> list[str]:
+        codes = [c for c in str(metros.get(key, "") or "").split(",") if c]
+        known = metro_names.reindex(codes)
+        zh = "、".join(known["name_zh"].fillna(pd.Series(codes, index=known.index)).astype(str))
+        en = ", ".join(known["name_en"].fillna(pd.Series(codes, index=known.index)).astype(str))
+        mark = " *" if fallback.get(key, False) else ""
+        return [zh + mark, en + mark]
+
+    shown = sorted({c for key in wide.index for c in str(metros.get(key, "") or "").split(",") if c})
+    legend = [(c, str(metro_names.at[c, "name_zh"]), str(metro_names.at[c, "name_en"]))
+              for c in shown if c in metro_names.index]
 
     def provider(ctx: ReportContext) -> Section:
         head = [
@@ -384,7 +443,7 @@ def index_section_provider(project: Project) -> SectionProvider | None:
              "unit": "", "decimals": 0},
             {"kind": "name", "zh": ctx.t("table.from", "zh"), "en": ctx.t("table.from", "en"), "unit": ""},
             {"kind": "name", "zh": ctx.t("table.to", "zh"), "en": ctx.t("table.to", "en"), "unit": ""},
-            {"kind": "text", "zh": ctx.t("table.metros", "zh"), "en": ctx.t("table.metros", "en"),
+            {"kind": "name", "zh": ctx.t("table.metros", "zh"), "en": ctx.t("table.metros", "en"),
              "unit": ""},
             *[{"kind": "num", "zh": m.name_zh, "en": m.name_en, "unit": "", "decimals": 1}
               for m in metas],
@@ -395,11 +454,12 @@ def index_section_provider(project: Project) -> SectionProvider | None:
         for key, row in wide.iterrows():
             a, b = str(key).split(">")
             span = f"{row[f'{root}_rank_best']:.0f}–{row[f'{root}_rank_worst']:.0f}"
-            mark = " *" if fallback.get(key, False) else ""
-            rows.append([float(row[f"{root}_rank"]), a, b, str(metros.get(key, "")) + mark,
+            rows.append([float(row[f"{root}_rank"]), a, b, metro_label(key),
                          *[None if pd.isna(row.get(m.code)) else round(float(row[m.code]), 1)
                            for m in metas], span])
-        return _table_section(ctx, "index", order=25, head=head, rows=rows, names=names)
+        section = _table_section(ctx, "index", order=25, head=head, rows=rows, names=names)
+        section.html += ctx.render_template("sections/metro_legend.html.j2", metros=legend)
+        return section
 
     return provider
 
@@ -413,7 +473,7 @@ def isochrone_section_provider(project: Project) -> SectionProvider | None:
     """
     with project.store() as store:
         obs = store.observations(latest_vintage=True)
-        units = store.units()
+        units = display_units(store.units())
         memberships = store.metro_memberships()
         zones = map_units(unit_boundaries(store))
     data = isochrone_data(obs, units, memberships, zones)

@@ -8,6 +8,7 @@
   var PALETTE = ['#eff3ff', '#c6dbef', '#6baed6', '#2171b5', '#08306b'];
   var LINK_COLOUR = '#3a3a3a';
   var FALLBACK_COLOUR = '#8a8a8a';  /* grey + dashed: estimated from distance */
+  var NO_DATA_COLOUR = '#e9ecef';   /* units without a value of the indicator shown */
   var select = document.getElementById('tc-indicator');
   var desc = document.getElementById('tc-indicator-desc');
   var current = P['default'];
@@ -59,7 +60,9 @@
       var head = '<b>' + esc(cityName(p.name)) + '</b>';
       if (!ind) { return head; }
       var v = ind.values[p.name];
-      var text = v === null || v === undefined ? R.t('map.no_data') : R.fmt(v, ind.decimals) + unitSuffix(ind);
+      var period = (ind.periods && ind.periods[p.name]) || ind.period;
+      var text = v === null || v === undefined ? R.t('map.no_data')
+        : R.fmt(v, ind.decimals) + unitSuffix(ind) + (period ? ' (' + period + ')' : '');
       return head + '<br>' + esc(indicatorName(ind)) + ': ' + esc(text);
     }
     if (p.seriesType === 'lines' && p.data && p.data.from) {
@@ -134,12 +137,13 @@
     var base = {
       animationDuration: 300,
       tooltip: { trigger: 'item', formatter: tooltip, confine: true },
-      legend: { type: 'scroll', data: legendNames(), top: 8, left: 16, right: 56, formatter: seriesLabel },
+      /* drawn as HTML beside the map (never truncated or paged); ECharts keeps the selection */
+      legend: { show: false, data: legendNames(), formatter: seriesLabel },
       toolbox: { right: 12, top: 8, feature: { saveAsImage: { name: 'tongcheng-map', pixelRatio: 2 } } },
       geo: {
-        map: 'tc-region', roam: true, aspectScale: P.aspect, top: 48, bottom: 24,
+        map: 'tc-region', roam: true, aspectScale: P.aspect, top: 40, bottom: 24,
         label: { show: true, fontSize: 11, color: '#222', textBorderColor: '#fff', textBorderWidth: 2 },
-        itemStyle: { areaColor: '#e9ecef', borderColor: '#ffffff', borderWidth: 1 },
+        itemStyle: { areaColor: NO_DATA_COLOUR, borderColor: '#ffffff', borderWidth: 1 },
         emphasis: { itemStyle: { areaColor: '#ffd54f' }, label: { show: true } },
         select: { disabled: true }
       },
@@ -159,9 +163,54 @@
     desc.textContent = ind ? ind['description_' + lang()] || '' : '';
   }
 
+  var legendBox = document.getElementById('tc-map-legend');
+  var hidden = {};
+  function swatch(cls, colour) {
+    var s = document.createElement('span');
+    s.className = cls;
+    if (cls === 'tc-swatch') { s.style.background = colour; } else { s.style.borderTopColor = colour; }
+    return s;
+  }
+  function legendItem(name, swatchEl, text, toggles) {
+    var item = document.createElement(toggles ? 'button' : 'span');
+    item.className = 'tc-legend-item';
+    item.setAttribute('data-series', name);
+    if (toggles) {
+      item.type = 'button';
+      item.setAttribute('aria-pressed', hidden[name] ? 'false' : 'true');
+      item.addEventListener('click', function () {
+        hidden[name] = !hidden[name];
+        item.setAttribute('aria-pressed', hidden[name] ? 'false' : 'true');
+        chart.dispatchAction({ type: 'legendToggleSelect', name: name });
+      });
+    }
+    item.appendChild(swatchEl);
+    var label = document.createElement('span'); label.textContent = text;
+    item.appendChild(label);
+    return item;
+  }
+  /* no data (grey), then each metro outline and the link layers, which the reader can hide */
+  function drawLegend() {
+    if (!legendBox) { return; }
+    legendBox.textContent = '';
+    if (indicator()) {
+      legendBox.appendChild(legendItem('no_data', swatch('tc-swatch', NO_DATA_COLOUR), R.t('map.no_data'), false));
+    }
+    P.metros.forEach(function (m) {
+      legendBox.appendChild(legendItem('metro:' + m.code, swatch('tc-swatch-line', m.colour), seriesLabel('metro:' + m.code), true));
+    });
+    legendNames().forEach(function (name) {
+      if (name.indexOf('metro:') === 0) { return; }
+      var fallback = name === 'links_fallback';
+      legendBox.appendChild(legendItem(name, swatch('tc-swatch-line' + (fallback ? ' tc-swatch-dashed' : ''),
+        fallback ? FALLBACK_COLOUR : LINK_COLOUR), seriesLabel(name), true));
+    });
+  }
+
   chart.on('finished', function () { el.setAttribute('data-rendered', '1'); });
   chart.setOption(option());
   describe();
+  drawLegend();
 
   if (select) {
     select.addEventListener('change', function () {
@@ -170,6 +219,6 @@
       describe();
     });
   }
-  R.onLanguageChange(function () { chart.setOption(langOption()); describe(); });
+  R.onLanguageChange(function () { chart.setOption(langOption()); describe(); drawLegend(); });
   window.addEventListener('resize', function () { chart.resize(); });
 }(window.tongchengReport));

@@ -99,16 +99,32 @@
     return td;
   }
 
+  /* where a value comes from: "period · vintage · source" as its tooltip; another period than
+     the column's latest is also shown as a superscript */
+  function markProvenance(td, col, i, sources) {
+    if (!col.prov || td.getAttribute('data-v') === '') { return; }
+    var k = col.pi ? col.pi[i] : 0;
+    var entry = k === null || k === undefined ? null : col.prov[k];
+    if (!entry) { return; }
+    td.title = [entry[0], entry[1], (sources || [])[entry[2]]].filter(function (x) { return !!x; }).join(' · ');
+    if (entry[0] !== col.latest) {
+      var sup = document.createElement('sup'); sup.className = 'tc-period'; sup.textContent = entry[0];
+      td.appendChild(sup);
+    }
+  }
+
   function fillTable(table) {
     var spec = payload(table.getAttribute('data-payload'));
     if (!spec || !spec.rows) { return; }
     var tbody = table.tBodies[0] || table.appendChild(document.createElement('tbody'));
     var frag = document.createDocumentFragment();
-    spec.rows.forEach(function (row) {
+    spec.rows.forEach(function (row, i) {
       var tr = document.createElement('tr');
       row.forEach(function (value, j) {
         var col = spec.columns[j] || {};
-        tr.appendChild(cellFor(col.kind || 'text', value, col.decimals, spec.names));
+        var td = cellFor(col.kind || 'text', value, col.decimals, spec.names);
+        if (col.kind === 'num') { markProvenance(td, col, i, spec.sources); }
+        tr.appendChild(td);
       });
       frag.appendChild(tr);
     });
