@@ -32,7 +32,7 @@ def test_index_build_asem_writes_coinr_layout(tmp_path: Path) -> None:
     res = CliRunner().invoke(index, ["build", "--framework", str(ref / "ASEM_iMeta.csv"),
                                      "--data", str(ref / "ASEM_iData.csv"),
                                      "--recipe", str(RECIPES / "recipe.yaml"), "--out", str(out),
-                                     "--excel"])
+                                     "--excel", "--lang", "en"])
     assert res.exit_code == 0, res.output
     assert "CHE  68.38" in res.output and "winsorised: 15" in res.output
     got = pd.read_csv(out / "aggregated.csv")
@@ -103,7 +103,7 @@ def test_index_sensitivity_asem_small_n(tmp_path: Path) -> None:
                                      "--recipe", str(RECIPES / "recipe.yaml"),
                                      "--factors", str(RECIPES / "factors.yaml"),
                                      "--n", "16", "--method", "sa", "--seed", "3", "--n-boot", "50",
-                                     "--out", str(out)])
+                                     "--out", str(out), "--lang", "en"])
     assert res.exit_code == 0, res.output
     assert "SA: 96 runs" in res.output
     for name in ("winmax", "normalise", "weights_noise", "aggregate"):
@@ -127,9 +127,11 @@ def test_index_sensitivity_toy_ua_and_bad_spec(tmp_path: Path) -> None:
                        encoding="utf-8")
     args = ["sensitivity", "--framework", str(fw), "--data", str(data), "--recipe", str(recipe),
             "--n", "10", "--out", str(tmp_path / "ua")]
-    res = CliRunner().invoke(index, [*args, "--factors", str(factors)])
+    res = CliRunner().invoke(index, [*args, "--factors", str(factors), "--lang", "en"])
     assert res.exit_code == 0, res.output
     assert "UA: 10 runs" in res.output and "widest rank intervals" in res.output
+    zh = CliRunner().invoke(index, [*args, "--factors", str(factors)])  # no --lang, no project: 中文
+    assert zh.exit_code == 0 and "UA: 10 次运行" in zh.output and "排名区间最宽的" in zh.output
     assert (tmp_path / "ua" / "rank_intervals.csv").is_file()
     assert not (tmp_path / "ua" / "sobol.csv").exists()
     bad = tmp_path / "bad.yaml"

@@ -186,24 +186,44 @@ def export(fmt: str, project_dir: Path, lang: str | None) -> None:
 
 
 @click.command("run")
+@click.option("--framework", "framework_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Indicator tree (CSV or YAML) naming indicators of the project "
+                   "(default: PROJECT/index/pair_framework.csv). 指标体系。")
+@click.option("--recipe", "recipe_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Recipe (YAML or JSON; default: PROJECT/index/pair_recipe.yaml). 构建步骤。")
 @project_option
 @LANG
 @handle_errors
-def run_index(project_dir: Path, lang: str | None) -> None:
-    """Build the project's index (framework and recipe in PROJECT/index) and store it. 构建项目综合指数。"""
+def run_index(framework_path: Path | None, recipe_path: Path | None, project_dir: Path,
+              lang: str | None) -> None:
+    """Build an index over the project's indicators and store it. 用项目指标构建综合指数。
+
+    The framework names indicators of the project (imported or computed); their
+    values are read from the store (the recipe's period, else each one's latest).
+    Unit indicators give a unit index, pair indicators a pair index.
+    """
     from ..project_index import build_project_index
 
     project = Project.open(project_dir)
     lang = pick_lang(lang, project)
-    result = build_project_index(project)
+    result = build_project_index(project, framework=framework_path, recipe=recipe_path)
     with project.store() as store:
-        names = store.units()["name_zh" if lang == "zh" else "name_en"]
-    root = result.build.framework.codes_at(max(result.build.framework.levels))[0]
-    table = result.build.aggregated[[root]].join(
-        result.ranks[["rank", "rank_best", "rank_worst"]].astype("Int64"))
-    table.index = [" — ".join(names.get(c, c) for c in key.split(">")) for key in table.index]
-    click.echo(table.sort_values("rank").head(15).to_string(float_format=lambda v: f"{v:.1f}"))
-    click.echo(msg("index_done", lang, n=len(table), run=result.run_id))
+        name = "name_zh" if lang == "zh" else "name_en"
+        names = store.units()[name]
+        metros = store.metro_memberships().groupby("metro_code")[name].first()
+    fw = result.build.framework
+    table = result.build.aggregated[[fw.root]].join(result.ranks[["rank", "rank_best", "rank_worst"]]
+                                                     .astype("Int64"))
+    label = metros if result.kind == "metro" else names
+    table.index = [" — ".join(str(label.get(c, c)) for c in key.split(">")) for key in table.index]
+    table.index.name = msg("h5_subject", lang)
+    table.columns = [f"{fw.root} ({msg('h5_score', lang)})",
+                     *(msg(f"h5_{c}", lang) for c in ("rank", "rank_best", "rank_worst"))]
+    click.echo(table.sort_values(table.columns[1]).head(15).to_string(float_format=lambda v: f"{v:.1f}"))
+    periods = ", ".join(f"{c} {p}" for c, p in result.periods.items())
+    click.echo(msg("h5_index_periods", lang, periods=periods))
+    click.echo(msg("h5_index_built", lang, code=result.code, n=len(table), run=result.run_id,
+                   what=msg(f"h5_kind_{result.kind}", lang)))
 
 
 DATA_COMMANDS = (import_group, template, indicators, report, export)

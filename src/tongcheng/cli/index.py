@@ -7,7 +7,8 @@ from typing import cast
 
 import click
 
-from ._common import handle_errors
+from ._common import LANG, handle_errors, project_option
+from ._messages import msg
 
 
 @click.group()
@@ -31,13 +32,21 @@ def index() -> None:
 @click.option("--time", "time_col", default=None,
               help="Time column: build each period as a panel (COINr purse). 面板时间列。")
 @click.option("--excel/--no-excel", default=False, help="Also write index.xlsx. 同时导出 Excel。")
+@project_option
+@LANG
 @handle_errors
-def build_cmd(framework_path: Path, data_path: Path, recipe_path: Path, out_dir: Path,
-              unit_col: str | None, time_col: str | None, excel: bool) -> None:
-    """Build an index and write every stage. 构建指数并输出各阶段数据。"""
+def build_cmd(*, framework_path: Path, data_path: Path, recipe_path: Path, out_dir: Path,  # noqa: PLR0913
+              unit_col: str | None, time_col: str | None, excel: bool, project_dir: Path,
+              lang: str | None) -> None:
+    """Build an index from files and write every stage. 构建指数并输出各阶段数据。
+
+    --project only sets the language of the messages (the project's); the data
+    come from --data. `tongcheng index run` builds over a project's own data.
+    """
     from ..composite.framework import Framework
     from ..composite.pipeline import Recipe, build, build_panel, read_table, sha256_file, summary
 
+    lang = _lang(lang, project_dir)
     framework = Framework.read(framework_path)
     recipe = Recipe.read(recipe_path)
     recipe.inputs.update({"files": {p.name: sha256_file(p)
@@ -47,9 +56,9 @@ def build_cmd(framework_path: Path, data_path: Path, recipe_path: Path, out_dir:
         pb = build_panel(recipe, panel, framework, time=time_col, unit=unit_col or "uCode")
         pb.recipe.inputs.update(recipe.inputs)
         written = pb.to_csv(out_dir)
-        click.echo(f"{len(pb.builds)} periods, {len(written)} files written to {out_dir}")
+        click.echo(msg("h5_periods_written", lang, n=len(pb.builds), m=len(written), out=out_dir))
         last = pb.builds[max(pb.builds)]
-        _echo_summary(summary(last), label=f"{time_col} {max(pb.builds)}")
+        _echo_summary(summary(last), label=f"{time_col} {max(pb.builds)}", lang=lang)
         return
     data = read_table(data_path, unit=unit_col)
     b = build(recipe, data, framework)
@@ -57,17 +66,26 @@ def build_cmd(framework_path: Path, data_path: Path, recipe_path: Path, out_dir:
     written = b.to_csv(out_dir)
     if excel:
         written.append(b.to_excel(out_dir / "index.xlsx"))
-    click.echo(f"{len(written)} files written to {out_dir}")
-    _echo_summary(summary(b), label="")
+    click.echo(msg("h5_files_written", lang, n=len(written), out=out_dir))
+    _echo_summary(summary(b), label="", lang=lang)
 
 
-def _echo_summary(s: dict[str, object], *, label: str) -> None:
-    head = f"{s['root']} ({s['units']} units{', ' + label if label else ''})"
-    click.echo(head)
+def _lang(lang: str | None, project_dir: Path) -> str:
+    """``--lang``, else the language of the project at ``--project`` (if one is there), else zh."""
+    from ..config import SETTINGS_FILE
+    from ..project import Project
+    from ._common import pick_lang
+
+    return pick_lang(lang, Project.open(project_dir) if (project_dir / SETTINGS_FILE).is_file() else None)
+
+
+def _echo_summary(s: dict[str, object], *, label: str, lang: str) -> None:
+    click.echo(msg("h5_summary_head", lang, root=s["root"], units=s["units"],
+                   label=f", {label}" if label else ""))
     top = cast("list[tuple[str, float]]", s["top"])
     for i, (unit, score) in enumerate(top, start=1):
         click.echo(f"  {i:>2}. {unit}  {score:.2f}")
-    click.echo(f"winsorised: {s['n_winsorised']} indicator(s); log-transformed: {s['n_log_transformed']}")
+    click.echo(msg("h5_summary_tail", lang, w=s["n_winsorised"], l=s["n_log_transformed"]))
 
 
 @index.command("sensitivity")
@@ -90,26 +108,34 @@ def _echo_summary(s: dict[str, object], *, label: str) -> None:
 @click.option("--unit", "unit_col", default=None, help="Unit column (default uCode, code or unit).")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Output folder: rank_intervals.csv, score_intervals.csv, runs.csv, sobol*.csv. 输出目录。")
+@project_option
+@LANG
 @handle_errors
 def sensitivity_cmd(  # noqa: PLR0913  (one parameter per option)
-        framework_path: Path, data_path: Path, recipe_path: Path, factors_path: Path, n: int,
-                    method: str, seed: int, n_boot: int, unit_col: str | None, out_dir: Path) -> None:
-    """Uncertainty/sensitivity analysis of an index. 综合指数的不确定性与敏感性分析。"""
+        *, framework_path: Path, data_path: Path, recipe_path: Path, factors_path: Path, n: int,
+        method: str, seed: int, n_boot: int, unit_col: str | None, out_dir: Path, project_dir: Path,
+        lang: str | None) -> None:
+    """Uncertainty/sensitivity analysis of an index. 综合指数的不确定性与敏感性分析。
+
+    --project only sets the language of the messages (the project's).
+    """
     from ..composite.framework import Framework
     from ..composite.pipeline import Recipe, build, read_table
     from ..composite.uncertainty import read_factors, uncertainty_analysis
 
+    lang = _lang(lang, project_dir)
     b = build(Recipe.read(recipe_path), read_table(data_path, unit=unit_col), Framework.read(framework_path))
     res = uncertainty_analysis(b, factors=read_factors(factors_path), n=n, method=method,  # type: ignore[arg-type]
                                rng=seed, n_boot=n_boot)
     written = res.to_csv(out_dir)
-    click.echo(f"{method.upper()}: {len(res.scores)} runs, {len(written)} files written to {out_dir}")
+    click.echo(msg("h5_sens_done", lang, method=method.upper(), runs=len(res.scores), n=len(written),
+                   out=out_dir))
     if res.sobol is not None:
-        click.echo("factor (by total index)        S1 [CI]                 ST [CI]")
+        click.echo(msg("h5_sens_head", lang))
         for _, r in res.top_factors().iterrows():
             ci1 = f"[{r['first_low']:.3f}, {r['first_high']:.3f}]" if "first_low" in r else ""
             cit = f"[{r['total_low']:.3f}, {r['total_high']:.3f}]" if "total_low" in r else ""
             click.echo(f"  {r['factor']:<28}{r['first']:>6.3f} {ci1:<17}{r['total']:>6.3f} {cit}")
     widest = res.rank_intervals.sort_values("width", ascending=False, kind="stable").head(5)
-    click.echo("widest rank intervals: " + ", ".join(
-        f"{u} {int(r['nominal'])} ({r['q05']:.0f}–{r['q95']:.0f})" for u, r in widest.iterrows()))
+    click.echo(msg("h5_widest", lang, items=", ".join(
+        f"{u} {int(r['nominal'])} ({r['q05']:.0f}–{r['q95']:.0f})" for u, r in widest.iterrows())))
