@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import StoreError
+from .._text import Text, render
 from .models import SUBJECT_KINDS, VALUE_KINDS
 
 __all__ = [
@@ -62,11 +63,19 @@ _KEY_EXAMPLES = {"unit": "'320500' (6 to 12 digits)", "pair": "'320500>310100'",
 _MAX_SHOWN = 5
 
 
-def raise_problems(problems: Sequence[str], *, what: str) -> None:
-    """Raise one :class:`StoreError` listing ``problems`` (do nothing if there are none)."""
+def raise_problems(problems: Sequence[str | Text], *, what: str | Text) -> None:
+    """Raise one :class:`StoreError` listing ``problems`` (do nothing if there are none).
+
+    Problems and ``what`` may be :class:`~tongcheng._text.Text`; the message is then
+    bilingual (plain strings read the same in both languages).
+    """
     if problems:
-        lines = [f"{what}: {len(problems)} problem(s) found; nothing was written", *problems]
-        raise StoreError("\n  - ".join(lines))
+        head = Text("{what}: 发现 {n} 个问题,未写入任何数据",
+                    "{what}: {n} problem(s) found; nothing was written").format(
+                        what=what, n=len(problems))
+        lines = [head, *problems]
+        raise StoreError(Text("\n  - ".join(render(x, "zh") for x in lines),
+                              "\n  - ".join(render(x, "en") for x in lines)))
 
 
 def _rows_hint(frame: pd.DataFrame, mask: pd.Series) -> str:

@@ -10,10 +10,11 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
 
 import pandas as pd
-from sqlalchemy import ColumnElement, Connection, Engine, delete, func, insert, select
+from sqlalchemy import ColumnElement, Connection, Engine, delete, func, insert, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 
 from .._errors import StoreError
+from .._text import Text
 from . import _boundaries as geo
 from . import _reference as ref
 from ._frames import (
@@ -27,9 +28,19 @@ from ._frames import (
     require_columns,
     tuples,
 )
-from .db import connect, current_revision, normalise_url, upgrade
-from .models import SUBJECT_KINDS, Import, IndexRun, Indicator, MetroArea, Observation, Unit, utc_now
-from .records import ImportRecord
+from .db import IMMEDIATE, connect, current_revision, database_failure, normalise_url, pause_point, upgrade
+from .models import (
+    SUBJECT_KINDS,
+    Import,
+    ImportEvent,
+    IndexRun,
+    Indicator,
+    MetroArea,
+    Observation,
+    Unit,
+    utc_now,
+)
+from .records import ImportEventRecord, ImportRecord, current_user
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -39,7 +50,9 @@ __all__ = ["Store"]
 _OBS_DTYPES = {"id": "int64", "value": "float64", "import_id": "Int64", "created_at": "utc"}
 _IMPORT_COLUMNS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(ImportRecord))
 _IMPORT_DTYPES = {"id": "int64", "imported_at": "utc", "n_rows_read": "int64",
-                  "n_observations": "int64", "n_warnings": "int64"}
+                  "n_observations": "int64", "n_warnings": "int64", "reverted_at": "utc"}
+_EVENT_COLUMNS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(ImportEventRecord))
+_EVENT_DTYPES = {"id": "int64", "import_id": "int64", "at": "utc", "n_observations": "int64"}
 _INSERT_CHUNK = 10_000
 
 
@@ -183,25 +196,29 @@ class Store:
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
-        with self.engine.connect() as conn:
-            yield conn
+        try:
+            with self.engine.connect() as conn:
+                yield conn
+        except SQLAlchemyError as exc:
+            raise database_failure(exc, Text("读取数据库", "Reading the database")) from exc
 
     @contextmanager
-    def _write(self, what: str) -> Iterator[Connection]:
-        """Run a block in one transaction; turn database errors into :class:`StoreError`."""
+    def _write(self, what: str | Text) -> Iterator[Connection]:
+        """Run a block in one transaction; turn database errors into :class:`StoreError`.
+
+        On SQLite the transaction takes the write lock when it begins (``BEGIN
+        IMMEDIATE``), so a second writer waits for the first instead of failing; the
+        message of a database error carries its first line only, never SQL or rows.
+        """
         try:
-            with self.engine.begin() as conn:
-                yield conn
+            with self.engine.connect() as conn:
+                conn.execution_options(**{IMMEDIATE: True})
+                with conn.begin():
+                    yield conn
         except StoreError:
             raise
-        except IntegrityError as exc:
-            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-            msg = (f"{what} was refused by the database and rolled back; nothing was written. "
-                   f"Reason: {reason}")
-            raise StoreError(msg) from exc
         except SQLAlchemyError as exc:
-            msg = f"{what} failed and was rolled back; nothing was written. Reason: {exc}"
-            raise StoreError(msg) from exc
+            raise database_failure(exc, what) from exc
 
     def revision(self) -> str:
         """Return the schema revision of the database (e.g. ``"0001"``)."""
@@ -363,27 +380,71 @@ class Store:
 
     # ------------------------------------------------------------------ imports
     def find_import(self, sha256: str) -> ImportRecord | None:
-        """Return the import of the file with this SHA-256, or ``None`` if never imported."""
-        cols = [getattr(Import, c) for c in _IMPORT_COLUMNS]
+        """Return the import of the file with this SHA-256, or ``None`` if never imported.
+
+        A reverted import is returned too (its ``reverted_at`` is set): importing the same
+        file again re-applies it (:meth:`reapply_import`) under the same record.
+        """
         with self._read() as conn:
-            row = conn.execute(select(*cols).where(Import.sha256 == sha256)).first()
-        return None if row is None else ImportRecord(**row._asdict())
+            return _find_import(conn, Import.sha256 == sha256)
+
+    def get_import(self, import_id: int) -> ImportRecord:
+        """Return import ``import_id``.
+
+        Raises
+        ------
+        StoreError
+            There is no such import (the message says how to list them).
+        """
+        with self._read() as conn:
+            return _require_import(conn, import_id)
 
     def imports(self) -> pd.DataFrame:
-        """Return every recorded import (columns of :class:`ImportRecord`), oldest first."""
+        """Return every recorded import (columns of :class:`ImportRecord`), oldest first.
+
+        Reverted imports are listed too; ``reverted_at`` tells them apart.
+        """
         cols = [getattr(Import, c) for c in _IMPORT_COLUMNS]
         with self._read() as conn:
             rows = conn.execute(select(*cols).order_by(Import.id)).all()
         return frame_from_rows(rows, _IMPORT_COLUMNS, dtypes=_IMPORT_DTYPES)
 
+    def import_events(self, import_id: int | None = None) -> pd.DataFrame:
+        """Return the history of the imports (columns of :class:`ImportEventRecord`), in order.
+
+        Parameters
+        ----------
+        import_id
+            Only the events of this import (default: of every import).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per event: ``imported``, ``reverted`` or ``reapplied``, who did it, when
+            and how many observations it wrote or removed. Imports recorded before store
+            revision 0005 have no events.
+        """
+        e = ImportEvent
+        query = select(*[getattr(e, c) for c in _EVENT_COLUMNS]).order_by(e.id)
+        if import_id is not None:
+            query = query.where(e.import_id == int(import_id))
+        with self._read() as conn:
+            rows = conn.execute(query).all()
+        return frame_from_rows(rows, _EVENT_COLUMNS, dtypes=_EVENT_DTYPES)
+
     def record_import(self, record: ImportRecord, observations: pd.DataFrame) -> ImportRecord:
         """Store one import and all its observations in a single transaction.
+
+        The transaction also appends an ``imported`` event (:meth:`import_events`). On
+        SQLite it holds the write lock from its start, so a concurrent import waits for it;
+        on PostgreSQL imports take an advisory lock for the same effect.
 
         Parameters
         ----------
         record
             Provenance of the file; ``id`` must be ``None``. ``imported_at`` defaults to now;
-            a naive datetime is taken to be UTC.
+            a naive datetime is taken to be UTC. ``imported_by`` defaults to the operating
+            system's user.
         observations
             Long table with columns ``indicator``, ``subject_kind``, ``subject_key``,
             ``period``, ``value`` (missing → NULL), ``unit`` and optionally ``value_kind``
@@ -399,81 +460,215 @@ class Store:
         Raises
         ------
         StoreError
-            The file was imported before (same SHA-256); the frame is invalid (every problem
-            listed); it refers to unknown indicators, units or metro areas; or the database
-            refused a row (e.g. a key already stored: see :meth:`conflicts`). In every case
-            nothing at all was written.
+            The file was imported before (same SHA-256, also when another process recorded
+            it a moment ago); the frame is invalid (every problem listed); it refers to
+            unknown indicators, units or metro areas; or the database refused a row (e.g. a
+            key already stored: see :meth:`conflicts`). In every case nothing at all was
+            written.
         """
         if record.id is not None:
             msg = f"record_import: the record already has id {record.id}; pass a new record."
             raise StoreError(msg)
-        previous = self.find_import(record.sha256)
-        if previous is not None:
-            msg = (f"The file {record.file_name!r} (sha256 {record.sha256[:12]}…) was already "
-                   f"imported as import #{previous.id} from {previous.file_name!r} on "
-                   f"{previous.imported_at:%Y-%m-%d %H:%M} UTC; nothing was written.")
+        _refuse_duplicate(self.find_import(record.sha256), record)
+        what = Text(f"导入 {record.file_name!r}", f"Importing {record.file_name!r}")
+        rows = self._prepare_import_rows(observations, record, what=what)
+        at = _utc(record.imported_at)
+        stored = dataclasses.replace(record, imported_at=at, n_observations=len(rows),
+                                     imported_by=record.imported_by or current_user())
+        values = {k: v for k, v in dataclasses.asdict(stored).items() if k != "id"}
+        with self._import_transaction(what, rows) as conn:
+            _refuse_duplicate(_find_import(conn, Import.sha256 == record.sha256), record)
+            self._check_references(conn, rows, what=what)
+            result = conn.execute(insert(Import).values(**values))
+            import_id = int(result.inserted_primary_key[0])  # type: ignore[index]
+            self._insert_observations(conn, rows, import_id=import_id)
+            _add_event(conn, import_id, "imported", actor=stored.imported_by, at=at, n=len(rows))
+            pause_point("db_write")
+        return dataclasses.replace(stored, id=import_id)
+
+    def reapply_import(self, record: ImportRecord, observations: pd.DataFrame, *,
+                       actor: str | None = None) -> ImportRecord:
+        """Store the observations of a reverted import again, under its own record.
+
+        One transaction: the observations are inserted, the record's ``reverted_at`` /
+        ``reverted_by`` are cleared and its description (``source``, ``vintage``,
+        ``sheet``, ``n_rows_read``, ``n_warnings``, ``warnings_json``, ``stored_path``) is
+        taken from ``record``, and a ``reapplied`` event is appended. ``imported_at`` and
+        ``imported_by`` keep the first import's.
+
+        Parameters
+        ----------
+        record
+            The reverted import (``id`` set), with the description of this application.
+        observations
+            As for :meth:`record_import`.
+        actor
+            Who re-applies it (default: the operating system's user).
+
+        Returns
+        -------
+        ImportRecord
+            The record as stored now.
+
+        Raises
+        ------
+        StoreError
+            No such import, it is not reverted, or the rows are refused (as for
+            :meth:`record_import`); nothing is written then.
+        """
+        if record.id is None:
+            msg = "reapply_import: the record has no id; pass the reverted import's record."
             raise StoreError(msg)
-        what = f"Importing {record.file_name!r}"
-        rows = prepare_observations(
+        import_id = int(record.id)
+        what = Text(f"重新应用导入 #{import_id}({record.file_name!r})",
+                    f"Re-applying import #{import_id} ({record.file_name!r})")
+        rows = self._prepare_import_rows(observations, record, what=what)
+        actor = actor or current_user()
+        at = utc_now()
+        with self._import_transaction(what, rows) as conn:
+            current = _require_import(conn, import_id)
+            if current.reverted_at is None:
+                msg = Text(f"导入 #{import_id}({current.file_name!r})未被撤销,其观测值仍在库中;"
+                           "无需重新应用。",
+                           f"Import #{import_id} ({current.file_name!r}) is not reverted: its "
+                           "observations are stored; there is nothing to re-apply.")
+                raise StoreError(msg)
+            self._check_references(conn, rows, what=what)
+            self._insert_observations(conn, rows, import_id=import_id)
+            changes = {k: getattr(record, k) for k in _REAPPLIED_FIELDS}
+            conn.execute(update(Import).where(Import.id == import_id).values(
+                **changes, n_observations=len(rows), reverted_at=None, reverted_by=None))
+            note = _changed_note(current, record)
+            _add_event(conn, import_id, "reapplied", actor=actor, at=at, n=len(rows), note=note)
+            pause_point("db_write")
+            stored = _require_import(conn, import_id)
+        return stored
+
+    def revert_import(self, import_id: int, *, actor: str | None = None,
+                      note: str | None = None) -> ImportRecord:
+        """Remove exactly the observations of one import, in one transaction.
+
+        The import's record stays (``reverted_at`` / ``reverted_by`` are set) and a
+        ``reverted`` event is appended; the kept raw file is not touched. Importing the same
+        file again re-applies it. Computed indicators are not recomputed here.
+
+        Parameters
+        ----------
+        import_id
+            The import to revert.
+        actor
+            Who reverts it (default: the operating system's user).
+        note
+            Why, kept with the event.
+
+        Returns
+        -------
+        ImportRecord
+            The record as stored now; ``n_observations`` still tells how many it had.
+
+        Raises
+        ------
+        StoreError
+            There is no such import, or it was reverted already; nothing is changed then.
+        """
+        import_id = int(import_id)
+        actor = actor or current_user()
+        at = utc_now()
+        what = Text(f"撤销导入 #{import_id}", f"Reverting import #{import_id}")
+        with self._write(what) as conn:
+            _lock_imports(conn)
+            current = _require_import(conn, import_id)
+            if current.reverted_at is not None:
+                when = f"{_utc(current.reverted_at):%Y-%m-%d %H:%M}"
+                who = current.reverted_by or "?"
+                msg = Text(f"导入 #{import_id}({current.file_name!r})已于 {when} UTC 由 {who} 撤销,"
+                           "不能再次撤销。若要恢复,请重新导入该文件。",
+                           f"Import #{import_id} ({current.file_name!r}) was already reverted on "
+                           f"{when} UTC by {who}; it cannot be reverted twice. To restore it, "
+                           "import the file again.")
+                raise StoreError(msg)
+            removed = conn.execute(delete(Observation).where(Observation.import_id == import_id))
+            n = int(removed.rowcount or 0)
+            conn.execute(update(Import).where(Import.id == import_id)
+                         .values(reverted_at=at, reverted_by=actor))
+            _add_event(conn, import_id, "reverted", actor=actor, at=at, n=n, note=note)
+            stored = _require_import(conn, import_id)
+        return stored
+
+    def _prepare_import_rows(self, observations: pd.DataFrame, record: ImportRecord, *,
+                             what: Text) -> pd.DataFrame:
+        return prepare_observations(
             observations, what=what,
             defaults={"value_kind": "reported", "vintage": record.vintage,
                       "source": record.source, "flags": ""},
         )
-        at = record.imported_at or utc_now()
-        at = at.replace(tzinfo=dt.UTC) if at.tzinfo is None else at.astimezone(dt.UTC)
-        stored = dataclasses.replace(record, imported_at=at, n_observations=len(rows))
-        values = {k: v for k, v in dataclasses.asdict(stored).items() if k != "id"}
+
+    @contextmanager
+    def _import_transaction(self, what: Text, rows: pd.DataFrame) -> Iterator[Connection]:
+        """Run an import's write transaction: serialised, with a conflict hint on refusal."""
         try:
             with self._write(what) as conn:
-                self._check_references(conn, rows, what=what)
-                result = conn.execute(insert(Import).values(**values))
-                import_id = int(result.inserted_primary_key[0])  # type: ignore[index]
-                self._insert_observations(conn, rows, import_id=import_id)
+                _lock_imports(conn)
+                yield conn
         except StoreError as exc:
             if isinstance(exc.__cause__, IntegrityError):
-                msg = f"{exc}{self._conflict_hint(rows)}"
+                hint = self._conflict_hint(rows)
+                msg = Text(exc.render("zh") + hint.zh, exc.render("en") + hint.en)
                 raise StoreError(msg) from exc.__cause__
             raise
-        return dataclasses.replace(stored, id=import_id)
 
-    def _conflict_hint(self, rows: pd.DataFrame) -> str:
+    def _conflict_hint(self, rows: pd.DataFrame) -> Text:
         try:
             found = self.conflicts(rows)
         except StoreError:  # pragma: no cover - best effort only
-            return ""
+            return Text("", "")
         if found.empty:
-            return ""
+            return Text("", "")
         first = found.iloc[0]
         key = ", ".join(f"{c}={first[c]!r}" for c in KEY_COLUMNS)
-        return (f"\n{len(found)} observation(s) are already stored with the same (indicator, "
-                f"subject_key, period, vintage), e.g. {key} (import #{first['stored_import_id']})."
-                " Use Store.conflicts() to list them; give the new data its own vintage, or "
-                "drop those rows.")
+        stored_by = first["stored_import_id"]
+        return Text(
+            f"\n{len(found)} 条观测值已以相同的 (indicator, subject_key, period, vintage) 存储,"
+            f"例如 {key}(导入 #{stored_by})。可用 Store.conflicts() 列出;请给新数据单独的 "
+            "vintage(版本),或删去这些行。",
+            f"\n{len(found)} observation(s) are already stored with the same (indicator, "
+            f"subject_key, period, vintage), e.g. {key} (import #{stored_by})."
+            " Use Store.conflicts() to list them; give the new data its own vintage, or "
+            "drop those rows.")
 
-    def _check_references(self, conn: Connection, rows: pd.DataFrame, *, what: str) -> None:
-        problems: list[str] = []
+    def _check_references(self, conn: Connection, rows: pd.DataFrame, *,
+                          what: str | Text) -> None:
+        problems: list[Text] = []
         codes = set(rows["indicator"])
         kinds = dict(conn.execute(select(Indicator.code, Indicator.subject_kind)
                                   .where(Indicator.code.in_(sorted(codes)))).all())
         if unknown := codes - set(kinds):
-            problems.append(f"unknown indicator(s) {', '.join(sorted(unknown)[:10])}; add them "
-                            "to the catalogue with put_indicators first")
+            names = ", ".join(sorted(unknown)[:10])
+            problems.append(Text(f"未知指标 {names};请先用 put_indicators 加入指标目录",
+                                 f"unknown indicator(s) {names}; add them to the catalogue "
+                                 "with put_indicators first"))
         expected = rows["indicator"].map(kinds).astype("str")
         wrong = expected.notna() & (expected != rows["subject_kind"])
         if wrong.any():
             first = rows.loc[wrong].iloc[0]
-            problems.append(f"{int(wrong.sum())} row(s) have a subject_kind other than their "
-                            f"indicator's, e.g. {first['indicator']} is "
-                            f"'{kinds[first['indicator']]}' but the row says "
-                            f"'{first['subject_kind']}'")
+            n, code, row_kind = int(wrong.sum()), first["indicator"], first["subject_kind"]
+            problems.append(Text(
+                f"{n} 行的 subject_kind 与其指标不符,例如 {code} 为 '{kinds[code]}',"
+                f"该行却为 '{row_kind}'",
+                f"{n} row(s) have a subject_kind other than their indicator's, e.g. {code} is "
+                f"'{kinds[code]}' but the row says '{row_kind}'"))
         units = set(rows["unit_code"].dropna()) | set(rows["partner_code"].dropna())
         if missing := units - ref.known(conn, Unit.code, units):
-            problems.append(f"unknown unit code(s) {', '.join(sorted(missing)[:10])}; store the "
-                            "units with put_units first")
+            names = ", ".join(sorted(missing)[:10])
+            problems.append(Text(f"未知单元代码 {names};请先用 put_units 存入这些单元",
+                                 f"unknown unit code(s) {names}; store the units with put_units "
+                                 "first"))
         metros = set(rows["metro_code"].dropna())
         if missing := metros - ref.known(conn, MetroArea.metro_code, metros):
-            problems.append(f"unknown metro area(s) {', '.join(sorted(missing)[:10])}; store "
-                            "them with put_metros first")
+            names = ", ".join(sorted(missing)[:10])
+            problems.append(Text(f"未知都市圈 {names};请先用 put_metros 存入",
+                                 f"unknown metro area(s) {names}; store them with put_metros "
+                                 "first"))
         raise_problems(problems, what=what)
 
     @staticmethod
@@ -671,3 +866,68 @@ class Store:
             if rows is not None:
                 self._insert_observations(conn, rows, import_id=None)
         return 0 if rows is None else len(rows)
+
+
+# ---------------------------------------------------------------------- import helpers
+# Fields of a record that re-applying an import takes from the new application.
+_REAPPLIED_FIELDS = ("source", "vintage", "sheet", "n_rows_read", "n_warnings", "warnings_json",
+                     "stored_path")
+# Arbitrary constant: serialises imports, re-applications and reverts on PostgreSQL.
+_PG_IMPORT_LOCK = 0x746F6E68
+
+
+def _utc(at: dt.datetime | None) -> dt.datetime:
+    at = at or utc_now()
+    return at.replace(tzinfo=dt.UTC) if at.tzinfo is None else at.astimezone(dt.UTC)
+
+
+def _find_import(conn: Connection, condition: ColumnElement[bool]) -> ImportRecord | None:
+    cols = [getattr(Import, c) for c in _IMPORT_COLUMNS]
+    row = conn.execute(select(*cols).where(condition)).first()
+    return None if row is None else ImportRecord(**row._asdict())
+
+
+def _require_import(conn: Connection, import_id: int) -> ImportRecord:
+    found = _find_import(conn, Import.id == int(import_id))
+    if found is None:
+        msg = Text(f"没有编号为 #{import_id} 的导入;`tongcheng import list` 列出全部导入。",
+                   f"There is no import #{import_id}; `tongcheng import list` shows the imports.")
+        raise StoreError(msg)
+    return found
+
+
+def _refuse_duplicate(previous: ImportRecord | None, record: ImportRecord) -> None:
+    if previous is None:
+        return
+    sha = record.sha256[:12]
+    when = f"{_utc(previous.imported_at):%Y-%m-%d %H:%M}"
+    if previous.reverted_at is not None:
+        msg = Text(f"文件 {record.file_name!r}(sha256 {sha}…)曾作为导入 #{previous.id} 导入,"
+                   f"后被撤销;请用 reapply_import 重新应用(再次导入该文件即可),未写入任何数据。",
+                   f"The file {record.file_name!r} (sha256 {sha}…) was imported as import "
+                   f"#{previous.id} and reverted; re-apply it with reapply_import (importing the "
+                   "file again does); nothing was written.")
+        raise StoreError(msg)
+    msg = Text(f"文件 {record.file_name!r}(sha256 {sha}…)已于 {when} UTC 作为导入 #{previous.id}"
+               f"(来自 {previous.file_name!r})导入;未写入任何数据。",
+               f"The file {record.file_name!r} (sha256 {sha}…) was already imported as import "
+               f"#{previous.id} from {previous.file_name!r} on {when} UTC; nothing was written.")
+    raise StoreError(msg)
+
+
+def _lock_imports(conn: Connection) -> None:
+    """Serialise import transactions on PostgreSQL (SQLite's ``BEGIN IMMEDIATE`` already does)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(select(func.pg_advisory_xact_lock(_PG_IMPORT_LOCK)))
+
+
+def _add_event(conn: Connection, import_id: int, action: str, *, actor: str | None,
+               at: dt.datetime, n: int, note: str | None = None) -> None:
+    conn.execute(insert(ImportEvent).values(import_id=import_id, action=action, actor=actor,
+                                            at=at, n_observations=int(n), note=note))
+
+
+def _changed_note(before: ImportRecord, after: ImportRecord) -> str | None:
+    changed = [f"{name}: {getattr(before, name)!r} -> {getattr(after, name)!r}"
+               for name in ("source", "vintage") if getattr(before, name) != getattr(after, name)]
+    return "; ".join(changed) or None
