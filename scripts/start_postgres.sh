@@ -4,11 +4,15 @@
 # Usage:
 #   export TONGCHENG_TEST_PG_URL=$(bash scripts/start_postgres.sh)   # start (or reuse) and print URL
 #   bash scripts/start_postgres.sh stop                               # stop it and delete its data
+#                                                                       (same as scripts/stop_postgres.sh)
 #
 # The server listens on 127.0.0.1 only, trusts loopback connections (no password) and keeps its
 # data in a temporary directory; it is for tests, never for real data. Settings (environment):
 #   TONGCHENG_PG_PORT  first port to try (default 54329; the next free one is used if taken)
 #   TONGCHENG_PG_DIR   data directory (default ${TMPDIR:-/tmp}/tongcheng-pg-<port>)
+#   TONGCHENG_PG_STATE file to write "started PORT DIR" (this run started the server) or
+#                      "reused PORT DIR" (it was running already) to, so that a caller stops
+#                      only a server it started (scripts/test.sh does)
 # Only the URL goes to stdout; progress and errors go to stderr.
 set -euo pipefail
 
@@ -37,7 +41,7 @@ if [[ -z "$BINDIR" && "$ACTION" == start ]]; then
     [[ "$(id -u)" == 0 ]] || die "PostgreSQL server binaries not found; install them as root: apt-get install -y postgresql"
     log "installing the Debian postgresql package (apt-get) ..."
     apt-get update >&2
-    DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postgresql >&2
     BINDIR="$(find_bindir)" || die "postgresql installed but no server binaries under /usr/lib/postgresql/*/bin"
 fi
 
@@ -83,7 +87,10 @@ for _ in $(seq 1 50); do
 done
 
 DATA="$(datadir_for "$PORT")"
-if ! port_busy "$PORT"; then
+state() { if [[ -n "${TONGCHENG_PG_STATE:-}" ]]; then echo "$1 $PORT $DATA" >"$TONGCHENG_PG_STATE"; fi; }
+if port_busy "$PORT"; then
+    state reused
+else
     if [[ ! -f "$DATA/PG_VERSION" ]]; then
         mkdir -p "$DATA"
         chmod 700 "$DATA"
@@ -97,6 +104,7 @@ if ! port_busy "$PORT"; then
     as_owner "$BINDIR/pg_ctl" -D "$DATA" -l "$DATA/server.log" -w -t 60 \
         -o "-c listen_addresses=127.0.0.1 -p $PORT -k $DATA -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
         start >&2 || { tail -n 30 "$DATA/server.log" >&2 || true; die "pg_ctl start failed"; }
+    state started
 fi
 
 ours_on "$PORT" || die "a server answers on 127.0.0.1:$PORT but refuses user '$SUPERUSER' without a password"
