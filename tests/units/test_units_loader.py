@@ -90,7 +90,7 @@ def test_every_problem_of_a_table_is_located(tmp_path: Path) -> None:
         load_units(csv, code_column="id", name_column="name", level="county")
     # row 4 repeats the code of row 2; row 3 has no name; row 5: a non-numeric code and lon
     assert _errors(exc) == {(4, "id"), (3, "name"), (5, "id"), (5, "lon")}
-    assert "row 2" in next(p.expected for p in exc.value.errors if p.row == 4)
+    assert "row 2" in next(str(p.expected) for p in exc.value.errors if p.row == 4)
 
 
 def test_missing_columns_and_level_are_reported_together(li_file: Path) -> None:
@@ -170,7 +170,7 @@ def test_storing_is_all_or_nothing_and_repeatable(li_file: Path, tmp_path: Path)
         rows = {p.row: p for p in exc.value.errors}
         vaduz_row = int(units.loc[units["code"] == "007001", "row"].iloc[0])
         assert set(rows) == {vaduz_row, 12}
-        assert "Vaduz" in rows[vaduz_row].expected and rows[vaduz_row].column == "bfs:OBJECTVAL"
+        assert "Vaduz" in str(rows[vaduz_row].expected) and rows[vaduz_row].column == "bfs:OBJECTVAL"
         pd.testing.assert_frame_equal(store.units(), before)  # the new unit 007012 was not written
 
 

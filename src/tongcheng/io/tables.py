@@ -193,7 +193,8 @@ def _not_a_table(path: Path, head: bytes) -> ValidationError | None:
     if key is None:
         return None
     expected, fix = _MISMATCH[key]
-    return _refuse(path, expected, fix, value=suffix or "(no suffix)")
+    shown = (suffix or "(no suffix)") if key == "suffix" else None
+    return _refuse(path, expected, fix, value=shown)
 
 
 # -- CSV -----------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from collections import defaultdict
 import pandas as pd
 
 from .._errors import DataError
+from .._text import Text
 
 __all__ = ["changes_for", "current_codes", "successor_map"]
 
@@ -29,7 +30,8 @@ def _norm(code: str) -> str:
     if len(code) == 12 and code.isdigit():
         code = code[:6]
     if len(code) != 6 or not code.isdigit():
-        msg = f"expected a 6-digit GB/T 2260 code (or a 12-digit one), got {code!r}"
+        msg = Text(f"应为 6 位 GB/T 2260 代码(或 12 位代码),实为 {code!r}",
+                   f"expected a 6-digit GB/T 2260 code (or a 12-digit one), got {code!r}")
         raise DataError(msg)
     return code
 

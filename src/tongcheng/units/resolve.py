@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .._errors import DataError, UnitMatchError
+from .._text import Text
 from .crosswalk import current_codes
 
 __all__ = ["Resolution", "UnitResolver"]
@@ -76,8 +77,8 @@ class UnitResolver:
     def __init__(self, units_df: pd.DataFrame, code_changes_df: pd.DataFrame) -> None:
         missing = {"name_zh", "short_zh", "name_en", "level"} - set(units_df.columns)
         if missing:
-            msg = f"units_df lacks columns {sorted(missing)}; pass datasets.units()"
-            raise DataError(msg)
+            raise DataError(Text(f"units_df 缺少列 {sorted(missing)};请传入 datasets.units()",
+                                 f"units_df lacks columns {sorted(missing)}; pass datasets.units()"))
         self._units = units_df.copy()
         self._units.index = self._units.index.astype(str)
         self._changes = code_changes_df.copy()
@@ -218,8 +219,9 @@ class UnitResolver:
         ``level="province"`` is given.
         """
         if level is not None and level not in _LEVELS:
-            msg = f"level must be one of {', '.join(_LEVELS)} or None; got {level!r}"
-            raise DataError(msg)
+            listed = ", ".join(_LEVELS)
+            raise DataError(Text(f"层级应为 {listed} 之一或 None,实为 {level!r}",
+                                 f"level must be one of {listed} or None; got {level!r}"))
         q = str(query).strip()
         if re.fullmatch(r"\d{12}", q) and q not in self._current:
             q = q[:6]
