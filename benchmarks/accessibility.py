@@ -16,20 +16,22 @@ where access was non-zero, so a wrong value of ours at access's zeros passed.)
 With ``--replicate K`` the grid is repeated K times (disjoint copies of the pairs), to see
 how both scale with the number of pairs.
 
-**Results on this machine** (2 shared cores; median of 3; PySAL access 1.1.9, pandas 3.1.1):
+**Results on this machine**, 2 shared cores, PySAL access 1.1.9, pandas 3.1.1. The first
+figures were measured on 2026-12-04 at load average 8 (``--repeat 5``; 40 grids
+``--repeat 3``); the figures in brackets are from 2026-11, at a lower load (median of 3):
 
-=====================  ============  ===============  ===============  ================
-pairs                  measure       tongcheng        access           ratio
-=====================  ============  ===============  ===============  ================
-125,622 (1 grid)       2SFCA         0.014 s          0.039 s          ×2.8
-                       E2SFCA        0.014 s          0.155 s          ×11.2
-                       Hansen        0.010 s          0.017 s          ×1.7
-5,024,880 (40 grids)   2SFCA         1.08 s           1.69 s           ×1.6
-                       E2SFCA        1.25 s           7.30 s           ×5.9
-                       Hansen        1.15 s           0.82 s           ×0.7
-=====================  ============  ===============  ===============  ================
+=====================  ============  ========================  ========================  ===========
+pairs                  measure       tongcheng                 access                    ratio
+=====================  ============  ========================  ========================  ===========
+125,622 (1 grid)       2SFCA         0.122 s (0.014 s)         0.139 s (0.039 s)         ×1.1 (×2.8)
+                       E2SFCA        0.068 s (0.014 s)         1.07 s (0.155 s)          ×15.8 (×11)
+                       Hansen        0.111 s (0.010 s)         0.133 s (0.017 s)         ×1.2 (×1.7)
+5,024,880 (40 grids)   2SFCA         2.22 s (1.08 s)           2.94 s (1.69 s)           ×1.3 (×1.6)
+                       E2SFCA        1.31 s (1.25 s)           14.3 s (7.30 s)           ×10.9 (×5.9)
+                       Hansen        2.91 s (1.15 s)           1.81 s (0.82 s)           ×0.6 (×0.7)
+=====================  ============  ========================  ========================  ===========
 
-Every result agrees with access to 7e-16 relative. At five million pairs about 1 s of ours
+Every result agrees with access to 2e-19 absolute (7e-16 relative). At five million pairs about 1 s of ours
 is input checking that access does not do: ids hashed to codes (0.48 s, Arrow strings) and
 the search for repeated (from_id, to_id) pairs (0.62 s, a pandas hash of int64 keys), which
 is why the plain Hansen sum is slower there; the catchment methods stay ahead because
