@@ -143,7 +143,7 @@ def map_section(ctx: ReportContext) -> Section:
 
 def _num_column(meta: IndicatorMeta, values: list[float | None]) -> dict[str, Any]:
     return {"kind": "num", "zh": meta.name_zh, "en": meta.name_en, "unit": meta.unit,
-            "unit_zh": meta.unit_in("zh"), "period": meta.period,
+            "unit_zh": meta.unit_in("zh"), "period": meta.shown_period,
             "decimals": _decimals(meta, values)}
 
 

@@ -90,6 +90,25 @@ class IndicatorMeta:
     periods: tuple[str, ...] = ()
     provenance: Mapping[str, tuple[str, str, str]] = field(default_factory=dict)
 
+    def label(self, lang: str, *, with_period: bool = True) -> str:
+        """Return the name with unit and period: ``常住人口（人，2020）``, ``GDP (100 million CNY, 2024)``.
+
+        The period is left out where the name already says it (``常住人口增长率(2010—2020)``).
+        """
+        name = self.name_zh if lang == "zh" else self.name_en
+        unit = self.unit_in(lang)
+        period = self.shown_period if with_period else ""
+        inner = ("，" if lang == "zh" else ", ").join(x for x in (unit, period) if x)
+        if not inner:
+            return name
+        return f"{name}（{inner}）" if lang == "zh" else f"{name} ({inner})"
+
+    @property
+    def shown_period(self) -> str:
+        """Return `period` unless a name already says it."""
+        return "" if not self.period or self.period in self.name_zh or self.period in self.name_en \
+            else self.period
+
     @property
     def catalogue_code(self) -> str:
         """Return the catalogue code of the indicator (`indicator`, else `code`)."""
@@ -124,6 +143,8 @@ class DataSource:
     name_en: str = ""
     indicators: str = ""
     """Codes of the indicators whose values come from it (e.g. an import), comma-separated."""
+    details: tuple[str, ...] = ()
+    """Sources it gathers (e.g. the own source of each row of an imported file), listed below it."""
 
 
 @dataclass

@@ -147,21 +147,32 @@ def _titles(name: str, *, yrd: bool) -> tuple[str, str]:
 
 
 def _imported_sources(imports: pd.DataFrame, obs: pd.DataFrame) -> list[DataSource]:
-    """One entry per import the project holds values of: file, source, vintage, date."""
-    out = []
+    """One entry per import the project shows values of: its source, file, vintage and date.
+
+    Where the file gave each row its own source, those sources are listed instead of the
+    import's general one (each value's tooltip names its own).
+    """
+    out: list[DataSource] = []
     if imports.empty:
         return out
-    used = obs.groupby("import_id")["indicator"].agg(lambda s: ", ".join(sorted(set(s))))
+    mine = obs[obs["import_id"].notna()]
+    used = mine.groupby("import_id")["indicator"].agg(lambda s: ", ".join(sorted(set(s))))
+    own = mine.groupby("import_id")["source"].agg(
+        lambda s: tuple(sorted({str(x).strip() for x in s.dropna() if str(x).strip()})))
     for rec in imports.itertuples(index=False):
-        if getattr(rec, "reverted_at", None) is not None and pd.notna(rec.reverted_at):
-            continue
-        if rec.id not in used.index:
+        if rec.id not in used.index or pd.notna(getattr(rec, "reverted_at", None)):
             continue
         when = pd.Timestamp(rec.imported_at).strftime("%Y-%m-%d") if pd.notna(rec.imported_at) else ""
         vintage = f" · {rec.vintage}" if isinstance(rec.vintage, str) and rec.vintage else ""
-        out.append(DataSource(name=str(rec.source or rec.file_name), licence="",
-                              citation=f"{rec.file_name}{vintage} · {when}", url="",
-                              name_en=str(rec.source or rec.file_name), indicators=str(used[rec.id])))
+        general = str(rec.source or "").strip()
+        rows = tuple(x for x in own.get(rec.id, ()) if x != general)
+        if rows:
+            name_zh, name_en = f"{rec.file_name}: 各值来源", f"{rec.file_name}: the source of each value"
+        else:
+            name_zh = name_en = general or str(rec.file_name)
+        out.append(DataSource(name=name_zh, name_en=name_en, licence="",
+                              citation=f"{rec.file_name}{vintage} · {when}", indicators=str(used[rec.id]),
+                              details=rows))
     return out
 
 
