@@ -25,7 +25,7 @@ def make_template(project: Project, tmp_path: Path, *args: str, lang: str = "zh"
     result = CliRunner().invoke(cli, ["template", "--out", str(out), "--project", str(project.root),
                                       "--lang", lang, *args])
     assert result.exit_code == 0, result.output
-    assert str(out) in result.output
+    assert str(out) in result.output and "tongcheng import stats" in result.output
     return out
 
 
@@ -57,16 +57,17 @@ def test_filled_template_imports_unchanged(yrd_project: Project, tmp_path: Path,
     assert len(rows) == 41 and sheet.cell(row=rows["320500"], column=3).value == 2024
     name = sheet.cell(row=rows["320500"], column=2).value
     assert name == ("苏州市" if lang == "zh" else "Suzhou")
-    filled = {("gdp", "320500", "2024"): 24653.4, ("gdp", "310100", "2024"): 53926.71,
-              ("pop_resident", "320500", "2024"): 12914000, ("pop_urban", "340100", "2024"): 0.5}
+    filled = {("gdp", "320500", "2024"): 26727.46, ("gdp", "310100", "2024"): 53926.71,
+              ("pop_resident", "320500", "2024"): 12958000, ("pop_urban", "340100", "2024"): 8538000,
+              ("age_60_share", "320500", "2024"): 19.27}
     for (ind, code, _), value in filled.items():
         sheet.cell(row=rows[code], column=col[ind], value=value)
     # a department adds a row for the year before, as the instructions say
     extra = sheet.max_row + 1
     for c, value in enumerate(["320500", name, 2023], start=1):
         sheet.cell(row=extra, column=c, value=value)
-    sheet.cell(row=extra, column=col["gdp"], value=23958.3)
-    filled[("gdp", "320500", "2023")] = 23958.3
+    sheet.cell(row=extra, column=col["gdp"], value=24653.4)
+    filled[("gdp", "320500", "2023")] = 24653.4
     book.save(path)
 
     result = CliRunner().invoke(cli, ["import", "stats", str(path), "--source", "市统计局",

@@ -185,3 +185,13 @@ MESSAGES: dict[str, dict[str, str]] = {
 def msg(key: str, lang: str, **values: object) -> str:
     """Return a message in ``lang`` with ``values`` filled in."""
     return MESSAGES[lang][key].format(**values)
+
+# h7: the Excel template
+MESSAGES["zh"].update({
+    "template_next": "请在第一个工作表“数据 data”中填写(说明见“说明 Instructions”),然后导入: "
+                     "tongcheng import stats {path} --source 来源 --vintage 版本",
+})
+MESSAGES["en"].update({
+    "template_next": "Fill in the first sheet ('数据 data'; see 'Instructions'), then import it: "
+                     "tongcheng import stats {path} --source SOURCE --vintage RELEASE",
+})
