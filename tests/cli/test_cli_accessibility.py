@@ -18,8 +18,10 @@ PLACES = pd.DataFrame({"id": ["a", "b", "c", "x", "y"], "population": [1000, 300
                        "doctors": [0, 0, 0, 10, 4]})
 
 
-def run(*args: object) -> Result:
-    return CliRunner().invoke(cli, ["network", "accessibility", *(str(a) for a in args)])
+def run(*args: object, lang: str | None = "en") -> Result:
+    """Run `tongcheng network accessibility …` in ``lang`` (``None``: the default, Chinese)."""
+    tail = [] if lang is None else ["--lang", lang]
+    return CliRunner().invoke(cli, ["network", "accessibility", *(str(a) for a in args), *tail])
 
 
 @pytest.fixture
@@ -68,10 +70,16 @@ def test_bad_cells_are_located(files, tmp_path):
     times = TIMES.astype({"travel_time": object})
     times.loc[3, "travel_time"] = "15 min"
     times.to_csv(tmp_path / "bad_times.csv", index=False)
-    out = run("--times", tmp_path / "bad_times.csv", "--opportunities", files[1],
-              "--supply-column", "doctors", "--cutoff", 30, "--out", tmp_path / "o.csv")
+    bad = ["--times", tmp_path / "bad_times.csv", "--opportunities", files[1],
+           "--supply-column", "doctors", "--cutoff", 30, "--out", tmp_path / "o.csv"]
+    out = run(*bad)
     assert out.exit_code == 2
     assert "bad_times.csv row 5 column 'travel_time'" in out.output and "'15 min'" in out.output
+    assert "expected a number" in out.output
+    out = run(*bad, lang=None)  # the default language is Chinese, the location too
+    assert out.exit_code == 2
+    assert "bad_times.csv 第 5 行 「travel_time」列" in out.output and "'15 min'" in out.output
+    assert "应为 数值" in out.output and "不可达时留空" in out.output
     PLACES.assign(doctors=[0, 0, 0, -10, None]).to_csv(tmp_path / "bad_places.csv", index=False)
     out = run("--times", files[0], "--opportunities", tmp_path / "bad_places.csv",
               "--supply-column", "doctors", "--cutoff", 30, "--out", tmp_path / "o.csv")

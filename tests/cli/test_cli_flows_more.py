@@ -26,8 +26,10 @@ REPO = Path(__file__).resolve().parents[2]
 AUSTRIA = REPO.parent / "shared" / "data" / "raw" / "spint_austria" / "austria_migration_flows.csv"
 
 
-def _run(*args: object) -> Result:
-    return CliRunner().invoke(cli, ["flows", *map(str, args)])
+def _run(*args: object, lang: str | None = "en") -> Result:
+    """Run `tongcheng flows …` in ``lang`` (``None``: the default language, Chinese)."""
+    tail = [] if lang is None else ["--lang", lang]
+    return CliRunner().invoke(cli, ["flows", *map(str, args), *tail])
 
 
 @pytest.fixture
@@ -97,9 +99,14 @@ def test_border_locates_bad_values(tmp_path: Path) -> None:
                           "distance": [1, 2, 3, 4, 5], "origin_mass": 1, "destination_mass": 1})
     frame.to_csv(tmp_path / "f.csv", index=False)
     pd.DataFrame({"code": list("abc"), "region": list("ppq")}).to_csv(tmp_path / "r.csv", index=False)
-    res = _run("border", tmp_path / "f.csv", "--regions", tmp_path / "r.csv", "--out", tmp_path / "o.csv")
+    args = ["border", tmp_path / "f.csv", "--regions", tmp_path / "r.csv", "--out", tmp_path / "o.csv"]
+    res = _run(*args)
     assert res.exit_code == 2, res.output
-    assert "f.csv row 4 column 'value'" in res.output
+    assert "f.csv row 4 column 'value'" in res.output and "expected a finite number" in res.output
+    res = _run(*args, lang=None)  # Chinese by default, location and fix included
+    assert res.exit_code == 2, res.output
+    assert "f.csv 第 4 行 「value」列" in res.output and "应为 有限的数值" in res.output
+    assert "不带单位" in res.output
     assert not (tmp_path / "o.csv").exists()
 
 
@@ -122,6 +129,11 @@ def test_industry_locates_bad_values(tmp_path: Path) -> None:
     res = _run("industry", tmp_path / "s.csv", "--out", tmp_path / "o.csv")
     assert res.exit_code == 2, res.output
     assert "s.csv row 3 column 'ind'" in res.output and "s.csv row 3 column 'svc'" in res.output
+    assert "expected a number ≥ 0" in res.output
+    res = _run("industry", tmp_path / "s.csv", "--out", tmp_path / "o.csv", lang=None)
+    assert res.exit_code == 2, res.output
+    assert "s.csv 第 3 行 「ind」列" in res.output and "s.csv 第 3 行 「svc」列" in res.output
+    assert "应为 ≥ 0 的数" in res.output and "没有时填 0" in res.output
 
 
 def test_market_reproduces_the_worked_example(tmp_path: Path) -> None:

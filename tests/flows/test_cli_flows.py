@@ -27,9 +27,11 @@ OD_CSV = ("origin,destination,value\n"
           "A,A,500\nB,B,80\nB,A,20\nC,C,88\nC,A,12\nD,D,95\nD,A,5\nA,B,10\n")
 
 
-def _run(*args: str) -> Result:
+def _run(*args: object, lang: str | None = "en") -> Result:
+    """Run `tongcheng flows …` in ``lang`` (``None``: the default language, Chinese)."""
     # through the top-level group: a subgroup invoked alone caches its help option without -h
-    return CliRunner().invoke(cli, ["flows", *(str(a) for a in args)])
+    tail = [] if lang is None else ["--lang", lang]
+    return CliRunner().invoke(cli, ["flows", *(str(a) for a in args), *tail])
 
 
 @pytest.fixture
@@ -143,11 +145,16 @@ def test_malformed_od_names_file_row_and_column(tmp_path: Path) -> None:
     bad = tmp_path / "bad_od.csv"
     bad.write_text("origin,destination,value\nA,A,500\nB,A,twenty\n,A,3\n", encoding="utf-8")
     for command in ("delineate", "sensitivity"):
-        res = _run(command, bad, "--cores", "A", "--period", "2021", "--value-kind", "sample",
-                   "--out", tmp_path / "x.csv")
+        args = [command, bad, "--cores", "A", "--period", "2021", "--value-kind", "sample",
+                "--out", tmp_path / "x.csv"]
+        res = _run(*args)
         assert res.exit_code == 2, res.output
-        assert "bad_od.csv row 3 column 'value'" in res.output
+        assert "bad_od.csv row 3 column 'value'" in res.output and "expected a number" in res.output
         assert "bad_od.csv row 4 column 'origin'" in res.output
+        res = _run(*args, lang=None)  # Chinese by default
+        assert res.exit_code == 2, res.output
+        assert "bad_od.csv 第 3 行 「value」列" in res.output and "应为 数值" in res.output
+        assert "bad_od.csv 第 4 行 「origin」列" in res.output and "非空的代码或标签" in res.output
         assert not (tmp_path / "x.csv").exists()
 
 
@@ -200,12 +207,17 @@ def test_gravity_bad_values_name_file_row_and_column(tmp_path: Path) -> None:
     frame.loc[3, "km"] = "far"
     path = tmp_path / "bad_flows.csv"
     frame.drop(columns="dm").to_csv(path, index=False)
-    res = _run("gravity", path, "--cost", "km", "--origin", "o", "--destination", "d",
-               "--value", "trips", "--origin-mass", "om", "--destination-mass", "dm",
-               "--out", tmp_path / "coef.csv")
+    args = ["gravity", path, "--cost", "km", "--origin", "o", "--destination", "d",
+            "--value", "trips", "--origin-mass", "om", "--destination-mass", "dm",
+            "--out", tmp_path / "coef.csv"]
+    res = _run(*args)
     assert res.exit_code == 2, res.output
     assert "bad_flows.csv row 5 column 'km'" in res.output
-    assert "bad_flows.csv column 'dm'" in res.output
+    assert "bad_flows.csv column 'dm'" in res.output and "the flows lack column(s) ['dm']" in res.output
+    res = _run(*args, lang=None)  # Chinese by default
+    assert res.exit_code == 2, res.output
+    assert "bad_flows.csv 第 5 行 「km」列" in res.output and "有限的数值" in res.output
+    assert "bad_flows.csv 「dm」列" in res.output and "流量表缺少列 ['dm']" in res.output
     assert not (tmp_path / "coef.csv").exists()
 
 

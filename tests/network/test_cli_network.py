@@ -25,9 +25,11 @@ from tongcheng.network.osm import haversine_m
 from tongcheng.project import Project
 
 
-def invoke(*args: object) -> Result:
+def invoke(*args: object, lang: str | None = "en") -> Result:
+    """Run `tongcheng network …` in ``lang`` (``None``: the default language, Chinese)."""
     # through the top-level group: a subgroup invoked alone caches its help option without -h
-    return CliRunner().invoke(cli, ["network", *(str(a) for a in args)])
+    tail = [] if lang is None else ["--lang", lang]
+    return CliRunner().invoke(cli, ["network", *(str(a) for a in args), *tail])
 
 
 @pytest.fixture(scope="module")
@@ -191,10 +193,15 @@ def test_bad_point_file_names_file_row_and_column(built: tuple[Path, Path]) -> N
     folder, _ = built
     bad = folder / "bad_origins.csv"
     bad.write_text("id,lon,lat\na,1.52,42.51\nb,1.53,north\n", encoding="utf-8")
-    out = invoke("matrix", "--graph", folder / "andorra.npz", "--origins", bad, "--out", folder / "x.csv")
+    args = ["matrix", "--graph", folder / "andorra.npz", "--origins", bad, "--out", folder / "x.csv"]
+    out = invoke(*args)
     assert out.exit_code != 0
     assert "bad_origins.csv row 3 column 'lat'" in out.output
-    assert "north" in out.output
+    assert "north" in out.output and "degrees between -90 and 90" in out.output
+    out = invoke(*args, lang=None)  # Chinese by default
+    assert out.exit_code != 0
+    assert "bad_origins.csv 第 3 行 「lat」列" in out.output
+    assert "north" in out.output and "-90 到 90 之间的度数" in out.output
     assert not (folder / "x.csv").exists()
 
 

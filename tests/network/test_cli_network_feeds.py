@@ -33,8 +33,10 @@ from tongcheng.project import Project
 DATE = ["--date", "2019-05-13", "--depart", "14:00", "--window", "2"]
 
 
-def invoke(*args: object) -> Result:
-    return CliRunner().invoke(cli, ["network", *(str(a) for a in args)])
+def invoke(*args: object, lang: str | None = "en") -> Result:
+    """Run `tongcheng network …` in ``lang`` (``None``: the default language, Chinese)."""
+    tail = [] if lang is None else ["--lang", lang]
+    return CliRunner().invoke(cli, ["network", *(str(a) for a in args), *tail])
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +107,7 @@ def test_road_modes_must_match_the_graph(poa: dict[str, Path]) -> None:
     assert out.exit_code == 2 and "--gtfs is for --mode transit, not --mode walk" in out.output
     out = invoke(*args, "--mode", "transit", "--out", poa["folder"] / "t.csv")
     assert out.exit_code == 2 and "--date" in out.output
-    out = invoke(*args[:-2], "--mode", "car", "--out", poa["folder"] / "car.csv")  # default lang zh
+    out = invoke(*args[:-2], "--mode", "car", "--out", poa["folder"] / "car.csv", lang=None)  # zh default
     assert out.exit_code != 0 and "是按 walk 构建的" in out.output
 
 
@@ -137,15 +139,22 @@ def test_build_refuses_bad_feeds_before_reading_the_pbf(poa: dict[str, Path], tm
                 dst.writestr(name, text)
             elif name != "stop_times.txt":
                 dst.writestr(name, src.read(name))
-    out = invoke("build", not_a_pbf, "--profile", "walk", "--gtfs", broken, "--out", tmp_path / "g.npz")
+    args = ["build", not_a_pbf, "--profile", "walk", "--gtfs", broken, "--out", tmp_path / "g.npz"]
+    out = invoke(*args)
     assert out.exit_code == 2, out.output
     assert "broken.zip/stop_times.txt" in out.output and "a table stop_times.txt" in out.output
     assert "broken.zip/stops.txt row 1 column 'stop_lat'" in out.output
+    out = invoke(*args, lang=None)  # Chinese by default
+    assert out.exit_code == 2, out.output
+    assert "broken.zip/stop_times.txt" in out.output and "应为 表 stop_times.txt" in out.output
+    assert "broken.zip/stops.txt 第 1 行 「stop_lat」列" in out.output
+    assert "不是完整的 GTFS 时刻表" in out.output
     assert not (tmp_path / "g.npz").exists()
     text = tmp_path / "notes.zip"
     text.write_text("not a zip", encoding="utf-8")
-    with pytest.raises(DataError, match=r"GTFS feed notes\.zip is not a readable zip"):
+    with pytest.raises(ValidationError, match=r"notes\.zip.*not a zip file") as info:
         check_feeds([text])
+    assert "不是 zip 文件" in info.value.render("zh")
     twin = tmp_path / "x" / "poa_eptc.zip"
     twin.parent.mkdir()
     shutil.copy(poa["eptc"], twin)

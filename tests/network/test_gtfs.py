@@ -209,9 +209,10 @@ def test_broken_feeds_located(tmp_path: Path, changes: dict, where: str) -> None
 def test_bad_inputs(tmp_path: Path) -> None:
     bad = tmp_path / "bad.zip"
     bad.write_text("not a zip")
-    with pytest.raises(DataError, match="not a zip"):
+    with pytest.raises(ValidationError, match="not a zip") as info:
         timetable_from_gtfs(bad, date="2020-03-02")
-    with pytest.raises(ValidationError, match="not found"):
+    assert info.value.problems[0].file == "bad.zip" and "不是 zip 文件" in info.value.render("zh")
+    with pytest.raises(ValidationError, match="does not exist"):
         timetable_from_gtfs(tmp_path / "missing.zip", date="2020-03-02")
     with pytest.raises(DataError, match="date"):
         timetable_from_gtfs(_feed(tmp_path), date="March 2")

@@ -72,13 +72,14 @@ def test_round_trip_andorra_walk(tmp_path: Path, andorra_walk: RoadGraph) -> Non
 
 
 def test_not_a_graph_file(tmp_path: Path) -> None:
-    with pytest.raises(DataError, match="not found"):
+    with pytest.raises(ValidationError, match="does not exist"):
         graph_from_npz(tmp_path / "missing.npz")
     np.savez(tmp_path / "other.npz", a=np.arange(3))
-    with pytest.raises(DataError, match="no graph metadata"):
+    with pytest.raises(ValidationError, match="no graph metadata") as info:
         graph_from_npz(tmp_path / "other.npz")
+    assert "没有路网元数据" in info.value.render("zh")
     (tmp_path / "text.npz").write_text("hello", encoding="utf-8")
-    with pytest.raises(DataError, match=r"text\.npz"):
+    with pytest.raises(ValidationError, match=r"text\.npz"):
         graph_from_npz(tmp_path / "text.npz")
 
 
@@ -87,12 +88,13 @@ def test_newer_format_and_bad_metadata_are_refused(tmp_path: Path) -> None:
     arrays = {name: getattr(g, name) for name in ARRAYS}
     meta = {"format": "tongcheng.RoadGraph", "format_version": 99, "profile": "bike"}
     np.savez(tmp_path / "new.npz", metadata=np.array(json.dumps(meta)), **arrays)
-    with pytest.raises(DataError, match="upgrade"):
+    with pytest.raises(ValidationError, match="upgrade") as info:
         graph_from_npz(tmp_path / "new.npz")
+    assert "请升级 tongcheng" in info.value.render("zh")
     arrays["weights"] = arrays["weights"][:-1]
     meta["format_version"] = 1
     np.savez(tmp_path / "cut.npz", metadata=np.array(json.dumps(meta)), **arrays)
-    with pytest.raises(DataError, match="inconsistent"):
+    with pytest.raises(ValidationError, match="inconsistent"):
         graph_from_npz(tmp_path / "cut.npz")
     with pytest.raises(DataError, match="JSON"):
         graph_to_npz(g, tmp_path / "m.npz", metadata={"when": object()})

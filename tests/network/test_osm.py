@@ -3,7 +3,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tongcheng import DataError
+from tongcheng import DataError, ValidationError
 from tongcheng.network import PROFILES, graph_from_pbf, largest_component
 
 
@@ -53,7 +53,7 @@ def test_bike_profile_reads(raw):
 def test_unknown_profile_and_missing_file(tmp_path):
     with pytest.raises(DataError, match="unknown profile"):
         graph_from_pbf(tmp_path / "x.pbf", profile="boat")
-    with pytest.raises(DataError, match="not found"):
+    with pytest.raises(ValidationError, match="does not exist"):
         graph_from_pbf(tmp_path / "x.pbf")
 
 

@@ -10,7 +10,9 @@ import click
 import pandas as pd
 
 from .._errors import Problem, ValidationError
-from ._common import handle_errors
+from .._text import Text
+from ._common import LANG, handle_errors, pick_lang
+from ._messages import msg
 from .network import _TABLE_SUFFIXES, _check_suffix, _write_table, network
 
 if TYPE_CHECKING:
@@ -27,35 +29,39 @@ def _read(path: Path, *, numeric: tuple[str, ...], ids: tuple[str, ...], counts:
     With ``counts``, an empty or negative cell in ``numeric`` is a problem too (opportunities,
     demand and supply must be given, 0 where there is none); empty times mean unreachable.
     """
-    try:
-        if path.suffix.lower() == ".parquet":
-            frame = pd.read_parquet(path)
-        else:
-            frame = pd.read_csv(path, dtype={c: str for c in ids}, encoding="utf-8-sig")
-    except (OSError, ValueError, UnicodeDecodeError) as exc:
-        problem = Problem(file=path.name, row=None, column=None, value=str(exc)[:200],
-                          expected="a readable .csv (UTF-8) or .parquet table", fix="export the table again")
-        raise ValidationError([problem]) from exc
-    problems = [Problem(file=path.name, row=None, column=c, value=None, expected=f"a column {c!r}",
-                        fix=f"rename a column to {c!r} or name it with the matching option; "
-                            f"columns are {list(frame.columns)}")
+    from ..network.files import read_frame
+
+    what = (Text("机会/供需表(.csv 或 .parquet)", "a table of places (.csv or .parquet)") if counts
+            else Text("出行时间表 from_id,to_id,travel_time(.csv 或 .parquet)",
+                      "a travel-time table from_id,to_id,travel_time (.csv or .parquet)"))
+    frame = read_frame(path, what=what, dtype={c: str for c in ids})
+    problems = [Problem(file=path.name, row=None, column=c, value=None,
+                        expected=Text(f"列 {c!r}", f"a column {c!r}"),
+                        fix=Text(f"把某列改名为 {c!r},或用相应选项指定列名;现有列为 {list(frame.columns)}",
+                                 f"rename a column to {c!r} or name it with the matching option; "
+                                 f"columns are {list(frame.columns)}"))
                 for c in (*ids, *numeric) if c not in frame.columns]
     if problems:
-        raise ValidationError(problems, summary=f"{path.name}: {len(problems)} column(s) missing")
+        raise ValidationError(problems, summary=Text(f"{path.name}: 缺少 {len(problems)} 列",
+                                                     f"{path.name}: {len(problems)} column(s) missing"))
     for c in ids:
         frame[c] = frame[c].astype("string").astype(object).where(frame[c].notna(), None)
+    expected, fix = ((Text("≥ 0 的数", "a number ≥ 0"), Text("没有时填 0", "give 0 where there is none"))
+                     if counts else
+                     (Text("数值", "a number"), Text("更正该单元格(不可达时留空)",
+                                                   "correct the cell (leave it empty if unreachable)")))
     for c in numeric:
         values = pd.to_numeric(frame[c], errors="coerce")
         empty = frame[c].isna() | (frame[c].astype(str).str.strip() == "")
         bad = (values.isna() & ~empty) | ((empty | (values < 0)) if counts else False)
-        expected, fix = (("a number ≥ 0", "give 0 where there is none") if counts
-                         else ("a number", "correct the cell (leave it empty if unreachable)"))
         problems += [Problem(file=path.name, row=int(pos) + 2, column=c, value=str(frame[c].iloc[pos]),
                              expected=expected, fix=fix)
                      for pos in bad.to_numpy().nonzero()[0][:20]]
         frame[c] = values
     if problems:
-        raise ValidationError(problems, summary=f"{path.name}: {len(problems)} cell(s) are not valid numbers")
+        raise ValidationError(problems, summary=Text(f"{path.name}: {len(problems)} 个单元格不是有效数值",
+                                                     f"{path.name}: {len(problems)} cell(s) are not valid "
+                                                     "numbers"))
     return frame
 
 
@@ -64,24 +70,23 @@ def _located(exc: ValidationError, times: Path, places: Path, columns: dict[str,
     fixed = [dataclasses.replace(p, file=times.name) if p.column in _TIMES_COLUMNS
              else dataclasses.replace(p, file=places.name, column=columns.get(str(p.column), p.column))
              for p in exc.problems]
-    return ValidationError(fixed, summary=str(exc).splitlines()[0])
+    return ValidationError(fixed, summary=exc.summary)
 
 
-def _bands(text: str) -> dict[float, float]:
+def _bands(text: str, lang: str) -> dict[float, float]:
     try:
         pairs = [item.split(":") for item in text.split(",") if item.strip()]
         return {float(b): float(w) for b, w in pairs}
     except ValueError as exc:
-        msg = f"expected bound:weight pairs in minutes, e.g. 10:1,20:0.68,30:0.22; got {text!r}"
-        raise click.BadParameter(msg, param_hint="--bands") from exc
+        raise click.BadParameter(msg("nf_bands", lang, value=text), param_hint="--bands") from exc
 
 
 def _decay(method: str, kind: str, *, beta: float | None, half_life: float | None,
-           cutoff: float | None, min_time: float, bands: str) -> Decay:
+           cutoff: float | None, min_time: float, bands: str, lang: str) -> Decay:
     from ..network.accessibility import Decay
 
     if method == "e2sfca":
-        return Decay.stepwise(_bands(bands))
+        return Decay.stepwise(_bands(bands, lang))
     if kind == "exponential":
         return Decay.exponential(beta, half_life=half_life, cutoff=cutoff)
     if kind == "gaussian" and beta is not None:
@@ -124,11 +129,13 @@ def _decay(method: str, kind: str, *, beta: float | None, half_life: float | Non
               help="Intra-zonal time in minutes for the i = j pairs. 区内时间(分钟)。")
 @click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Result by id: .csv or .parquet. 输出文件。")
+@LANG
 @handle_errors
-def accessibility_cmd(times_path: Path, unit: str, places_path: Path, method: str, kind: str,  # noqa: PLR0913
+def accessibility_cmd(times_path: Path, unit: str, places_path: Path, method: str, kind: str,  # noqa: PLR0913, PLR0917
                       beta: float | None, half_life: float | None, cutoff: float | None, min_time: float,
                       bands: str, id_column: str, supply_column: str, demand_column: str | None,
-                      exclude_self: bool, self_time: float | None, out_path: Path) -> None:
+                      exclude_self: bool, self_time: float | None, out_path: Path,
+                      lang: str | None) -> None:
     """Compute the accessibility of places from a travel-time table. 可达性(Hansen 潜力、2SFCA、E2SFCA)。
 
     hansen: A_i = Σ_j O_j f(t_ij) for every from_id; 2sfca/e2sfca: supply per unit
@@ -139,12 +146,12 @@ def accessibility_cmd(times_path: Path, unit: str, places_path: Path, method: st
     """
     from ..network.accessibility import hansen_accessibility, two_step_fca
 
-    _check_suffix(out_path, _TABLE_SUFFIXES)
+    lang = pick_lang(lang)
+    _check_suffix(out_path, _TABLE_SUFFIXES, lang)
     if method != "hansen" and demand_column is None:
-        text = f"--method {method} needs --demand-column"
-        raise click.UsageError(text)
+        raise click.UsageError(msg("nf_needs_demand", lang, method=method))
     decay = _decay(method, kind, beta=beta, half_life=half_life, cutoff=cutoff, min_time=min_time,
-                   bands=bands)
+                   bands=bands, lang=lang)
     times = _read(times_path, numeric=("travel_time",), ids=("from_id", "to_id"))
     roles = {"opportunities": supply_column, "supply": supply_column, "demand": demand_column or ""}
     columns = tuple(dict.fromkeys(c for c in (supply_column, demand_column) if c))
@@ -161,5 +168,5 @@ def accessibility_cmd(times_path: Path, unit: str, places_path: Path, method: st
         raise _located(exc, times_path, places_path, roles) from exc
     _write_table(result.reset_index(), out_path)
     reached = int((result["accessibility"] > 0).sum())
-    click.echo(f"{method}: {len(result):,} places, {reached:,} with access > 0")
-    click.echo(f"written: {out_path}")
+    click.echo(msg("nf_access_done", lang, method=method, n=f"{len(result):,}", r=f"{reached:,}"))
+    click.echo(msg("nf_written", lang, path=out_path))

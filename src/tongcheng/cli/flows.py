@@ -8,7 +8,9 @@ from typing import Any
 import click
 import pandas as pd
 
-from ._common import handle_errors
+from .._text import Text
+from ._common import LANG, _lang_of, handle_errors
+from ._messages import msg
 
 _TABLE_SUFFIXES = {".csv", ".parquet"}
 _RULES = {"oecd": "oecd_fua", "omb": "omb_cbsa", "japan_uea": "japan_uea",
@@ -41,16 +43,21 @@ _VALUE_KIND = click.option("--value-kind", type=click.Choice(["sample", "expande
                                 "样本量或扩样量。")
 
 
-def _check_suffix(path: Path, option: str = "--out") -> None:
-    if path.suffix.lower() not in _TABLE_SUFFIXES:
-        msg = f"{path.name}: expected a file ending in .csv or .parquet"
-        raise click.BadParameter(msg, param_hint=option)
+def _check_suffix(path: Path, lang: str, option: str = "--out") -> None:
+    from .network import _check_suffix as check
+
+    check(path, _TABLE_SUFFIXES, lang, option)
 
 
-def _read_table(path: Path) -> pd.DataFrame:
-    if path.suffix.lower() == ".parquet":
-        return pd.read_parquet(path)
-    return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+def _read_table(path: Path, what: Text) -> pd.DataFrame:
+    """Read a .csv/.parquet table a person gave (missing, empty, not UTF-8, damaged: located)."""
+    from ..network.files import read_frame
+
+    return read_frame(path, what=what)
+
+
+def _lang(lang: str | None, project_dir: Path | None = None) -> str:
+    return _lang_of({"lang": lang, "project_dir": project_dir})
 
 
 def _write_table(frame: pd.DataFrame, path: Path) -> None:
@@ -69,24 +76,23 @@ def _read_od(path: Path, period: str | None, value_kind: str | None) -> Any:
     return od.select(period=period, value_kind=value_kind)
 
 
-def _stored_od(project_dir: Path | None, period: str | None) -> Any:
+def _stored_od(project_dir: Path | None, period: str | None, lang: str) -> Any:
     """Return the commuters stored in a project (one period) as an ODTable."""
     from ..flows import od_from_observations
     from ..project import Project
 
     if project_dir is None:
-        msg = "give an OD file, or --project to use the commuters imported into a project"
-        raise click.UsageError(msg)
+        raise click.UsageError(msg("nf_no_od", lang))
     with Project.open(project_dir).store() as store:
         od = od_from_observations(store.observations(latest_vintage=True), period=period)
     if od is None:
-        msg = (f"no commuters{f' for period {period}' if period else ''} in {project_dir}: import them "
-               "first (tongcheng import stats FILE with indicator commuters) or give an OD file")
-        raise click.UsageError(msg)
+        when = (("" if not period else f" {period} 年的") if lang == "zh"
+                else ("" if not period else f" for period {period}"))
+        raise click.UsageError(msg("nf_no_commuters", lang, when=when, project=project_dir))
     return od
 
 
-def _cores(spec: str) -> dict[str, list[str]]:
+def _cores(spec: str, lang: str) -> dict[str, list[str]]:
     cores: dict[str, list[str]] = {}
     for item in (s.strip() for s in spec.split(",")):
         if not item:
@@ -94,16 +100,14 @@ def _cores(spec: str) -> dict[str, list[str]]:
         metro, _, codes = item.rpartition("=")
         units = [c.strip() for c in codes.split("+") if c.strip()]
         if not units:
-            msg = f"expected unit codes such as 310000 or sh=310000; got {item!r}"
-            raise click.BadParameter(msg, param_hint="--cores")
+            raise click.BadParameter(msg("nf_cores", lang, value=item), param_hint="--cores")
         cores[metro.strip() or units[0]] = units
     if not cores:
-        msg = f"expected unit codes separated by commas; got {spec!r}"
-        raise click.BadParameter(msg, param_hint="--cores")
+        raise click.BadParameter(msg("nf_cores", lang, value=spec), param_hint="--cores")
     return cores
 
 
-def _rule(name: str, threshold: float | None, direction: str | None) -> Any:
+def _rule(name: str, threshold: float | None, direction: str | None, lang: str) -> Any:
     from dataclasses import replace
 
     from ..flows import RULES, Rule
@@ -111,8 +115,7 @@ def _rule(name: str, threshold: float | None, direction: str | None) -> Any:
     code = _RULES[name]
     if code is None:
         if threshold is None:
-            msg = "--rule custom needs --threshold (percent)"
-            raise click.UsageError(msg)
+            raise click.UsageError(msg("nf_custom", lang))
         return Rule("custom", threshold, direction or "out", name="custom threshold")  # type: ignore[arg-type]
     rule = RULES[code]
     changes: dict[str, Any] = {}
@@ -123,28 +126,31 @@ def _rule(name: str, threshold: float | None, direction: str | None) -> Any:
     return replace(rule, **changes) if changes else rule
 
 
-def _store(project_dir: Path, table: pd.DataFrame) -> None:
+def _store(project_dir: Path, table: pd.DataFrame, lang: str) -> None:
     from ..flows import store_delineation
     from ..project import Project
 
     with Project.open(project_dir).store() as store:
         stored = store_delineation(store, table)
     for code in dict.fromkeys(stored["metro_code"]):
-        click.echo(f"stored in the project as metro {code}")
+        click.echo(msg("nf_stored_metro", lang, code=code))
+
+
+_ADJACENCY_FILE = Text("相邻关系表(focal、neighbor 两列)", "a neighbours table (columns focal, neighbor)")
 
 
 def _adjacency(path: Path | None) -> pd.DataFrame | None:
-    return None if path is None else _read_table(path)
+    return None if path is None else _read_table(path, _ADJACENCY_FILE)
 
 
-def _numbers(value: str) -> list[float]:
+def _numbers(value: str, lang: str) -> list[float]:
     try:
         numbers = [float(v) for v in value.split(",") if v.strip()]
     except ValueError:
         numbers = []
     if not numbers or any(n < 0 for n in numbers):
-        msg = f"expected percentages separated by commas, e.g. {_DEFAULT_THRESHOLDS}; got {value!r}"
-        raise click.BadParameter(msg, param_hint="--thresholds")
+        raise click.BadParameter(msg("nf_thresholds", lang, example=_DEFAULT_THRESHOLDS, value=value),
+                                 param_hint="--thresholds")
     return numbers
 
 
@@ -170,9 +176,11 @@ def flows() -> None:
 @click.option("--count", type=click.Choice(["distinct", "records"]), default="distinct", show_default=True,
               help="distinct: people; records: person-days. 计人数或记录数。")
 @_PERIOD
+@LANG
 @handle_errors
-def aggregate_cmd(records: str, out_path: Path, backend: str, origin: str,  # noqa: PLR0913
-                  destination: str, person: str, date: str, count: str, period: str | None) -> None:
+def aggregate_cmd(records: str, out_path: Path, backend: str, origin: str,  # noqa: PLR0913, PLR0917
+                  destination: str, person: str, date: str, count: str, period: str | None,
+                  lang: str | None) -> None:
     """Aggregate trip records to an OD table. 由出行记录汇总 OD 表。
 
     RECORDS is a Parquet or CSV file, a folder of Parquet files or a glob such as
@@ -180,7 +188,8 @@ def aggregate_cmd(records: str, out_path: Path, backend: str, origin: str,  # no
     """
     from ..flows import aggregate_trips
 
-    _check_suffix(out_path)
+    lang = _lang(lang)
+    _check_suffix(out_path, lang)
     try:
         od = aggregate_trips(records, backend=backend, origin=origin, destination=destination,  # type: ignore[arg-type]
                              person=person, date=date, count=count, period=period)  # type: ignore[arg-type]
@@ -188,9 +197,9 @@ def aggregate_cmd(records: str, out_path: Path, backend: str, origin: str,  # no
         raise click.ClickException(str(exc)) from exc
     _write_table(od.data, out_path)
     periods = ", ".join(sorted(od.data["period"].unique()))
-    click.echo(f"{len(od):,} OD pairs ({periods}), total {od.data['value'].sum():,.0f} ({count}) "
-               f"by {backend}")
-    click.echo(f"written: {out_path}")
+    click.echo(msg("nf_aggregate_done", lang, n=f"{len(od):,}", periods=periods,
+                   total=f"{od.data['value'].sum():,.0f}", count=count, backend=backend))
+    click.echo(msg("nf_written", lang, path=out_path))
 
 
 @flows.command("delineate")
@@ -208,10 +217,12 @@ def aggregate_cmd(records: str, out_path: Path, backend: str, origin: str,  # no
               help="Also store the areas in this project as metros <metro>@<version> (status draft, "
                    "source 'tongcheng delineation'); adopted plans are never replaced. "
                    "同时存入项目(新的都市圈版本)。")
+@LANG
 @handle_errors
-def delineate_cmd(od_path: Path, cores_spec: str, rule_name: str, threshold: float | None,  # noqa: PLR0913
+def delineate_cmd(od_path: Path, cores_spec: str, rule_name: str, threshold: float | None,  # noqa: PLR0913, PLR0917
                   direction: str | None, adjacency_path: Path | None, period: str | None,
-                  value_kind: str | None, out_path: Path, project_dir: Path | None) -> None:
+                  value_kind: str | None, out_path: Path, project_dir: Path | None,
+                  lang: str | None) -> None:
     """Delineate metropolitan areas by a commuting rule. 按通勤规则划定都市圈。
 
     Writes memberships in the metro_memberships layout (status 'derived'), cores
@@ -221,19 +232,20 @@ def delineate_cmd(od_path: Path, cores_spec: str, rule_name: str, threshold: flo
     """
     from ..flows import delineate
 
-    _check_suffix(out_path)
-    rule = _rule(rule_name, threshold, direction)
-    od = _read_od(od_path, period, value_kind) if od_path else _stored_od(project_dir, period)
-    table = delineate(od, _cores(cores_spec), rule=rule, adjacency=_adjacency(adjacency_path))
+    lang = _lang(lang, project_dir)
+    _check_suffix(out_path, lang)
+    rule = _rule(rule_name, threshold, direction, lang)
+    od = _read_od(od_path, period, value_kind) if od_path else _stored_od(project_dir, period, lang)
+    table = delineate(od, _cores(cores_spec, lang), rule=rule, adjacency=_adjacency(adjacency_path))
     _write_table(table, out_path)
     if project_dir is not None:
-        _store(project_dir, table)
-    click.echo(rule.describe())
+        _store(project_dir, table, lang)
+    click.echo(rule.describe(lang))
     for metro, group in table.groupby("metro_code", sort=False):
         outer = [m for m in group["member_code"] if m != group["core_code"].iloc[0]]
-        click.echo(f"  {metro} (core {group['core_code'].iloc[0]}): {len(outer)} member(s)"
+        click.echo(msg("nf_members", lang, metro=metro, core=group["core_code"].iloc[0], n=len(outer))
                    + (f": {', '.join(outer)}" if outer else ""))
-    click.echo(f"written: {out_path}")
+    click.echo(msg("nf_written", lang, path=out_path))
 
 
 @flows.command("sensitivity")
@@ -247,10 +259,11 @@ def delineate_cmd(od_path: Path, cores_spec: str, rule_name: str, threshold: flo
 @_PERIOD
 @_VALUE_KIND
 @_OUT
+@LANG
 @handle_errors
-def sensitivity_cmd(od_path: Path, cores_spec: str, thresholds: str, rule_name: str,  # noqa: PLR0913
+def sensitivity_cmd(od_path: Path, cores_spec: str, thresholds: str, rule_name: str,  # noqa: PLR0913, PLR0917
                     direction: str | None, adjacency_path: Path | None, period: str | None,
-                    value_kind: str | None, out_path: Path) -> None:
+                    value_kind: str | None, out_path: Path, lang: str | None) -> None:
     """Members of each metro across thresholds. 不同阈值下的都市圈成员。
 
     The rule's other settings (direction, contiguity …) are kept; only the threshold
@@ -258,17 +271,18 @@ def sensitivity_cmd(od_path: Path, cores_spec: str, thresholds: str, rule_name: 
     """
     from ..flows import threshold_sensitivity
 
-    _check_suffix(out_path)
-    levels = _numbers(thresholds)
-    rule = _rule(rule_name, levels[0] if rule_name == "custom" else None, direction)
+    lang = _lang(lang)
+    _check_suffix(out_path, lang)
+    levels = _numbers(thresholds, lang)
+    rule = _rule(rule_name, levels[0] if rule_name == "custom" else None, direction, lang)
     od = _read_od(od_path, period, value_kind)
-    table = threshold_sensitivity(od, _cores(cores_spec), thresholds=levels, rule=rule,
+    table = threshold_sensitivity(od, _cores(cores_spec, lang), thresholds=levels, rule=rule,
                                   adjacency=_adjacency(adjacency_path))
     _write_table(table, out_path)
     for theta, group in table.groupby("threshold", sort=False):
         counts = ", ".join(f"{m} {n}" for m, n in zip(group["metro_code"], group["n_members"], strict=True))
         click.echo(f"  {theta:g} %: {counts}")
-    click.echo(f"written: {out_path}")
+    click.echo(msg("nf_written", lang, path=out_path))
 
 
 @flows.command("gravity")
@@ -288,10 +302,11 @@ def sensitivity_cmd(od_path: Path, cores_spec: str, thresholds: str, rule_name: 
 @click.option("--destination-mass", default="destination_mass", show_default=True,
               help="Destination mass column. 终点规模列。")
 @_OUT
+@LANG
 @handle_errors
-def gravity_cmd(flows_path: Path, model: str, cost: str, cost_function: str, origin: str,  # noqa: PLR0913
+def gravity_cmd(flows_path: Path, model: str, cost: str, cost_function: str, origin: str,  # noqa: PLR0913, PLR0917
                 destination: str, value: str, origin_mass: str, destination_mass: str,
-                out_path: Path) -> None:
+                out_path: Path, lang: str | None) -> None:
     """Fit a Poisson gravity (spatial-interaction) model. 拟合泊松引力模型。
 
     One row per origin–destination pair (.csv or .parquet). Writes the coefficients
@@ -299,9 +314,10 @@ def gravity_cmd(flows_path: Path, model: str, cost: str, cost_function: str, ori
     """
     from ..flows import fit_gravity
 
-    _check_suffix(flows_path, "FLOWS")
-    _check_suffix(out_path)
-    frame = _read_table(flows_path)
+    lang = _lang(lang)
+    _check_suffix(flows_path, lang, "FLOWS")
+    _check_suffix(out_path, lang)
+    frame = _read_table(flows_path, _FLOWS_FILE)
     fitted = fit_gravity(frame, model=model, cost=cost, cost_function=cost_function,  # type: ignore[arg-type]
                          origin=origin, destination=destination, value=value,
                          origin_mass=origin_mass, destination_mass=destination_mass,
@@ -309,29 +325,32 @@ def gravity_cmd(flows_path: Path, model: str, cost: str, cost_function: str, ori
     table = pd.DataFrame({"name": fitted.params.index, "coef": fitted.params.to_numpy(),
                           "std_err": fitted.fit.std_err.reindex(fitted.params.index).to_numpy()})
     _write_table(table, out_path)
-    click.echo(f"{model} gravity model ({cost_function} cost), {len(frame):,} pairs, "
-               f"AIC {fitted.fit.aic:.4f}")
+    click.echo(msg("nf_gravity_done", lang, model=model, cf=cost_function, n=f"{len(frame):,}",
+                   aic=f"{fitted.fit.aic:.4f}"))
     for name, coef in fitted.params.items():
         if not str(name).startswith(("o_", "d_")):
             click.echo(f"  {name}: {coef:.6g}")
-    click.echo(f"written: {out_path}")
+    click.echo(msg("nf_written", lang, path=out_path))
 
 
-def _columns(value: str, option: str) -> list[str]:
+_FLOWS_FILE = Text("流量表(每行一个起讫对,.csv 或 .parquet)",
+                   "a flows table (one row per origin-destination pair, .csv or .parquet)")
+
+
+def _columns(value: str, option: str, lang: str) -> list[str]:
     names = [c.strip() for c in value.split(",") if c.strip()]
     if not names:
-        msg = f"expected column names separated by commas; got {value!r}"
-        raise click.BadParameter(msg, param_hint=option)
+        raise click.BadParameter(msg("nf_columns", lang, value=value), param_hint=option)
     return names
 
 
-def _echo_coefficients(fit: Any, out_path: Path) -> None:
+def _echo_coefficients(fit: Any, out_path: Path, lang: str) -> None:
     table = pd.DataFrame({"name": fit.params.index, "coef": fit.params.to_numpy(),
                           "std_err": fit.std_err.reindex(fit.params.index).to_numpy()})
     _write_table(table, out_path)
     for name, coef, se in table.itertuples(index=False):
-        click.echo(f"  {name}: {coef:.6g} (s.e. {se:.3g})")
-    click.echo(f"written: {out_path}")
+        click.echo(msg("nf_coef", lang, name=name, coef=f"{coef:.6g}", se=f"{se:.3g}"))
+    click.echo(msg("nf_written", lang, path=out_path))
 
 
 @flows.command("ppml")
@@ -343,9 +362,10 @@ def _echo_coefficients(fit: Any, out_path: Path) -> None:
 @click.option("--destination", default="destination", show_default=True, help="Destination column. 终点列。")
 @click.option("--value", default="value", show_default=True, help="Flow column. 流量列。")
 @_OUT
+@LANG
 @handle_errors
 def ppml_cmd(flows_path: Path, regressors: str, origin: str, destination: str, value: str,
-             out_path: Path) -> None:
+             out_path: Path, lang: str | None) -> None:
     """PPML with origin and destination fixed effects. 含起讫点固定效应的 PPML 估计。
 
     One row per pair (.csv or .parquet). Writes the regressors' coefficients
@@ -353,25 +373,31 @@ def ppml_cmd(flows_path: Path, regressors: str, origin: str, destination: str, v
     """
     from ..flows import ppml
 
-    _check_suffix(flows_path, "FLOWS")
-    _check_suffix(out_path)
-    fit = ppml(_read_table(flows_path), regressors=_columns(regressors, "--regressors"), value=value,
-               origin=origin, destination=destination, file=flows_path.name)
-    click.echo(f"PPML, origin and destination fixed effects, deviance {fit.deviance:.4f}")
-    _echo_coefficients(fit, out_path)
+    lang = _lang(lang)
+    _check_suffix(flows_path, lang, "FLOWS")
+    _check_suffix(out_path, lang)
+    fit = ppml(_read_table(flows_path, _FLOWS_FILE), regressors=_columns(regressors, "--regressors", lang),
+               value=value, origin=origin, destination=destination, file=flows_path.name)
+    click.echo(msg("nf_ppml_done", lang, dev=f"{fit.deviance:.4f}"))
+    _echo_coefficients(fit, out_path, lang)
 
 
-def _regions(path: Path | None, project_dir: Path | None) -> dict[str, str]:
+def _with_columns(path: Path, what: Text, need: list[str], option: str, lang: str) -> pd.DataFrame:
+    """Read a companion table and check it has the columns ``need``."""
+    table = _read_table(path, what)
+    if not set(need) <= set(table.columns):
+        text = msg("nf_table_columns", lang, name=path.name, need=", ".join(need), have=list(table.columns))
+        raise click.BadParameter(text, param_hint=option)
+    return table
+
+
+def _regions(path: Path | None, project_dir: Path | None, lang: str) -> dict[str, str]:
     if path is not None:
-        table = _read_table(path)
-        if not {"code", "region"} <= set(table.columns):
-            msg = (f"{path.name}: expected columns 'code' and 'region' (unit code → region); "
-                   f"got {list(table.columns)}")
-            raise click.BadParameter(msg, param_hint="--regions")
+        what = Text("区域表(code、region 两列)", "a regions table (columns code, region)")
+        table = _with_columns(path, what, ["code", "region"], "--regions", lang)
         return dict(zip(table["code"].astype(str), table["region"].astype(str), strict=True))
     if project_dir is None:
-        msg = "give --regions FILE (columns code, region) or --project DIR (regions = provinces)"
-        raise click.UsageError(msg)
+        raise click.UsageError(msg("nf_regions_needed", lang))
     from ..project import Project
 
     with Project.open(project_dir).store() as store:
@@ -391,9 +417,10 @@ def _regions(path: Path | None, project_dir: Path | None) -> dict[str, str]:
               help="exp: cost enters linearly; pow: its logarithm. 距离衰减函数。")
 @click.option("--value", default="value", show_default=True, help="Flow column. 流量列。")
 @_OUT
+@LANG
 @handle_errors
 def border_cmd(flows_path: Path, regions_path: Path | None, project_dir: Path | None,
-               cost: str, cost_function: str, value: str, out_path: Path) -> None:
+               cost: str, cost_function: str, value: str, out_path: Path, lang: str | None) -> None:
     """Border effect: observed over gravity-expected cross-region flows. 边界效应。
 
     FLOWS has origin, destination, the flow, the cost and origin_mass, destination_mass.
@@ -402,15 +429,17 @@ def border_cmd(flows_path: Path, regions_path: Path | None, project_dir: Path | 
     """
     from ..flows import border_effect
 
-    _check_suffix(flows_path, "FLOWS")
-    _check_suffix(out_path)
-    table = border_effect(_read_table(flows_path), _regions(regions_path, project_dir), cost=cost,
-                          cost_function=cost_function, value=value, file=flows_path.name)  # type: ignore[arg-type]
+    lang = _lang(lang, project_dir)
+    _check_suffix(flows_path, lang, "FLOWS")
+    _check_suffix(out_path, lang)
+    table = border_effect(_read_table(flows_path, _FLOWS_FILE), _regions(regions_path, project_dir, lang),
+                          cost=cost, cost_function=cost_function, value=value,  # type: ignore[arg-type]
+                          file=flows_path.name)
     _write_table(table, out_path)
     for r in table.itertuples(index=False):
-        click.echo(f"  {r.origin_region} → {r.destination_region}: observed {r.observed:,.0f}, "
-                   f"expected {r.expected:,.0f}, ratio {r.ratio:.3f}")
-    click.echo(f"written: {out_path}")
+        click.echo(msg("nf_border_row", lang, o=r.origin_region, d=r.destination_region,
+                       obs=f"{r.observed:,.0f}", exp=f"{r.expected:,.0f}", ratio=f"{r.ratio:.3f}"))
+    click.echo(msg("nf_written", lang, path=out_path))
 
 
 @flows.command("industry")
@@ -423,8 +452,10 @@ def border_cmd(flows_path: Path, regions_path: Path | None, project_dir: Path | 
               type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Demand table (same layout) for complementarity. 需求结构表。")
 @_OUT
+@LANG
 @handle_errors
-def industry_cmd(table_path: Path, measure: str, demand_path: Path | None, out_path: Path) -> None:
+def industry_cmd(table_path: Path, measure: str, demand_path: Path | None, out_path: Path,
+                 lang: str | None) -> None:
     """Industrial similarity, specialisation, location quotients. 产业结构相似、专业化与区位商。
 
     TABLE (.csv or .parquet) has a column code and one column per industry
@@ -433,21 +464,22 @@ def industry_cmd(table_path: Path, measure: str, demand_path: Path | None, out_p
     from ..flows import complementarity, krugman, location_quotients
     from ..flows.industry import read_structure, unido_similarity
 
-    _check_suffix(out_path)
+    lang = _lang(lang)
+    _check_suffix(out_path, lang)
     table = read_structure(table_path)
     if measure == "lq":
         result = location_quotients(table).reset_index()
     elif measure == "complementarity":
         if demand_path is None:
-            msg = "--measure complementarity needs --demand FILE"
-            raise click.UsageError(msg)
+            raise click.UsageError(msg("nf_needs_demand_file", lang))
         result = complementarity(table, read_structure(demand_path)).rename("value").reset_index()
     else:
         func = unido_similarity if measure == "similarity" else krugman
         result = func(table).rename("value").reset_index()
     _write_table(result, out_path)
-    click.echo(f"{measure}: {len(result):,} row(s) from {len(table)} unit(s) × {table.shape[1]} industries")
-    click.echo(f"written: {out_path}")
+    click.echo(msg("nf_industry_done", lang, measure=measure, n=f"{len(result):,}", u=len(table),
+                   k=table.shape[1]))
+    click.echo(msg("nf_written", lang, path=out_path))
 
 
 @flows.command("market")
@@ -460,9 +492,10 @@ def industry_cmd(table_path: Path, measure: str, demand_path: Path | None, out_p
                    "default every pair. 比较的区域对。")
 @click.option("--no-demean", is_flag=True, help="Keep |ΔQ| without removing the common component. 不去均值。")
 @_OUT
+@LANG
 @handle_errors
 def market_cmd(prices_path: Path, level: str, pairs_path: Path | None, no_demean: bool,
-               out_path: Path) -> None:
+               out_path: Path, lang: str | None) -> None:
     """Market segmentation and integration by relative prices. 相对价格法市场分割与一体化指数。
 
     PRICES has region, year, category, index_prev_year_100 (chained, previous year = 100;
@@ -471,20 +504,20 @@ def market_cmd(prices_path: Path, level: str, pairs_path: Path | None, no_demean
     """
     from ..flows.market import read_prices, segmentation_index
 
-    _check_suffix(out_path)
+    lang = _lang(lang)
+    _check_suffix(out_path, lang)
     pairs = None
     if pairs_path is not None:
-        frame = _read_table(pairs_path)
-        if not {"from_code", "to_code"} <= set(frame.columns):
-            msg = f"{pairs_path.name}: expected columns from_code, to_code; got {list(frame.columns)}"
-            raise click.BadParameter(msg, param_hint="--pairs")
+        frame = _with_columns(pairs_path, Text("区域对表(from_code、to_code 两列)",
+                                               "a pairs table (columns from_code, to_code)"),
+                              ["from_code", "to_code"], "--pairs", lang)
         pairs = list(zip(frame["from_code"].astype(str), frame["to_code"].astype(str), strict=True))
     table = segmentation_index(read_prices(prices_path), pairs=pairs, level=level, demean=not no_demean)
     result = table.reset_index()
     _write_table(result, out_path)
-    click.echo(f"{len(result):,} {level} × year value(s); median integration "
-               f"{result['integration'].median():.2f}")
-    click.echo(f"written: {out_path}")
+    click.echo(msg("nf_market_done", lang, n=f"{len(result):,}", level=level,
+                   median=f"{result['integration'].median():.2f}"))
+    click.echo(msg("nf_written", lang, path=out_path))
 
 
 @flows.command("combine")
@@ -497,10 +530,11 @@ def market_cmd(prices_path: Path, level: str, pairs_path: Path | None, no_demean
 @_PERIOD
 @_VALUE_KIND
 @_OUT
+@LANG
 @handle_errors
 def combine_cmd(od_path: Path, memberships_path: Path, threshold: float | None,
                 adjacency_path: Path | None, period: str | None, value_kind: str | None,
-                out_path: Path) -> None:
+                out_path: Path, lang: str | None) -> None:
     """Combine metros whose employment interchange passes OMB's EIM ≥ 15. 合并都市圈(OMB CSA)。
 
     Writes the memberships of the combined areas only (code C:<metro>+<metro>).
@@ -509,15 +543,17 @@ def combine_cmd(od_path: Path, memberships_path: Path, threshold: float | None,
 
     from ..flows import OMB_CSA, combine_metros
 
-    _check_suffix(out_path)
+    lang = _lang(lang)
+    _check_suffix(out_path, lang)
     rule = OMB_CSA if threshold is None else replace(OMB_CSA, threshold=threshold)
-    memberships = _read_table(memberships_path)
+    memberships = _read_table(memberships_path, Text("都市圈成员表(metro_memberships 格式)",
+                                                     "a metro memberships table (metro_memberships layout)"))
     table = combine_metros(_read_od(od_path, period, value_kind), memberships, rule=rule,
                            adjacency=_adjacency(adjacency_path))
     _write_table(table, out_path)
-    click.echo(rule.describe())
+    click.echo(rule.describe(lang))
     for code, group in table.groupby("metro_code", sort=False):
-        click.echo(f"  {code}: {group['member_code'].nunique()} unit(s)")
+        click.echo(msg("nf_combined", lang, code=code, n=group["member_code"].nunique()))
     if table.empty:
-        click.echo("  no metros combined")
-    click.echo(f"written: {out_path}")
+        click.echo(msg("nf_none_combined", lang))
+    click.echo(msg("nf_written", lang, path=out_path))

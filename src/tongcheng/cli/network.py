@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 import pandas as pd
 
-from ._common import LANG, Bar, handle_errors, pick_lang
+from ._common import LANG, Bar, _lang_of, handle_errors, pick_lang
 from ._messages import msg
 
 _GRAPH = click.option("--graph", "graph_path", required=True,
@@ -30,39 +30,43 @@ _TABLE_SUFFIXES = {".csv", ".parquet"}
 _GEO_SUFFIXES = {".geojson", ".gpkg"}
 
 
-def _numbers(value: str, option: str) -> list[float]:
+def _numbers(value: str, option: str, lang: str = "zh") -> list[float]:
     try:
         numbers = [float(v) for v in value.split(",") if v.strip()]
     except ValueError:
         numbers = []
     if not numbers or any(b <= 0 for b in numbers) or numbers != sorted(set(numbers)):
-        msg = f"expected increasing positive numbers separated by commas, e.g. 15,30,45,60; got {value!r}"
-        raise click.BadParameter(msg, param_hint=option)
+        raise click.BadParameter(msg("nf_numbers", lang, value=value), param_hint=option)
     return numbers
 
 
-def _minutes(_ctx: click.Context, _param: click.Parameter, value: str) -> list[float]:
-    return _numbers(value, "--breaks")
-
-
-def _points(spec: str, project_dir: Path | None, id_column: str, *, option: str,
+def _points(spec: str, project_dir: Path | None, id_column: str, *, option: str, lang: str,
             weight: str | None = None, period: str | None = None) -> pd.DataFrame:
     """Read points from a file, or select a project's units when ``--project`` is given."""
     from ..network.io import points_from_file, points_from_project
     from ..project import Project
 
-    if Path(spec).is_file():
+    if project_dir is None or _looks_like_file(spec):
+        if project_dir is None and not _looks_like_file(spec):
+            raise click.BadParameter(msg("nf_points_missing", lang, spec=spec), param_hint=option)
         return points_from_file(spec, id_column=id_column)
-    if project_dir is None:
-        msg = f"file {spec!r} not found (with --project it may name units, e.g. county or 310100)"
-        raise click.BadParameter(msg, param_hint=option)
     return points_from_project(Project.open(project_dir), spec, weight=weight, period=period)
 
 
-def _check_suffix(path: Path, allowed: set[str]) -> None:
+def _looks_like_file(spec: str) -> bool:
+    """Whether ``spec`` names a file (existing, or with a file ending) rather than a unit selection."""
+    try:
+        return Path(spec).exists() or Path(spec).suffix.lower() in {*_TABLE_SUFFIXES, *_GEO_SUFFIXES,
+                                                                     ".xlsx", ".json", ".tsv", ".txt"}
+    except OSError:  # a name too long for the file system is still meant as a file
+        return True
+
+
+def _check_suffix(path: Path, allowed: set[str], lang: str = "zh", option: str = "--out") -> None:
+    """Refuse a file name whose ending is not one of ``allowed``."""
     if path.suffix.lower() not in allowed:
-        msg = f"{path.name}: expected a file ending in {' or '.join(sorted(allowed))}"
-        raise click.BadParameter(msg, param_hint="--out")
+        ends = (" 或 " if lang == "zh" else " or ").join(sorted(allowed))
+        raise click.BadParameter(msg("nf_suffix", lang, name=path.name, ends=ends), param_hint=option)
 
 
 def _write_table(frame: pd.DataFrame, path: Path, *, index: bool = False) -> None:
@@ -126,11 +130,12 @@ def build_cmd(pbf: Path, profile: str, feeds: tuple[Path, ...], out_path: Path, 
                             feeds=feeds)
     finally:
         bar.close()
-    click.echo(f"{profile} graph: {graph.n_nodes:,} nodes, {graph.n_arcs:,} arcs "
-               f"(read {full.n_nodes:,} nodes, {full.n_arcs:,} arcs) in {time.perf_counter() - start:.1f} s")
+    click.echo(msg("nf_build_done", lang, profile=profile, nodes=f"{graph.n_nodes:,}",
+                   arcs=f"{graph.n_arcs:,}", n0=f"{full.n_nodes:,}", a0=f"{full.n_arcs:,}",
+                   s=f"{time.perf_counter() - start:.1f}"))
     if feeds:
         click.echo(msg("feeds_stored", lang, n=len(feeds), names=", ".join(f.name for f in feeds)))
-    click.echo(f"written: {path}")
+    click.echo(msg("nf_written", lang, path=path))
 
 
 @network.command("matrix")
@@ -176,7 +181,7 @@ def build_cmd(pbf: Path, profile: str, feeds: tuple[Path, ...], out_path: Path, 
                    ".csv or .parquet. 输出文件。")
 @LANG
 @handle_errors
-def matrix_cmd(graph_path: Path, origins_spec: str | None, destinations_spec: str | None,  # noqa: PLR0913
+def matrix_cmd(graph_path: Path, origins_spec: str | None, destinations_spec: str | None,  # noqa: PLR0913, PLR0917
                mode: str | None, cutoff: float | None, feeds: tuple[Path, ...], service_date: str | None,
                depart: str, window: int | None, percentiles: str, max_transfers: int, max_walk: float,
                threads: int, max_snap_distance: float, id_column: str, project_dir: Path | None,
@@ -196,12 +201,12 @@ def matrix_cmd(graph_path: Path, origins_spec: str | None, destinations_spec: st
     from ..network import travel_time_matrix
     from ..network.io import graph_from_npz
 
+    lang = _lang(lang, project_dir)
     if store_as is not None and mode is not None and mode != store_as:
-        raise click.UsageError(msg("mode_store_as", _lang(lang, project_dir), mode=mode, store_as=store_as))
+        raise click.UsageError(msg("mode_store_as", lang, mode=mode, store_as=store_as))
     mode = mode or store_as or ("transit" if feeds else None)
     if feeds and mode != "transit":
-        raise click.BadParameter(msg("gtfs_needs_transit", _lang(lang, project_dir), mode=mode),
-                                 param_hint="--gtfs")
+        raise click.BadParameter(msg("gtfs_needs_transit", lang, mode=mode), param_hint="--gtfs")
     if store_as is not None:
         _store_matrix(graph_path, origins_spec, destinations_spec, cutoff=cutoff, feeds=feeds,
                       service_date=service_date, depart=depart, window=window,
@@ -211,25 +216,25 @@ def matrix_cmd(graph_path: Path, origins_spec: str | None, destinations_spec: st
                       out_path=out_path, lang=lang)
         return
     if out_path is None or origins_spec is None:
-        text = "give --origins and --out (or --project with --store-as to store the times)"
-        raise click.UsageError(text)
-    _check_suffix(out_path, _TABLE_SUFFIXES)
+        raise click.UsageError(msg("nf_matrix_needs", lang))
+    _check_suffix(out_path, _TABLE_SUFFIXES, lang)
     if mode == "transit" and (cutoff is not None or service_date is None):
-        raise click.UsageError(msg("transit_date", _lang(lang, project_dir)))
+        raise click.UsageError(msg("transit_date", lang))
     start = time.perf_counter()
     graph = graph_from_npz(graph_path)
-    _check_mode(graph_path, graph.profile, mode, _lang(lang, project_dir))
-    origins = _points(origins_spec, project_dir, id_column, option="--origins")
+    _check_mode(graph_path, graph.profile, mode, lang)
+    origins = _points(origins_spec, project_dir, id_column, option="--origins", lang=lang)
     destinations = (None if destinations_spec is None
-                    else _points(destinations_spec, project_dir, id_column, option="--destinations"))
+                    else _points(destinations_spec, project_dir, id_column, option="--destinations",
+                                 lang=lang))
     if mode == "transit":
         from ..network.raptor import transit_travel_time_matrix
 
-        with _transit_feeds(graph_path, feeds, _lang(lang, project_dir)) as paths:
+        with _transit_feeds(graph_path, feeds, lang) as paths:
             table = transit_travel_time_matrix(
                 graph, [str(f) for f in paths], origins, destinations, date=service_date,
                 departure=depart, window=window, max_transfers=max_transfers,
-                percentiles=_numbers(percentiles, "--percentiles"), max_walk_time=max_walk * 60.0,
+                percentiles=_numbers(percentiles, "--percentiles", lang), max_walk_time=max_walk * 60.0,
                 max_snap_distance=max_snap_distance, threads=threads)
     else:
         table = travel_time_matrix(graph, origins, destinations, threads=threads,
@@ -237,19 +242,15 @@ def matrix_cmd(graph_path: Path, origins_spec: str | None, destinations_spec: st
                                    max_snap_distance=max_snap_distance)
     _write_table(table, out_path)
     n_dest = len(origins) if destinations is None else len(destinations)
-    click.echo(f"{len(origins):,} origins x {n_dest:,} destinations: "
-               f"{int(table['travel_time'].notna().sum()):,} of {len(table):,} pairs reached "
-               f"in {time.perf_counter() - start:.2f} s")
-    click.echo(f"written: {out_path}")
+    click.echo(msg("nf_matrix_done", lang, o=f"{len(origins):,}", d=f"{n_dest:,}",
+                   r=f"{int(table['travel_time'].notna().sum()):,}", n=f"{len(table):,}",
+                   s=f"{time.perf_counter() - start:.2f}"))
+    click.echo(msg("nf_written", lang, path=out_path))
 
 
 def _lang(lang: str | None, project_dir: Path | None) -> str:
     """Return the language of messages: --lang, else the project's, else zh."""
-    if lang or project_dir is None:
-        return pick_lang(lang)
-    from ..project import Project
-
-    return pick_lang(lang, Project.open(project_dir))
+    return _lang_of({"lang": lang, "project_dir": project_dir})
 
 
 def _check_mode(graph_path: Path, profile: str, mode: str | None, lang: str) -> None:
@@ -278,27 +279,23 @@ def _store_matrix(graph_path: Path, origins_spec: str | None, destinations_spec:
                   cutoff: float | None, feeds: tuple[Path, ...], service_date: str | None, depart: str,
                   window: int | None, percentiles: str, max_transfers: int, max_walk: float,
                   threads: int, max_snap_distance: float, id_column: str, project_dir: Path | None,
-                  store_as: str, period: str | None, out_path: Path | None, lang: str | None) -> None:
+                  store_as: str, period: str | None, out_path: Path | None, lang: str) -> None:
     """`network matrix --store-as`: parse the points, call the library, report."""
     from ..network.project_times import MODE_INDICATORS, store_travel_times
     from ..project import Project
 
     if project_dir is None or out_path is not None or cutoff is not None:
-        text = "--store-as needs --project and takes neither --out nor --cutoff"
-        raise click.UsageError(text)
-    if _numbers(percentiles, "--percentiles") != [50.0]:
-        text = "--store-as stores the median over the window; leave --percentiles at 50"
-        raise click.UsageError(text)
+        raise click.UsageError(msg("nf_store_needs", lang))
+    if _numbers(percentiles, "--percentiles", lang) != [50.0]:
+        raise click.UsageError(msg("nf_store_median", lang))
     if (store_as != "transit" and feeds) or (store_as == "transit" and service_date is None):
-        text = ("--store-as transit needs --gtfs and --date (without --gtfs: the feeds stored in the "
-                "graph by `network build --gtfs`); car, walk and bike take neither")
-        raise click.UsageError(text)
+        raise click.UsageError(msg("nf_store_transit", lang))
     project = Project.open(project_dir)
-    lang = pick_lang(lang, project)
     origins = None if origins_spec is None else _points(origins_spec, project_dir, id_column,
-                                                         option="--origins")
+                                                         option="--origins", lang=lang)
     destinations = (None if destinations_spec is None
-                    else _points(destinations_spec, project_dir, id_column, option="--destinations"))
+                    else _points(destinations_spec, project_dir, id_column, option="--destinations",
+                                 lang=lang))
     bar = Bar(4, "matrix")
     try:
         record, written = store_travel_times(
@@ -318,7 +315,7 @@ def _store_matrix(graph_path: Path, origins_spec: str | None, destinations_spec:
 @network.command("isochrone")
 @_GRAPH
 @click.option("--origins", "origins_spec", required=True, help="Origin points. 起点。")
-@click.option("--breaks", default="15,30,45,60", show_default=True, callback=_minutes,
+@click.option("--breaks", "breaks_text", default="15,30,45,60", show_default=True,
               help="Upper bounds of the time bands in minutes. 等时圈分段(分钟)。")
 @click.option("--buffer", type=click.FloatRange(min=0, min_open=True), default=50.0, show_default=True,
               help="Metres drawn on each side of reachable streets. 道路缓冲(米)。")
@@ -328,10 +325,11 @@ def _store_matrix(graph_path: Path, origins_spec: str | None, destinations_spec:
 @_PROJECT
 @click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Polygons per origin and band: .geojson or .gpkg. 输出文件。")
+@LANG
 @handle_errors
-def isochrone_cmd(graph_path: Path, origins_spec: str, breaks: list[float],  # noqa: PLR0913
+def isochrone_cmd(graph_path: Path, origins_spec: str, breaks_text: str,  # noqa: PLR0913, PLR0917
                   buffer: float, threads: int, max_snap_distance: float, id_column: str,
-                  project_dir: Path | None, out_path: Path) -> None:
+                  project_dir: Path | None, out_path: Path, lang: str | None) -> None:
     """Isochrones: the area reachable within each time band. 等时圈。
 
     One polygon per origin and band (bands are cumulative); travel_time is the
@@ -340,16 +338,18 @@ def isochrone_cmd(graph_path: Path, origins_spec: str, breaks: list[float],  # n
     from ..network import isochrones
     from ..network.io import graph_from_npz
 
-    _check_suffix(out_path, _GEO_SUFFIXES)
+    lang = _lang(lang, project_dir)
+    breaks = _numbers(breaks_text, "--breaks", lang)
+    _check_suffix(out_path, _GEO_SUFFIXES, lang)
     graph = graph_from_npz(graph_path)
-    origins = _points(origins_spec, project_dir, id_column, option="--origins")
+    origins = _points(origins_spec, project_dir, id_column, option="--origins", lang=lang)
     polygons = isochrones(graph, origins, breaks=[b * 60.0 for b in breaks], buffer=buffer,
                           threads=threads, max_snap_distance=max_snap_distance)
     polygons.insert(2, "minutes", polygons["travel_time"] / 60.0)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     polygons.to_file(out_path, driver="GPKG" if out_path.suffix.lower() == ".gpkg" else "GeoJSON")
-    click.echo(f"{len(polygons):,} polygons ({len(origins):,} origins x {len(breaks)} bands) "
-               f"written: {out_path}")
+    click.echo(msg("nf_isochrone_done", lang, n=f"{len(polygons):,}", o=f"{len(origins):,}",
+                   b=len(breaks), path=out_path))
 
 
 @network.command("coverage")
@@ -372,24 +372,28 @@ def isochrone_cmd(graph_path: Path, origins_spec: str, breaks: list[float],  # n
 @_PROJECT
 @click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="One row per core: id, within, total, share, cells_within (.csv or .parquet). 输出文件。")
+@LANG
 @handle_errors
-def coverage_cmd(graph_path: Path, cores_spec: str, cells_spec: str, weight: str,  # noqa: PLR0913
+def coverage_cmd(graph_path: Path, cores_spec: str, cells_spec: str, weight: str,  # noqa: PLR0913, PLR0917
                  period: str | None, threshold: float, threads: int, max_snap_distance: float,
-                 id_column: str, project_dir: Path | None, out_path: Path) -> None:
+                 id_column: str, project_dir: Path | None, out_path: Path, lang: str | None) -> None:
     """One-hour circle: how much lies within reach of each core. 一小时通勤圈覆盖。"""
     from ..network import circle_coverage
     from ..network.io import graph_from_npz
 
-    _check_suffix(out_path, _TABLE_SUFFIXES)
+    lang = _lang(lang, project_dir)
+    _check_suffix(out_path, _TABLE_SUFFIXES, lang)
     graph = graph_from_npz(graph_path)
-    cores = _points(cores_spec, project_dir, id_column, option="--cores")
-    cells = _points(cells_spec, project_dir, id_column, option="--cells", weight=weight, period=period)
+    cores = _points(cores_spec, project_dir, id_column, option="--cores", lang=lang)
+    cells = _points(cells_spec, project_dir, id_column, option="--cells", lang=lang, weight=weight,
+                    period=period)
     result = circle_coverage(graph, cores, cells=cells, weight=weight, threshold=threshold * 60.0,
                              threads=threads, max_snap_distance=max_snap_distance)
     _write_table(result, out_path, index=True)
     if "period" in cells.attrs:
-        click.echo(f"{weight} ({cells.attrs['period']}) of {len(cells):,} units:")
+        click.echo(msg("nf_coverage_head", lang, weight=weight, period=cells.attrs["period"],
+                       n=f"{len(cells):,}"))
     for core, row in result.iterrows():
-        click.echo(f"  {core}: {row['share']:.1%} of {weight} within {threshold:g} min "
-                   f"({row['within']:,.0f} of {row['total']:,.0f})")
-    click.echo(f"written: {out_path}")
+        click.echo(msg("nf_share_row", lang, core=core, share=f"{row['share']:.1%}", weight=weight,
+                       t=f"{threshold:g}", within=f"{row['within']:,.0f}", total=f"{row['total']:,.0f}"))
+    click.echo(msg("nf_written", lang, path=out_path))

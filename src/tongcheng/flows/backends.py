@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import pandas as pd
 
-from .._errors import DataError
+from .._errors import DataError, TongchengError
+from .._text import Text
 from .od import ODTable
 
 if TYPE_CHECKING:
@@ -120,12 +121,8 @@ def aggregate_trips(  # noqa: PLR0913  (keyword-only column names and labels)
         raise DataError(msg)
     files = _files(path_or_glob)
     cols = {"origin": origin, "destination": destination, "person": person, "date": date}
-    if backend == "duckdb":
-        frame = _duckdb(files, cols, period=period, count=count, threads=threads,
-                        n_units=None if units is None else len(units))
-    else:
-        runner = {"pandas": _pandas, "spark": _spark}[backend]
-        frame = runner(files, cols, period=period, count=count, threads=threads)
+    frame = _run(backend, files, cols, period=period, count=count, threads=threads,
+                 n_units=None if units is None else len(units), label=str(path_or_glob))
     if units is not None:
         frame = _decode_units(frame, units)
     frame["origin"] = frame["origin"].astype(str)
@@ -134,6 +131,53 @@ def aggregate_trips(  # noqa: PLR0913  (keyword-only column names and labels)
     frame["value"] = frame["value"].astype(float)
     frame = frame.sort_values(["period", "origin", "destination"]).reset_index(drop=True)
     return ODTable.from_frame(frame, kind=kind, value_kind=value_kind, file=Path(files[0]).name)
+
+
+_RECORDS = Text("出行记录(Parquet 或 UTF-8 CSV)", "trip records (Parquet or UTF-8 CSV)")
+
+
+def _engine_errors() -> tuple[type[BaseException], ...]:
+    """Return the exceptions the engines raise for a file they cannot read."""
+    import pyarrow as pa
+
+    kinds: list[type[BaseException]] = [pa.ArrowException, ValueError, OSError, UnicodeDecodeError,
+                                        pd.errors.ParserError]
+    try:
+        import duckdb
+
+        kinds.append(duckdb.Error)
+    except ImportError:  # pragma: no cover - duckdb is a dependency
+        pass
+    return tuple(kinds)
+
+
+def _run(backend: str, files: list[str], cols: dict[str, str], *, period: str | None, count: str,
+         threads: int | None, n_units: int | None, label: str) -> pd.DataFrame:
+    """Aggregate with ``backend``; a file the engine cannot read, or no record, is a located problem."""
+    from ..network.files import check_file, file_problem
+
+    for f in files:
+        check_file(f, what=_RECORDS)
+    where: str | Path = Path(files[0]) if len(files) == 1 else label
+    try:
+        if backend == "duckdb":
+            frame = _duckdb(files, cols, period=period, count=count, threads=threads, n_units=n_units)
+        else:
+            runner = {"pandas": _pandas, "spark": _spark}[backend]
+            frame = runner(files, cols, period=period, count=count, threads=threads)
+    except TongchengError:
+        raise
+    except _engine_errors() as exc:
+        fix = Text("文件无法读取(编码不是 UTF-8、已损坏或被截断?);请另存为 Parquet 或 CSV UTF-8",
+                   "the file cannot be read (not UTF-8, damaged or truncated?); save it again as "
+                   "Parquet or CSV UTF-8")
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise file_problem(where, _RECORDS, fix, value=first) from exc
+    if frame.empty:
+        raise file_problem(where, _RECORDS, Text("没有出行记录(只有表头?);请检查导出的范围",
+                                                 "no trip record (a header only?); check what was exported"),
+                           row=2)
+    return frame
 
 
 def _decode_units(frame: pd.DataFrame, units: Sequence[str]) -> pd.DataFrame:

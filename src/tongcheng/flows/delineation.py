@@ -117,8 +117,23 @@ class Rule:
         """
         return bool(self.score(out_share, in_share) >= self.threshold - _EPS)
 
-    def describe(self) -> str:
-        """Return the rule in one line (used in ``source_doc``)."""
+    def describe(self, lang: str = "en") -> str:
+        """Return the rule in one line (the English one is used in ``source_doc``).
+
+        Parameters
+        ----------
+        lang
+            ``"en"`` or ``"zh"``.
+        """
+        if lang == "zh":
+            what_zh = {"out": "的就业居民通勤到{tie}", "in": "的就业岗位由{tie}的居民担任",
+                       "either": "的就业居民通勤到{tie},或就业岗位由{tie}的居民担任",
+                       "eim": "与{tie}的就业交换(流出 + 流入比例)"}[self.direction]
+            tie_zh = "核心" if self.relative_to == "core" else "联系最强的核心"
+            extra_zh = [w for w, on in (("须相邻", self.contiguity), ("填补飞地", self.fill_enclaves),
+                                        ("多级", self.multi_order)) if on]
+            tail_zh = f"({', '.join(extra_zh)})" if extra_zh else ""
+            return f"规则 {self.code}: ≥ {self.threshold:g} % {what_zh.format(tie=tie_zh)}{tail_zh}"
         what = {"out": "of employed residents commute to", "in": "of jobs are held by residents of",
                 "either": "of employed residents commute to, or of jobs are held by residents of",
                 "eim": "employment interchange (out + in shares) with"}[self.direction]

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import DataError, Problem, ValidationError
+from .._text import Text
 from ..indicators.structure import employment_shares, krugman_specialisation
 
 __all__ = ["complementarity", "krugman", "location_quotients", "read_structure", "unido_similarity"]
@@ -66,30 +67,38 @@ def read_structure(path: str | Path, *, code: str = "code") -> pd.DataFrame:
         Every problem located by file, row (header = row 1) and column: no code column,
         no industry column, a blank or repeated code, a value that is not a number ≥ 0.
     """
+    from ..network.files import read_frame
+
     path = Path(path)
-    if path.suffix.lower() == ".parquet":
-        raw = pd.read_parquet(path).astype(object)
-    else:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+    raw = read_frame(path, what=Text("产业结构表(code 列与各产业列)",
+                                     "a structure table (a code column, one column per industry)"))
+    raw = raw.astype(object)
     file = path.name
     problems: list[Problem] = []
     if code not in raw.columns or raw.shape[1] < 2:
-        problems.append(Problem(file, None, code, None, f"a '{code}' column and one column per industry",
-                                "put the unit codes in a 'code' column and one industry per column"))
+        problems.append(Problem(file, None, code, None,
+                                Text(f"'{code}' 列和每个产业一列",
+                                     f"a '{code}' column and one column per industry"),
+                                Text("把单元代码放在 'code' 列,每个产业一列",
+                                     "put the unit codes in a 'code' column and one industry per column")))
         raise ValidationError(problems)
     codes = raw[code].astype("string").str.strip().str.replace(r"\.0$", "", regex=True)
     for pos in np.flatnonzero((codes.isna() | (codes == "") | codes.duplicated()).to_numpy(dtype=bool)):
         got = None if pd.isna(codes.iloc[pos]) else str(codes.iloc[pos])
-        problems.append(Problem(file, int(pos) + 2, code, got, "a unit code given once",
-                                "fill in the code or merge the repeated rows"))
+        problems.append(Problem(file, int(pos) + 2, code, got,
+                                Text("只出现一次的单元代码", "a unit code given once"),
+                                Text("填写代码,或合并重复的行",
+                                     "fill in the code or merge the repeated rows")))
     values = raw.drop(columns=code)
     out = values.apply(lambda c: pd.to_numeric(c.astype("string").str.replace(",", ""), errors="coerce"))
     for col in out.columns:
         for pos in np.flatnonzero((out[col].isna() | (out[col] < 0)).to_numpy(dtype=bool)):
             raw_value = values[col].iloc[pos]
             problems.append(Problem(file, int(pos) + 2, str(col),
-                                    None if pd.isna(raw_value) else str(raw_value), "a number ≥ 0",
-                                    "write employment or value added as a plain number (0 if none)"))
+                                    None if pd.isna(raw_value) else str(raw_value),
+                                    Text("≥ 0 的数", "a number ≥ 0"),
+                                    Text("就业人数或增加值请写成纯数字(没有时填 0)",
+                                         "write employment or value added as a plain number (0 if none)")))
     if problems:
         raise ValidationError(problems)
     out.index = pd.Index(codes.astype(str), name="code")

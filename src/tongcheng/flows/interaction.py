@@ -19,6 +19,7 @@ import pandas as pd
 from scipy.special import gammaln
 
 from .._errors import DataError, Problem, ValidationError
+from .._text import Text
 
 __all__ = [
     "MODELLED",
@@ -136,25 +137,29 @@ def _checked(flows: pd.DataFrame, *, numeric: Sequence[str], text: Sequence[str]
     with :func:`pandas.read_csv` is located exactly.
     """
     cols = list(dict.fromkeys([*text, *numeric]))
-    problems = [Problem(file, None, c, None, f"a column named '{c}'",
-                        f"add it or name your column with the matching option; the flows have "
-                        f"{list(flows.columns)}") for c in cols if c not in flows.columns]
+    problems = [Problem(file, None, c, None, Text(f"名为 '{c}' 的列", f"a column named '{c}'"),
+                        Text(f"添加该列,或用相应选项指定列名;现有列为 {list(flows.columns)}",
+                             f"add it or name your column with the matching option; the flows have "
+                             f"{list(flows.columns)}")) for c in cols if c not in flows.columns]
     out = flows.copy()
     for col in (c for c in dict.fromkeys(numeric) if c in flows.columns):
         values = pd.to_numeric(flows[col], errors="coerce")
         for pos in (~np.isfinite(values.to_numpy(dtype=float))).nonzero()[0]:
             raw = flows[col].iloc[pos]
             problems.append(Problem(file, int(pos) + 2, col, None if pd.isna(raw) else str(raw),
-                                    "a finite number", "write a plain number (no units or "
-                                    "thousands separators)"))
+                                    Text("有限的数值", "a finite number"),
+                                    Text("请写成纯数字(不带单位或千位分隔符)",
+                                         "write a plain number (no units or thousands separators)")))
         if col == value:
             for pos in (values.to_numpy(dtype=float) < 0).nonzero()[0]:
                 problems.append(Problem(file, int(pos) + 2, col, str(flows[col].iloc[pos]),
-                                        "a flow ≥ 0", "flows cannot be negative"))
+                                        Text("≥ 0 的流量", "a flow ≥ 0"),
+                                        Text("流量不能为负", "flows cannot be negative")))
         out[col] = values.astype(float)
     if problems:
         missing = [p.column for p in problems if p.row is None]
-        head = (f"the flows lack column(s) {missing}" if missing else None)
+        head = (Text(f"流量表缺少列 {missing}", f"the flows lack column(s) {missing}") if missing
+                else None)
         raise ValidationError(problems, summary=head)
     return out
 

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import DataError, Problem, ValidationError
+from .._text import Text
 
 __all__ = [
     "INDEX_RANGE",
@@ -93,10 +94,12 @@ def read_prices(source: str | Path | pd.DataFrame, *, sheet: str | int | None = 
     else:
         path = Path(source)
         file = path.name
-        if path.suffix.lower() in (".xlsx", ".xls", ".xlsm"):
-            frame = pd.read_excel(path, sheet_name=0 if sheet is None else sheet, dtype=object)
-        else:
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+        from ..network.files import TABLE_AND_EXCEL_SUFFIXES, read_frame
+
+        frame = read_frame(path, what=Text("价格指数表(region、year、category、index_prev_year_100)",
+                                           "a price-index table (region, year, category, "
+                                           "index_prev_year_100)"),
+                           suffixes=TABLE_AND_EXCEL_SUFFIXES, sheet=sheet)
     sheet_name = None if sheet is None else str(sheet)
     frame.columns = [str(c).strip() for c in frame.columns]
     problems: list[Problem] = []

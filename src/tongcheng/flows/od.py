@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import DataError, Problem, ValidationError
+from .._text import Text
 
 __all__ = [
     "KEY_COLUMNS",
@@ -47,22 +48,29 @@ def _validate(frame: pd.DataFrame, *, file: str, sheet: str | None, row_offset: 
     frame.columns = [str(c).strip() for c in frame.columns]
     for col in ("origin", "destination", "value"):
         if col not in frame.columns:
-            problems.append(Problem(file, None, col, None, f"a column named '{col}'",
-                                    f"add a '{col}' column or map yours with columns={{...}}", sheet))
+            problems.append(Problem(file, None, col, None,
+                                    Text(f"名为 '{col}' 的列", f"a column named '{col}'"),
+                                    Text(f"添加 '{col}' 列,或用 columns={{...}} 映射您的列名",
+                                         f"add a '{col}' column or map yours with columns={{...}}"), sheet))
     for col in ("period", "kind", "value_kind"):
         if col not in frame.columns:
             if defaults.get(col) is None:
-                problems.append(Problem(file, None, col, None, f"a column '{col}' or the {col}= option",
-                                        f"add the column or pass {col}=... when reading", sheet))
+                problems.append(Problem(file, None, col, None,
+                                        Text(f"列 '{col}' 或 {col}= 选项(命令行为 --{col.replace('_', '-')})",
+                                             f"a column '{col}' or the {col}= option"),
+                                        Text(f"添加该列,或读取时给出 {col}=...",
+                                             f"add the column or pass {col}=... when reading"), sheet))
             else:
                 frame[col] = defaults[col]
     if problems:
-        raise ValidationError(problems, summary=f"{len(problems)} missing column(s) in {file or 'input'}")
+        where = file or "input"
+        raise ValidationError(problems, summary=Text(f"{file or '输入'} 缺少 {len(problems)} 列",
+                                                     f"{len(problems)} missing column(s) in {where}"))
     if "flags" not in frame.columns:
         frame["flags"] = ""
     rows = pd.Series(np.arange(len(frame)) + row_offset, index=frame.index)
 
-    def bad(mask: pd.Series, column: str, expected: str, fix: str) -> None:
+    def bad(mask: pd.Series, column: str, expected: Text, fix: Text) -> None:
         for idx in frame.index[mask.fillna(True).to_numpy(dtype=bool)]:
             raw = frame.at[idx, column]
             problems.append(Problem(file, int(rows[idx]), column, None if pd.isna(raw) else str(raw),
@@ -70,20 +78,27 @@ def _validate(frame: pd.DataFrame, *, file: str, sheet: str | None, row_offset: 
 
     for col in _TEXT:
         frame[col] = _text(frame[col])
-        bad(frame[col].isna() | (frame[col] == ""), col, "a non-empty code or label",
-            f"fill in the {col}")
+        bad(frame[col].isna() | (frame[col] == ""), col,
+            Text("非空的代码或标签", "a non-empty code or label"),
+            Text(f"填写 {col}", f"fill in the {col}"))
     value = pd.to_numeric(frame["value"], errors="coerce")
-    bad(value.isna(), "value", "a number", "write the flow as a plain number (no units or commas)")
-    bad(value.notna() & ((value < 0) | ~np.isfinite(value)), "value", "a finite number ≥ 0",
-        "flows cannot be negative")
+    bad(value.isna(), "value", Text("数值", "a number"),
+        Text("流量请写成纯数字(不带单位或千位分隔符)",
+             "write the flow as a plain number (no units or commas)"))
+    bad(value.notna() & ((value < 0) | ~np.isfinite(value)), "value",
+        Text("≥ 0 的有限数", "a finite number ≥ 0"),
+        Text("流量不能为负", "flows cannot be negative"))
     frame["value"] = value.astype(float)
     known = frame["value_kind"].isin(VALUE_KINDS)
-    bad(frame["value_kind"].notna() & ~known, "value_kind", "'sample' or 'expanded'",
-        "use 'sample' for identified users of one provider, 'expanded' for extrapolated persons")
+    bad(frame["value_kind"].notna() & ~known, "value_kind",
+        Text("'sample' 或 'expanded'", "'sample' or 'expanded'"),
+        Text("单一数据商识别到的用户用 'sample',扩样后的人数用 'expanded'",
+             "use 'sample' for identified users of one provider, 'expanded' for extrapolated persons"))
     frame["flags"] = frame["flags"].astype("string").fillna("").astype(str)
     dup = frame.duplicated(list(KEY_COLUMNS), keep="first") & frame[list(KEY_COLUMNS)].notna().all(axis=1)
-    bad(dup, "destination", "one row per origin, destination, period, kind and value_kind",
-        "remove or add up the repeated row")
+    bad(dup, "destination", Text("每个起点、终点、时期、类型和 value_kind 只有一行",
+                                 "one row per origin, destination, period, kind and value_kind"),
+        Text("删除重复行,或把它们加总", "remove or add up the repeated row"))
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise ValidationError(problems)
@@ -92,6 +107,9 @@ def _validate(frame: pd.DataFrame, *, file: str, sheet: str | None, row_offset: 
         out[col] = out[col].astype(str)
     return out
 
+
+_OD_FILE = Text("OD 表(起点、终点、流量;.csv、.parquet 或 .xlsx)",
+                "an OD table (origin, destination, value; .csv, .parquet or .xlsx)")
 
 @dataclass(frozen=True)
 class ODTable:
@@ -137,21 +155,15 @@ class ODTable:
         Raises
         ------
         ValidationError
-            Every problem, located by file, sheet, row and column.
-        DataError
-            If the file type is not supported.
+            Every problem, located by file, sheet, row and column; a file that is missing,
+            empty, of another type, not UTF-8 or damaged (see
+            :func:`tongcheng.network.files.read_frame`).
         """
+        from ..network.files import TABLE_AND_EXCEL_SUFFIXES, read_frame
+
         path = Path(path)
         suffix = path.suffix.lower()
-        if suffix == ".csv":
-            raw = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
-        elif suffix in (".parquet", ".pq"):
-            raw = pd.read_parquet(path)
-        elif suffix in (".xlsx", ".xlsm"):
-            raw = pd.read_excel(path, sheet_name=sheet or 0, dtype=object)
-        else:
-            msg = f"{path.name}: unsupported OD file type {suffix!r}; use .csv, .parquet or .xlsx"
-            raise DataError(msg)
+        raw = read_frame(path, what=_OD_FILE, suffixes=TABLE_AND_EXCEL_SUFFIXES, sheet=sheet)
         return cls.from_frame(raw, period=period, kind=kind, value_kind=value_kind, columns=columns,
                               file=path.name, sheet=sheet if suffix.startswith(".xls") else None)
 

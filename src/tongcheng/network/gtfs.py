@@ -17,8 +17,8 @@ Times are integer seconds after midnight of the service date (they may exceed 24
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
-import io
 import itertools
 import zipfile
 from collections.abc import Mapping, Sequence
@@ -30,6 +30,8 @@ import numpy as np
 import pandas as pd
 
 from .._errors import DataError, Problem, ValidationError
+from .._text import Text
+from .files import check_file, not_text, open_zip, parse_csv
 
 __all__ = ["Timetable", "assemble_timetable", "check_gtfs_zip", "parse_gtfs_time", "timetable_from_gtfs"]
 
@@ -194,6 +196,25 @@ def parse_gtfs_time(values: pd.Series, *, file: str = "", column: str = "") -> n
     return (nums[0] * 3600 + nums[1] * 60 + nums[2]).to_numpy(dtype=np.float64)
 
 
+_FEED = Text("GTFS 时刻表(.txt 表格的 zip 文件)", "a GTFS feed (a zip of .txt tables)")
+
+
+def _missing_table(label: str, table: str) -> Problem:
+    fix = (Text("添加 calendar.txt 或 calendar_dates.txt(GTFS 至少需要其一)",
+                "add calendar.txt or calendar_dates.txt (GTFS requires one)") if table == "calendar.txt"
+           else Text("添加 {table}(GTFS 规范要求)", "add {table}; GTFS requires it").format(table=table))
+    return Problem(file=f"{label}/{table}", row=None, column=None, value=None,
+                   expected=Text("表 {table}", "a table {table}").format(table=table), fix=fix)
+
+
+def _missing_columns(file: str, columns: Sequence[str]) -> list[Problem]:
+    return [Problem(file=file, row=1, column=c, value=None,
+                    expected=Text("列 '{c}'", "a column '{c}'").format(c=c),
+                    fix=Text("添加 GTFS 规范要求的 '{c}' 列", "add the '{c}' column required by the GTFS "
+                             "reference").format(c=c))
+            for c in columns]
+
+
 def _read_table(
     zf: zipfile.ZipFile, name: str, label: str, *, required: Sequence[str]
 ) -> pd.DataFrame | None:
@@ -201,26 +222,49 @@ def _read_table(
     members = {Path(n).name: n for n in zf.namelist() if not n.endswith("/")}
     if name not in members:
         return None
-    with zf.open(members[name]) as fh:
-        raw = fh.read()
-    frame = pd.read_csv(io.BytesIO(raw), dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    try:
+        with zf.open(members[name]) as fh:
+            raw = fh.read()
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        raise _damaged(label, members[name], exc) from exc
+    frame = parse_csv(f"{label}/{name}", raw)
     frame.columns = [c.strip() for c in frame.columns]
     missing = [c for c in required if c not in frame.columns]
     if missing:
-        problems = [
-            Problem(
-                file=f"{label}/{name}",
-                row=1,
-                column=c,
-                value=None,
-                expected=f"a column '{c}'",
-                fix=f"add the '{c}' column required by the GTFS reference",
-            )
-            for c in missing
-        ]
-        msg = f"{label}/{name} lacks required column(s) {missing}"
-        raise ValidationError(problems, summary=msg)
+        raise ValidationError(_missing_columns(f"{label}/{name}", missing),
+                              summary=Text(f"{label}/{name} 缺少必需的列 {missing}",
+                                           f"{label}/{name} lacks required column(s) {missing}"))
     return frame
+
+
+def _first_line(zf: zipfile.ZipFile, info: zipfile.ZipInfo, label: str) -> str:
+    """Read a table member through to its end, checking it is UTF-8 text; return its header line."""
+    decoder = codecs.getincrementaldecoder("utf-8-sig")()
+    head: bytes | None = None
+    rows = 1
+    with zf.open(info) as fh:
+        while chunk := fh.read(1 << 20):
+            head = chunk[: chunk.find(b"\n") + 1 or len(chunk)] if head is None else head
+            nul = chunk.find(b"\x00")
+            if nul >= 0:
+                raise not_text(label, chunk[nul:], row=rows + chunk.count(b"\n", 0, nul))
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                start = max(exc.start, 0)
+                row = rows + chunk.count(b"\n", 0, start)
+                raise not_text(label, chunk[start:start + 64], row=row) from exc
+            rows += chunk.count(b"\n")
+    return (head or b"").decode("utf-8-sig", "replace")
+
+
+def _damaged(label: str, member: str, exc: BaseException | None = None) -> ValidationError:
+    problem = Problem(file=f"{label}/{member}", row=None, column=None,
+                      value=None if exc is None else str(exc)[:200], expected=_FEED,
+                      fix=Text("zip 中的该文件已损坏(CRC 校验失败),请重新下载时刻表",
+                               "this member of the zip is damaged (CRC error); download the feed again"))
+    return ValidationError([problem], summary=Text(f"GTFS 时刻表 {label} 已损坏",
+                                                   f"GTFS feed {label} is damaged"))
 
 
 def _int_column(frame: pd.DataFrame, column: str, file: str) -> np.ndarray:
@@ -279,26 +323,25 @@ def check_gtfs_zip(data: bytes, name: str) -> None:
 
     Raises
     ------
-    DataError
-        If the bytes are not a readable zip or a member is damaged.
     ValidationError
-        Listing each missing table and each missing required column.
+        If the bytes are not a complete zip, a member is damaged or declares an implausible
+        size (:data:`~tongcheng.network.files.MAX_MEMBER_BYTES`), listing each missing table
+        and each missing required column (in Chinese and English).
     """
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            bad = zf.testzip()
-            members = {Path(n).name: n for n in zf.namelist() if not n.endswith("/")}
-            headers = {}
-            for table in (*_REQUIRED, "calendar.txt", "calendar_dates.txt"):
-                if table in members:
-                    with zf.open(members[table]) as fh:
-                        headers[table] = fh.readline().decode("utf-8-sig", "replace")
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        msg = f"GTFS feed {name} is not a readable zip file ({exc}); a GTFS feed is a zip of .txt tables"
-        raise DataError(msg) from exc
-    if bad is not None:
-        msg = f"GTFS feed {name}: {bad} is damaged inside the zip (CRC error); download the feed again"
-        raise DataError(msg)
+    tables = (*_REQUIRED, "calendar.txt", "calendar_dates.txt")
+    headers: dict[str, str] = {}
+    with open_zip(data, name, what=_FEED) as zf:
+        for info in zf.infolist():
+            table = Path(info.filename).name
+            wanted = table in tables and not info.is_dir()
+            try:
+                headers |= {table: _first_line(zf, info, f"{name}/{table}")} if wanted else {}
+                if not wanted:
+                    with zf.open(info) as fh:  # every member is read once: CRC errors surface here
+                        while fh.read(1 << 20):
+                            pass
+            except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+                raise _damaged(name, info.filename, exc) from exc
     required = dict(_REQUIRED)
     if "calendar.txt" in headers or "calendar_dates.txt" not in headers:
         required["calendar.txt"] = _CALENDAR
@@ -307,38 +350,14 @@ def check_gtfs_zip(data: bytes, name: str) -> None:
     problems: list[Problem] = []
     for table, columns in required.items():
         if table not in headers:
-            fix = (
-                "add calendar.txt or calendar_dates.txt (GTFS requires one)"
-                if table == "calendar.txt"
-                else f"add {table}; GTFS requires it"
-            )
-            problems.append(
-                Problem(
-                    file=f"{name}/{table}",
-                    row=None,
-                    column=None,
-                    value=None,
-                    expected=f"a table {table}",
-                    fix=fix,
-                )
-            )
+            problems.append(_missing_table(name, table))
             continue
         present = {c.strip().strip('"') for c in headers[table].strip().split(",")}
-        problems += [
-            Problem(
-                file=f"{name}/{table}",
-                row=1,
-                column=c,
-                value=None,
-                expected=f"a column '{c}'",
-                fix=f"add the '{c}' column required by the GTFS reference",
-            )
-            for c in columns
-            if c not in present
-        ]
+        problems += _missing_columns(f"{name}/{table}", [c for c in columns if c not in present])
     if problems:
         raise ValidationError(
-            problems, summary=f"{name} is not a complete GTFS feed; the graph was not written"
+            problems, summary=Text(f"{name} 不是完整的 GTFS 时刻表,未写入路网文件",
+                                   f"{name} is not a complete GTFS feed; the graph was not written")
         )
 
 
@@ -347,15 +366,8 @@ def _active_services(zf: zipfile.ZipFile, label: str, date: dt.date) -> set[str]
     cal = _read_table(zf, "calendar.txt", label, required=_CALENDAR)
     dates = _read_table(zf, "calendar_dates.txt", label, required=_CALENDAR_DATES)
     if cal is None and dates is None:
-        problem = Problem(
-            file=f"{label}/calendar.txt",
-            row=None,
-            column=None,
-            value=None,
-            expected="calendar.txt or calendar_dates.txt",
-            fix="add a calendar (GTFS requires at least one of the two files)",
-        )
-        raise ValidationError([problem], summary=f"{label} has no calendar")
+        raise ValidationError([_missing_table(label, "calendar.txt")],
+                              summary=Text(f"{label} 没有运营日历", f"{label} has no calendar"))
     ymd = int(date.strftime("%Y%m%d"))
     active: set[str] = set()
     if cal is not None and len(cal):
@@ -505,25 +517,14 @@ def _stops(
 
 def _open_feed(path: Path, label: str, date: dt.date) -> tuple[dict[str, pd.DataFrame], set[str], set[str]]:
     """Read the tables of one zip and the services running on ``date`` and the day before."""
-    try:
-        zf = zipfile.ZipFile(path)
-    except zipfile.BadZipFile as err:
-        msg = f"{label} is not a zip file; a GTFS feed is a zip of .txt tables"
-        raise DataError(msg) from err
+    zf = open_zip(path, label, what=_FEED)
     with zf:
         tables: dict[str, pd.DataFrame] = {}
         for name, cols in _REQUIRED.items():
             table = _read_table(zf, name, label, required=cols)
             if table is None:
-                problem = Problem(
-                    file=f"{label}/{name}",
-                    row=None,
-                    column=None,
-                    value=None,
-                    expected=f"a table {name}",
-                    fix=f"add {name}; GTFS requires it",
-                )
-                raise ValidationError([problem], summary=f"{label} lacks {name}")
+                raise ValidationError([_missing_table(label, name)],
+                                      summary=Text(f"{label} 缺少 {name}", f"{label} lacks {name}"))
             tables[name] = table
         services = _active_services(zf, label, date)
         before = _active_services(zf, label, date - dt.timedelta(days=1))
@@ -541,16 +542,7 @@ def _open_feed(path: Path, label: str, date: dt.date) -> tuple[dict[str, pd.Data
 def _read_feed(path: Path, prefix: str, date: dt.date, stop_offset: int) -> dict[str, pd.DataFrame]:
     """Read one feed: its stops and the stop_times of trips running on ``date``."""
     label = path.name
-    if not path.is_file():
-        problem = Problem(
-            file=str(label),
-            row=None,
-            column=None,
-            value=None,
-            expected="a GTFS zip file",
-            fix="check the path of the feed",
-        )
-        raise ValidationError([problem], summary=f"GTFS feed not found: {label}")
+    check_file(path, what=_FEED)
     tables, services, before = _open_feed(path, label, date)
     freq, transfers = tables.get("frequencies.txt"), tables.get("transfers.txt")
     stop_frame, lon, lat = _stops(tables, label, prefix)

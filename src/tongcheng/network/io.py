@@ -18,6 +18,7 @@ import contextlib
 import hashlib
 import json
 import tempfile
+import zipfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from os import PathLike
@@ -28,6 +29,8 @@ import numpy as np
 import pandas as pd
 
 from .._errors import DataError, Problem, ValidationError
+from .._text import Text
+from .files import check_file, check_npz_arrays, file_problem, open_zip
 from .graph import RoadGraph
 from .gtfs import check_gtfs_zip
 
@@ -53,6 +56,11 @@ _ARRAYS = ("indptr", "indices", "weights", "lon", "lat", "node_ids", "parent_ind
 _LON_NAMES = ("lon", "lng", "longitude", "x")
 _LAT_NAMES = ("lat", "latitude", "y")
 _GEO_SUFFIXES = {".geojson", ".json", ".gpkg", ".shp", ".fgb"}
+_GRAPH_FILE = Text("tongcheng network build 写出的路网文件(.npz)",
+                   "a graph file (.npz) written by `tongcheng network build`")
+_REBUILD = Text("该文件已损坏或不完整,请用 tongcheng network build 重新生成",
+                "the file is damaged or incomplete; build it again with `tongcheng network build`")
+_FEED_FILE = Text("GTFS 时刻表(.zip)", "a GTFS feed (.zip)")
 
 
 def graph_to_npz(
@@ -173,23 +181,24 @@ def _feed_arrays(
     if not feeds:
         return {}
     if profile != "walk":
-        msg = (
+        msg = Text(
+            f"GTFS 时刻表只用于步行路网(公交出行的首末段为步行),而非 {profile or '未命名'} 路网:"
+            "请用 profile 'walk' 构建",
             f"GTFS feeds go with a walk graph (transit trips start and end on foot), not a "
-            f"{profile or 'unnamed'} graph: build it with profile 'walk'"
+            f"{profile or 'unnamed'} graph: build it with profile 'walk'",
         )
         raise DataError(msg)
     paths = [Path(f) for f in feeds]
     stems = [p.stem for p in paths]
     twins = sorted({p.name for p in paths if stems.count(p.stem) > 1})
     if twins:
-        msg = f"GTFS feeds {twins} share a file name; rename them so each stem differs (it prefixes the ids)"
+        msg = Text(f"GTFS 时刻表 {twins} 文件名相同;请改名使其互不相同(文件名是编号的前缀)",
+                   f"GTFS feeds {twins} share a file name; rename them so each stem differs "
+                   "(it prefixes the ids)")
         raise DataError(msg)
     stored = {}
     for i, path in enumerate(paths):
-        if not path.is_file():
-            msg = f"GTFS feed not found: {path}; check the path"
-            raise DataError(msg)
-        data = path.read_bytes()
+        data = check_file(path, what=_FEED_FILE).read_bytes()
         check_gtfs_zip(data, path.name)
         info = GraphFeed(name=path.name, sha256=hashlib.sha256(data).hexdigest(), size=len(data))
         stored[f"gtfs_{i}"] = (info, np.frombuffer(data, dtype=np.uint8))
@@ -212,30 +221,43 @@ def check_feeds(feeds: Sequence[str | PathLike[str]]) -> list[GraphFeed]:
 
 
 def _open_npz(path: Path) -> Any:
-    if not path.is_file():
-        msg = f"graph file not found: {path}; build one with `tongcheng network build`"
-        raise DataError(msg)
+    """Open a graph file after checking every array header (sizes declared, no Python objects)."""
+    check_file(path, what=_GRAPH_FILE)
+    with open_zip(path, path.name, what=_GRAPH_FILE) as zf:
+        check_npz_arrays(zf, path.name)
     try:
         return np.load(path, allow_pickle=False)
-    except (OSError, ValueError) as exc:
-        msg = f"{path.name} is not a readable .npz graph file ({exc}); build it again"
-        raise DataError(msg) from exc
+    except (OSError, ValueError, EOFError) as exc:
+        raise file_problem(path, _GRAPH_FILE, _REBUILD, value=str(exc)) from exc
+
+
+def _graph_error(path: Path, zh: str, en: str) -> ValidationError:
+    """Return the error for a graph file that is readable but not what tongcheng wrote."""
+    return file_problem(path, _GRAPH_FILE, Text(zh, en))
 
 
 def _read_metadata(path: Path, data: Any) -> dict[str, Any]:
     if "metadata" not in data.files:
-        msg = f"{path.name} has no graph metadata; expected a file written by graph_to_npz"
-        raise DataError(msg)
-    meta: dict[str, Any] = json.loads(str(data["metadata"]))
-    if meta.get("format") != _FORMAT:
-        msg = f"{path.name} holds {meta.get('format')!r}, expected a {_FORMAT} file"
-        raise DataError(msg)
-    if int(meta.get("format_version", 0)) > _FORMAT_VERSION:
-        msg = (
-            f"{path.name} uses graph format version {meta['format_version']}, newer than this "
-            f"tongcheng reads ({_FORMAT_VERSION}); upgrade tongcheng"
-        )
-        raise DataError(msg)
+        raise _graph_error(path, "文件中没有路网元数据:它不是 tongcheng 写出的路网文件",
+                           "the file has no graph metadata: it was not written by tongcheng")
+    try:
+        meta = json.loads(str(data["metadata"]))
+    except (ValueError, OSError, EOFError, zipfile.BadZipFile) as exc:
+        raise file_problem(path, _GRAPH_FILE, _REBUILD, column="metadata", value=str(exc)) from exc
+    if not isinstance(meta, dict) or meta.get("format") != _FORMAT:
+        got = meta.get("format") if isinstance(meta, dict) else type(meta).__name__
+        raise _graph_error(path, f"文件格式为 {got!r},而非 {_FORMAT};请给出 tongcheng 路网文件",
+                           f"it holds {got!r}, not a {_FORMAT} file; give a tongcheng graph file")
+    try:
+        version = int(meta.get("format_version", 0))
+    except (TypeError, ValueError):
+        version = _FORMAT_VERSION + 1
+    if version > _FORMAT_VERSION:
+        raise _graph_error(
+            path, f"路网格式版本 {meta.get('format_version')!r} 比本版 tongcheng 能读的 "
+                  f"({_FORMAT_VERSION}) 新;请升级 tongcheng,或用本版重新构建",
+            f"it uses graph format version {meta.get('format_version')!r}, newer than this tongcheng "
+            f"reads ({_FORMAT_VERSION}); upgrade tongcheng or build the graph again with this one")
     return meta
 
 
@@ -275,35 +297,57 @@ def graph_from_npz(path: str | PathLike[str]) -> RoadGraph:
         meta = _read_metadata(path, data)
         missing = [name for name in _ARRAYS if name not in data.files]
         if missing:
-            msg = f"{path.name} lacks the arrays {missing}; build the graph file again"
-            raise DataError(msg)
-        arrays = {name: data[name] for name in _ARRAYS}
-    n, m = len(arrays["indptr"]) - 1, len(arrays["indices"])
-    sizes_ok = all(len(arrays[k]) == n for k in ("lon", "lat", "node_ids", "parent_index"))
-    if n < 0 or not sizes_ok or len(arrays["weights"]) != m or int(arrays["indptr"][-1]) != m:
-        msg = f"{path.name}: the graph arrays have inconsistent lengths; build the graph file again"
-        raise DataError(msg)
+            raise _graph_error(path, f"缺少数组 {missing};请重新构建路网文件",
+                               f"it lacks the arrays {missing}; build the graph file again")
+        try:
+            arrays = {name: data[name] for name in _ARRAYS}
+        except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
+            raise file_problem(path, _GRAPH_FILE, _REBUILD, value=str(exc)) from exc
+    if not _consistent(arrays):
+        raise _graph_error(path, "路网数组的长度、类型或取值不一致;请重新构建路网文件",
+                           "the graph arrays have inconsistent lengths, types or values; build the "
+                           "graph file again")
     return RoadGraph(**arrays, profile=str(meta.get("profile", "")))
+
+
+def _consistent(arrays: Mapping[str, np.ndarray]) -> bool:
+    """Whether the arrays form a graph the routing kernels can walk without reading out of bounds."""
+    if any(a.ndim != 1 for a in arrays.values()):
+        return False
+    indptr, indices, weights = arrays["indptr"], arrays["indices"], arrays["weights"]
+    if indptr.dtype.kind not in "iu" or indices.dtype.kind not in "iu" or len(indptr) == 0:
+        return False
+    if weights.dtype.kind != "f" or arrays["lon"].dtype.kind != "f" or arrays["lat"].dtype.kind != "f":
+        return False
+    n, m = len(indptr) - 1, len(indices)
+    if any(len(arrays[k]) != n for k in ("lon", "lat", "node_ids", "parent_index")) or len(weights) != m:
+        return False
+    if int(indptr[0]) != 0 or int(indptr[-1]) != m or bool(np.any(np.diff(indptr) < 0)):
+        return False
+    in_range = m == 0 or (int(indices.min()) >= 0 and int(indices.max()) < n)
+    return bool(in_range and np.all(np.isfinite(weights)) and np.all(weights >= 0))
 
 
 def _feed_entries(path: Path, meta: Mapping[str, Any]) -> list[tuple[GraphFeed, str]]:
     entries: list[tuple[GraphFeed, str]] = []
-    for entry in meta.get("feeds", []):
+    feeds = meta.get("feeds", [])
+    for entry in feeds if isinstance(feeds, list) else [feeds]:
         try:
             info = GraphFeed(name=str(entry["name"]), sha256=str(entry["sha256"]), size=int(entry["size"]))
             array = str(entry["array"])
-        except (KeyError, TypeError, ValueError) as exc:
-            msg = (
-                f"{path.name}: a GTFS feed entry of the metadata is malformed ({exc}); build the graph again"
-            )
+        except (KeyError, TypeError, ValueError, IndexError) as exc:
+            msg = Text(f"{path.name}: 元数据中的一条 GTFS 时刻表记录格式错误 ({exc});请重新构建路网",
+                       f"{path.name}: a GTFS feed entry of the metadata is malformed ({exc}); "
+                       "build the graph again")
             raise DataError(msg) from exc
         if not info.name or Path(info.name).name != info.name or info.name in {".", ".."}:
-            msg = (
-                f"{path.name}: embedded GTFS feed name {info.name!r} is not a plain file name; build it again"
-            )
+            msg = Text(f"{path.name}: 内存的 GTFS 时刻表名 {info.name!r} 不是普通文件名;请重新构建",
+                       f"{path.name}: embedded GTFS feed name {info.name!r} is not a plain file name; "
+                       "build it again")
             raise DataError(msg)
         if any(info.name == seen.name for seen, _ in entries):
-            msg = f"{path.name}: two embedded GTFS feeds are named {info.name}; build the graph again"
+            msg = Text(f"{path.name}: 有两个内存的 GTFS 时刻表都名为 {info.name};请重新构建路网",
+                       f"{path.name}: two embedded GTFS feeds are named {info.name}; build the graph again")
             raise DataError(msg)
         entries.append((info, array))
     return entries
@@ -346,19 +390,27 @@ def load_feeds(path: str | PathLike[str]) -> list[tuple[GraphFeed, bytes]]:
     with _open_npz(path) as data:
         for info, array in _feed_entries(path, _read_metadata(path, data)):
             if array not in data.files:
-                msg = (
+                msg = Text(
+                    f"{path.name}: 内存的 GTFS 时刻表 {info.name} ({array}) 的内容缺失;"
+                    f"请用 --gtfs {info.name} 重新构建路网",
                     f"{path.name}: the bytes of embedded GTFS feed {info.name} ({array}) are missing; "
-                    f"build the graph again with --gtfs {info.name}"
+                    f"build the graph again with --gtfs {info.name}",
                 )
                 raise DataError(msg)
-            raw = np.asarray(data[array])
+            try:
+                raw = np.asarray(data[array])
+            except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
+                raise file_problem(path, _GRAPH_FILE, _REBUILD, column=array, value=str(exc)) from exc
             body = raw.tobytes() if raw.dtype == np.uint8 and raw.ndim == 1 else b""
             digest = hashlib.sha256(body).hexdigest()
             if digest != info.sha256 or len(body) != info.size:
-                msg = (
+                msg = Text(
+                    f"{path.name}: 内存的 GTFS 时刻表 {info.name} 已被改动或损坏(应为 {info.size} 字节,"
+                    f"sha256 {info.sha256[:16]}…,实为 {len(body)} 字节,sha256 {digest[:16]}…);"
+                    f"请用 --gtfs {info.name} 重新构建路网",
                     f"{path.name}: embedded GTFS feed {info.name} was changed or damaged (expected "
                     f"{info.size} bytes with sha256 {info.sha256[:16]}…, found {len(body)} bytes with "
-                    f"sha256 {digest[:16]}…); build the graph again with --gtfs {info.name}"
+                    f"sha256 {digest[:16]}…); build the graph again with --gtfs {info.name}",
                 )
                 raise DataError(msg)
             out.append((info, body))
@@ -412,32 +464,36 @@ def _points_from_table(path: Path, id_column: str, encoding: str | None) -> pd.D
                 None,
                 name,
                 None,
-                expected=f"a column {name!r} ({what})",
-                fix=f"add the column or rename one of {cols} to {name!r}",
+                expected=Text(f"列 {name!r}({what_zh})", f"a column {name!r} ({what})"),
+                fix=Text(f"添加该列,或把 {cols} 之一改名为 {name!r}",
+                         f"add the column or rename one of {cols} to {name!r}"),
             )
-            for name, found, what in (
-                (id_column, id_col, "point id"),
-                ("lon", lon_col, "WGS84 longitude in degrees"),
-                ("lat", lat_col, "WGS84 latitude in degrees"),
+            for name, found, what, what_zh in (
+                (id_column, id_col, "point id", "点编号"),
+                ("lon", lon_col, "WGS84 longitude in degrees", "WGS84 经度,单位度"),
+                ("lat", lat_col, "WGS84 latitude in degrees", "WGS84 纬度,单位度"),
             )
             if found is None
         ]
-        raise ValidationError(missing, summary=f"{path.name}: not a point table")
+        raise ValidationError(missing, summary=Text(f"{path.name}: 不是点位表",
+                                                    f"{path.name}: not a point table"))
     problems = _coordinate_problems(table, lon_col, -180.0, 180.0)
     problems += _coordinate_problems(table, lat_col, -90.0, 90.0)
     ids = frame[id_col]
     for pos in np.flatnonzero((ids == "").to_numpy()):
         problems.append(
-            table.problem(int(pos), id_col, "", expected="a point id", fix="fill in the id or delete the row")
+            table.problem(int(pos), id_col, "", expected=Text("点编号", "a point id"),
+                          fix=Text("填写编号,或删除该行", "fill in the id or delete the row"))
         )
     for pos in np.flatnonzero((ids.duplicated(keep="first") & (ids != "")).to_numpy()):
         problems.append(
             table.problem(
-                int(pos), id_col, ids.iloc[pos], expected="a unique id", fix="give each point its own id"
+                int(pos), id_col, ids.iloc[pos], expected=Text("不重复的编号", "a unique id"),
+                fix=Text("每个点使用各自的编号", "give each point its own id")
             )
         )
     if problems:
-        raise ValidationError(problems, summary=f"{path.name}: {len(problems)} problem(s) in the points")
+        raise ValidationError(problems, summary=_points_summary(path.name, len(problems)))
     out = frame.drop(columns=[lon_col, lat_col]).rename(columns={id_col: "id"})
     out.insert(1, "lon", pd.to_numeric(frame[lon_col]).astype(np.float64))
     out.insert(2, "lat", pd.to_numeric(frame[lat_col]).astype(np.float64))
@@ -452,8 +508,10 @@ def _coordinate_problems(table: Any, column: str, low: float, high: float) -> li
             int(pos),
             column,
             table.frame[column].iloc[pos],
-            expected=f"a number of degrees between {low:g} and {high:g} (WGS84)",
-            fix="correct the coordinate; projected x/y must be converted to lon/lat first",
+            expected=Text(f"{low:g} 到 {high:g} 之间的度数(WGS84)",
+                          f"a number of degrees between {low:g} and {high:g} (WGS84)"),
+            fix=Text("更正坐标;投影坐标 x/y 须先转换为经纬度",
+                     "correct the coordinate; projected x/y must be converted to lon/lat first"),
         )
         for pos in np.flatnonzero(bad.to_numpy())
     ]
@@ -468,6 +526,10 @@ def _numeric_extras(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def _points_summary(name: str, n: int) -> Text:
+    return Text(f"{name}: 点位中有 {n} 个问题", f"{name}: {n} problem(s) in the points")
+
+
 def _points_from_geofile(path: Path, id_column: str, layer: str | None) -> pd.DataFrame:
     import geopandas as gpd
 
@@ -479,8 +541,9 @@ def _points_from_geofile(path: Path, id_column: str, layer: str | None) -> pd.Da
             row=None,
             column=None,
             value=str(exc),
-            expected="a readable GeoJSON/GeoPackage of point features",
-            fix="check the file (and --layer for a GeoPackage)",
+            expected=Text("可读取的点要素 GeoJSON/GeoPackage",
+                          "a readable GeoJSON/GeoPackage of point features"),
+            fix=Text("检查文件(GeoPackage 还要检查图层)", "check the file (and --layer for a GeoPackage)"),
         )
         raise ValidationError([problem]) from exc
     problems = []
@@ -491,8 +554,8 @@ def _points_from_geofile(path: Path, id_column: str, layer: str | None) -> pd.Da
                 row=None,
                 column="geometry",
                 value=None,
-                expected="a coordinate reference system",
-                fix="set the CRS and save again",
+                expected=Text("坐标参考系(CRS)", "a coordinate reference system"),
+                fix=Text("设置 CRS 后重新保存", "set the CRS and save again"),
             )
         )
     kinds = gdf.geometry.geom_type.to_numpy()
@@ -503,8 +566,9 @@ def _points_from_geofile(path: Path, id_column: str, layer: str | None) -> pd.Da
                 row=int(pos) + 1,
                 column="geometry",
                 value=str(kinds[pos]),
-                expected="a Point (rows are features, counted from 1)",
-                fix="use centroids or representative points of polygons",
+                expected=Text("点(Point;行号为要素序号,从 1 起)",
+                              "a Point (rows are features, counted from 1)"),
+                fix=Text("改用多边形的质心或代表点", "use centroids or representative points of polygons"),
             )
         )
     if id_column not in gdf.columns:
@@ -514,12 +578,14 @@ def _points_from_geofile(path: Path, id_column: str, layer: str | None) -> pd.Da
                 row=None,
                 column=id_column,
                 value=None,
-                expected=f"a property {id_column!r} with the point id",
-                fix=f"add it or choose one of {list(gdf.columns.drop('geometry'))}",
+                expected=Text(f"存放点编号的属性 {id_column!r}",
+                              f"a property {id_column!r} with the point id"),
+                fix=Text(f"添加该属性,或选用 {list(gdf.columns.drop('geometry'))} 之一",
+                         f"add it or choose one of {list(gdf.columns.drop('geometry'))}"),
             )
         )
     if problems:
-        raise ValidationError(problems, summary=f"{path.name}: {len(problems)} problem(s) in the points")
+        raise ValidationError(problems, summary=_points_summary(path.name, len(problems)))
     geo = gdf.geometry.to_crs("EPSG:4326")
     out = pd.DataFrame(gdf.drop(columns=gdf.geometry.name)).rename(columns={id_column: "id"})
     rest = [c for c in out.columns if c not in ("id", "lon", "lat")]
@@ -567,16 +633,8 @@ def points_from_file(
     """
     path = Path(path)
     if path.suffix.lower() in _GEO_SUFFIXES:
-        if not path.is_file():
-            problem = Problem(
-                file=path.name,
-                row=None,
-                column=None,
-                value=None,
-                expected="an existing file",
-                fix="check the path",
-            )
-            raise ValidationError([problem])
+        check_file(path, what=Text("点要素地理文件(GeoJSON/GeoPackage)", "a geographic file of points "
+                                   "(GeoJSON/GeoPackage)"))
         return _points_from_geofile(path, id_column, layer)
     return _points_from_table(path, id_column, encoding)
 
@@ -603,9 +661,11 @@ def _select_units(store: Any, selector: str, label: str) -> tuple[pd.DataFrame, 
             row=None,
             column="code",
             value=c,
-            expected=f"a unit code, a level ({', '.join(_LEVELS)}), a metro code "
-            f"({', '.join(sorted(set(metros['metro_code'])))}) or 'cores'",
-            fix="check the code with `tongcheng units list`",
+            expected=Text(f"单元代码、层级 ({', '.join(_LEVELS)})、都市圈代码 "
+                          f"({', '.join(sorted(set(metros['metro_code'])))}) 或 'cores'",
+                          f"a unit code, a level ({', '.join(_LEVELS)}), a metro code "
+                          f"({', '.join(sorted(set(metros['metro_code'])))}) or 'cores'"),
+            fix=Text("用 `tongcheng units list` 核对代码", "check the code with `tongcheng units list`"),
         )
         for c in unknown
     ]
@@ -620,15 +680,18 @@ def _unit_weights(
     )
     if obs.empty:
         when = "" if period is None else f" for period {period}"
+        when_zh = "" if period is None else f"{period} 年的"
         problem = Problem(
             file=label,
             row=None,
             column=weight,
             value=None,
-            expected=f"unit values of indicator {weight!r}{when}",
-            fix="import the indicator or choose another --weight/--period",
+            expected=Text(f"指标 {weight!r} {when_zh}单元数值", f"unit values of indicator {weight!r}{when}"),
+            fix=Text("导入该指标,或改用其他 --weight/--period",
+                     "import the indicator or choose another --weight/--period"),
         )
-        raise ValidationError([problem], summary=f"the project has no values of {weight!r}{when}")
+        raise ValidationError([problem], summary=Text(f"项目中没有 {weight!r} {when_zh}数值",
+                                                      f"the project has no values of {weight!r}{when}"))
     chosen = period if period is not None else str(obs["period"].max())
     values = obs[obs["period"] == chosen].set_index("unit_code")["value"]
     return values.reindex(codes), chosen
@@ -672,7 +735,8 @@ def points_from_project(
     with project.store() as store:
         units, problems = _select_units(store, selector, label)
         if problems:
-            raise ValidationError(problems, summary=f"{len(problems)} unknown unit(s) in {selector!r}")
+            raise ValidationError(problems, summary=Text(f"{selector!r} 中有 {len(problems)} 个未知单元",
+                                                         f"{len(problems)} unknown unit(s) in {selector!r}"))
         out = pd.DataFrame(
             {
                 "id": units.index.astype(str),
@@ -692,13 +756,15 @@ def points_from_project(
                 row=None,
                 column=weight,
                 value=f"{code} {name}",
-                expected=f"a value of {weight!r} for period {chosen}",
-                fix="import the missing values, choose another --period, or select fewer units",
+                expected=Text(f"{chosen} 年的 {weight!r} 数值", f"a value of {weight!r} for period {chosen}"),
+                fix=Text("导入缺少的数值、改用其他 --period,或少选一些单元",
+                         "import the missing values, choose another --period, or select fewer units"),
             )
             for code, name in zip(out["id"][missing], out["name_zh"][missing], strict=True)
         ]
         raise ValidationError(
-            problems, summary=f"{int(missing.sum())} unit(s) have no {weight!r} in {chosen}"
+            problems, summary=Text(f"{int(missing.sum())} 个单元没有 {chosen} 年的 {weight!r}",
+                                   f"{int(missing.sum())} unit(s) have no {weight!r} in {chosen}")
         )
     out[weight] = values.to_numpy(np.float64)
     out.attrs["period"] = chosen

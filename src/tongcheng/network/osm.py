@@ -8,6 +8,8 @@ from pathlib import Path
 import numpy as np
 
 from .._errors import DataError
+from .._text import Text
+from .files import check_file, file_problem
 from .graph import RoadGraph, graph_from_arcs
 from .profiles import PROFILES
 
@@ -81,6 +83,9 @@ def _read_ways(path: Path, profile_name: str) -> tuple[list[int], list[float], l
     return refs, lons, lats, ways
 
 
+_PBF = Text("OpenStreetMap 数据文件(.osm.pbf)", "an OpenStreetMap file (.osm.pbf)")
+
+
 def graph_from_pbf(path: str | PathLike[str], *, profile: str = "walk") -> RoadGraph:
     """Build the full (uncontracted) road graph of one travel mode from an OSM PBF file.
 
@@ -104,22 +109,30 @@ def graph_from_pbf(path: str | PathLike[str], *, profile: str = "walk") -> RoadG
     Raises
     ------
     DataError
-        If the profile is unknown, the file is missing, or no way is usable by the profile.
+        If the profile is unknown, or no way is usable by the profile.
+    ValidationError
+        Naming the file when it is missing, empty, a folder, unreadable, truncated or not
+        an OSM file.
 
     See Also
     --------
     tongcheng.network.graph.contract_graph : drop pass-through nodes before routing.
     """
     if profile not in PROFILES:
-        msg = f"unknown profile {profile!r}; expected one of {sorted(PROFILES)}"
+        msg = Text(f"未知的出行方式 {profile!r};应为 {sorted(PROFILES)} 之一",
+                   f"unknown profile {profile!r}; expected one of {sorted(PROFILES)}")
         raise DataError(msg)
-    path = Path(path)
-    if not path.is_file():
-        msg = f"OSM file not found: {path}; expected an .osm.pbf file"
-        raise DataError(msg)
-    refs_l, lons_l, lats_l, ways = _read_ways(path, profile)
+    path = check_file(path, what=_PBF)
+    try:
+        refs_l, lons_l, lats_l, ways = _read_ways(path, profile)
+    except RuntimeError as exc:  # pyosmium reports every unreadable file as a RuntimeError
+        fix = Text("文件不是完整的 OSM PBF(被截断、损坏,或是改了扩展名的其他文件);请重新下载",
+                   "it is not a complete OSM PBF file (truncated, damaged, or another file renamed); "
+                   "download it again")
+        raise file_problem(path, _PBF, fix, value=str(exc)) from exc
     if not ways:
-        msg = f"{path.name}: no way is usable by profile {profile!r}; check the file covers roads"
+        msg = Text(f"{path.name}: 没有适用于 {profile!r} 出行方式的道路;请检查文件是否覆盖道路",
+                   f"{path.name}: no way is usable by profile {profile!r}; check the file covers roads")
         raise DataError(msg)
     refs = np.asarray(refs_l, dtype=np.int64)
     lon = np.asarray(lons_l, dtype=np.float64)
