@@ -52,9 +52,26 @@ core): the cost of the random updates into the OD table alone, with no decoding.
 Every timing prints the 1-minute load average next to it and the CPU seconds of this process
 and its children (the Spark JVM), so that a shared machine's noise can be judged.
 
-**Results on a 2-core shared machine** (AMD EPYC VM, 23 GB; duckdb 2.0.0, pandas 3.1.1,
-pyspark 4.3.0; other jobs kept the load average at 2–4, so wall times are noisy; CPU seconds
-in brackets), 10^8 records, ``--count records``, best of 2:
+**Results on 2026-12-04**: 2-core shared machine (AMD EPYC VM, 23 GB), duckdb 2.0.0,
+pandas 3.1.1, pyspark 4.3.0 with the project's session, polars 2.1.0, pyarrow 26.0.1. The
+run was the default (indexed, date order, 10^8 records, ``--count records``, best of 2).
+Other jobs ran the test suite and a browser at the same time, so the load average was 7–11
+on 2 cores. Wall times are therefore 3–5× the CPU times; CPU seconds are in brackets. The
+bandwidth measured under that load was 7 GB/s, against ~30 GB/s on a quiet machine.
+
+==========  ============  ============  ============  ============  ============  =============
+DuckDB      pandas        Spark         Polars        Acero         floors        identical
+==========  ============  ============  ============  ============  ============  =============
+7.4 (2.4)   64.2 (15.8)   94.0 (27.3)   22.5 (6.6)    20.6 (6.0)    0.032/0.112   all 4 gates
+==========  ============  ============  ============  ============  ============  =============
+
+By CPU seconds, pandas takes 6.7× DuckDB's, Polars 2.8×, Acero 2.5× and Spark (driver plus
+JVM) 11.6×. All four tables equal DuckDB's, pair for pair.
+
+**Earlier results (2026-11)**, on the same machine at load average 2–4. Spark then ran in a
+session of the benchmark's own (8 GB driver memory, 200 shuffle partitions), not the
+project's, and Polars was not yet a peer. CPU seconds are in brackets. 10^8 records,
+``--count records``, best of 2:
 
 ==================================  ===========  ======  ======  ======  ====================
 layout                              DuckDB       pandas  Spark   Acero   floor Parquet/decoded
