@@ -207,3 +207,65 @@ def test_one_column_per_raw_region_indicator(yrd_project: Project, tmp_path: Pat
     assert sorted(codes) == sorted(raw["code"])
     names = dict(zip(raw["code"], raw["name_zh"], strict=True))
     assert headers(sheet)[3:] == [f"{names[c]} {c}" for c in codes]
+
+
+def test_every_header_is_recognised_by_the_importer(yrd_project: Project, tmp_path: Path) -> None:
+    from tongcheng.io.stats import parse_stats
+    from tongcheng.io.tables import read_table
+
+    path = make_template(yrd_project, tmp_path, "--period", "2024")
+    book = load_workbook(path)
+    sheet = book.worksheets[0]
+    n_columns = sheet.max_column
+    for column in range(4, n_columns + 1):  # one number in every indicator column
+        sheet.cell(row=2, column=column, value=float(column))
+    book.save(path)
+    with yrd_project.store() as store:
+        parsed = parse_stats(read_table(path), resolver=yrd_project.resolver(store),
+                             catalogue=store.indicators())
+    assert [p for p in parsed.problems if p.severity == "error"] == []
+    got = parsed.observations.set_index("indicator")["value"].to_dict()
+    assert got == {h.rsplit(" ", 1)[1]: float(c) for c, h in enumerate(headers(sheet), start=1) if c > 3}
+
+
+def test_another_region_fills_and_imports_its_own_units(li_geojson: Path, tmp_path: Path) -> None:
+    root = tmp_path / "li"
+    runner = CliRunner()
+    assert runner.invoke(cli, ["init", str(root), "--region", "empty", "--lang", "en"]).exit_code == 0
+    out = runner.invoke(cli, ["units", "import", str(li_geojson), "--code-column", "bfs:OBJECTVAL",
+                              "--name-column", "name", "--level", "county", "--project", str(root)])
+    assert out.exit_code == 0, out.output
+    project = Project.open(root)
+    path = make_template(project, tmp_path, "--period", "2023", lang="en")  # no --level: county
+    book = load_workbook(path)
+    sheet = book.worksheets[0]
+    rows = {sheet.cell(row=r, column=2).value: r for r in range(2, sheet.max_row + 1)}
+    assert len(rows) == 11 and sheet.cell(row=rows["Vaduz"], column=1).value == "007001"
+    column = headers(sheet).index("常住人口 pop_resident") + 1
+    sheet.cell(row=rows["Vaduz"], column=column, value=5696)
+    sheet.cell(row=rows["Schaan"], column=column, value=6133)
+    book.save(path)
+    result = runner.invoke(cli, ["import", "stats", str(path), "--vintage", "2023", "--source", "LI",
+                                 "--project", str(root), "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    with project.store() as store:
+        obs = store.observations(indicators=["pop_resident"])
+    assert dict(zip(obs["unit_code"], obs["value"], strict=True)) == {
+        "007001": 5696.0, sheet.cell(row=rows["Schaan"], column=1).value: 6133.0}
+
+
+def test_missing_names_fall_back_to_the_other_language(tmp_path: Path) -> None:
+    units = pd.DataFrame({"name_zh": ["甲市", "乙市"], "name_en": ["A", None], "level": "city"},
+                         index=pd.Index(["990100", "990200"], name="code"))
+    catalogue = pd.DataFrame([{"code": "jobs", "name_zh": None, "name_en": "Jobs", "unit": "persons",
+                               "subject_kind": "unit", "kind": "raw"},
+                              {"code": "firms", "name_zh": None, "name_en": None, "unit": None,
+                               "subject_kind": "unit", "kind": "raw"}])
+    path = write_template(tmp_path / "t.xlsx", units=units, catalogue=catalogue, lang="en")
+    book = load_workbook(path)
+    sheet = book.worksheets[0]
+    assert headers(sheet)[3:] == ["Jobs jobs", "firms"]
+    assert [sheet.cell(row=r, column=2).value for r in (2, 3)] == ["A", "乙市"]
+    assert canonical_column("Jobs jobs") is None  # an indicator, not a key column
+    values = [c.value for row in book[INSTRUCTIONS_SHEET].iter_rows() for c in row]
+    assert "nan" not in [str(v).lower() for v in values]

@@ -103,14 +103,32 @@ def _indicators_of(catalogue: pd.DataFrame) -> pd.DataFrame:
     return cols
 
 
-def _unit_text(unit: str) -> Text:
+def _unit_text(unit: object) -> Text:
+    unit = _plain(unit)
     return Text(unit_label(unit, "zh"), unit)
+
+
+def _plain(value: object) -> str:
+    """Return a cell text: ``""`` for missing values (NaN, None), else the stripped text."""
+    return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value).strip()
+
+
+def _names(row: pd.Series, fallback: str) -> Text:
+    """Return a row's Chinese and English names, each standing in for the other when missing."""
+    zh, en = _plain(row.get("name_zh")), _plain(row.get("name_en"))
+    return Text(zh or en or fallback, en or zh or fallback)
+
+
+def _indicator_header(meta: pd.Series) -> str:
+    """``<中文名称> <code>``; the code alone when the indicator has no name."""
+    code, label = str(meta["code"]), _plain(meta.get("name_zh")) or _plain(meta.get("name_en"))
+    return bilingual_header(label, code) if label else code
 
 
 def _value_check(meta: pd.Series, lang: str) -> DataValidation:
     """Numbers-only check of one indicator column, whose input message names it and its unit."""
-    unit = _unit_text(str(meta["unit"]))
-    about = Text(f"{meta['name_zh']},单位: {unit.zh}", f"{meta['name_en']}, unit: {unit.en}")
+    unit, name = _unit_text(meta["unit"]), _names(meta, str(meta["code"]))
+    about = Text(f"{name.zh},单位: {unit.zh}", f"{name.en}, unit: {unit.en}")
     prompt = _both(about, lang, "\n")
     if unit.en == "%":
         prompt += "\n" + _both(Text("填 5 表示 5%", "write 5 for 5%"), lang)
@@ -126,12 +144,11 @@ def _data_sheet(sheet: Worksheet, rows: pd.DataFrame, cols: pd.DataFrame, *, per
                 lang: str) -> None:
     sheet.title = DATA_SHEET
     headers = [*KEY_HEADERS.values(),
-               *(bilingual_header(str(m["name_zh"]), str(m["code"])) for _, m in cols.iterrows())]
+               *(_indicator_header(m) for _, m in cols.iterrows())]
     sheet.append(headers)
-    name_col = "name_zh" if lang == "zh" else "name_en"
     filled = int(period) if period.isdigit() else period or None
     for code, unit in rows.iterrows():
-        sheet.append([str(code), unit[name_col], filled])
+        sheet.append([str(code), _names(unit, str(code)).render(lang), filled])
     last_row = len(rows) + 1 + SPARE_ROWS
     for i, header in enumerate(headers, start=1):
         cell = sheet.cell(row=1, column=i)
@@ -143,9 +160,9 @@ def _data_sheet(sheet: Worksheet, rows: pd.DataFrame, cols: pd.DataFrame, *, per
             cell.comment = Comment(_both(_KEY_NOTE, lang, "\n"), "tongcheng", width=260, height=110)
         elif i > 3:
             meta = cols.iloc[i - 4]
-            unit = _unit_text(str(meta["unit"]))
-            cell.comment = Comment(f"{meta['name_zh']} / {meta['name_en']}\n"
-                                   f"单位 unit: {unit.zh} / {unit.en}", "tongcheng")
+            unit, name = _unit_text(meta["unit"]), _names(meta, str(meta["code"]))
+            cell.comment = Comment(f"{name.zh} / {name.en}\n单位 unit: {unit.zh} / {unit.en}",
+                                   "tongcheng")
             check = _value_check(meta, lang)
             check.add(f"{letter}2:{letter}{last_row}")
             sheet.add_data_validation(check)
@@ -211,9 +228,9 @@ def _instructions(sheet: Worksheet, cols: pd.DataFrame, *, level: str, period: s
                   "说明", "description"])
     head = sheet.max_row
     for _, meta in cols.iterrows():
-        unit = _unit_text(str(meta["unit"]))
-        sheet.append([meta["code"], meta["name_zh"], meta["name_en"], unit.zh, unit.en,
-                      meta.get("description_zh", ""), meta.get("description_en", "")])
+        unit = _unit_text(meta["unit"])
+        sheet.append([meta["code"], _plain(meta.get("name_zh")), _plain(meta.get("name_en")), unit.zh,
+                      unit.en, _plain(meta.get("description_zh")), _plain(meta.get("description_en"))])
     for cell in sheet[head]:
         cell.font, cell.fill = Font(bold=True), _HEAD
     for letter, width in zip("ABCDEFG", (110, 22, 30, 12, 18, 40, 40), strict=True):
