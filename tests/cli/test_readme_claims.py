@@ -175,6 +175,9 @@ def test_setup_commands_exist_and_ci_runs_the_readme_test_command() -> None:
           if ln.strip() and not ln.startswith("#") and not ln.startswith(("set ", "cd "))]
     assert ci == ["bash scripts/test.sh"], ci
     assert "CI (`.ci/run`) runs exactly `bash scripts/test.sh`" in readme()
+    demo = (ROOT / "scripts" / "demo.sh").read_text(encoding="utf-8")  # `demo.sh --lang en`
+    assert '.venv/bin/tongcheng demo "$@"' in demo and "bash scripts/demo.sh --lang en" in readme()
+    assert takes(commands()["demo"], "--lang") and takes(commands()["demo"], "--out")
 
 
 def test_test_script_does_what_the_readme_says() -> None:
