@@ -37,6 +37,7 @@ pandana_total_s=… pandana_query_s=… pandana_threads=… scipy_s=… max_abs_
 from __future__ import annotations
 
 import argparse
+import ctypes
 import os
 import re
 import sys
@@ -116,17 +117,21 @@ def run_ours(graph, origins, destinations, threads):
 
 
 @contextmanager
-def c_stdout_to_file() -> Iterator[Path]:
-    """Send what C++ code writes to the process's stdout to a temporary file (yielded)."""
+def c_stdout_captured() -> Iterator[list[str]]:
+    """Capture what C/C++ code writes to the process's stdout; the text is in the list on exit."""
+    captured: list[str] = []
     sys.stdout.flush()
     saved = os.dup(1)
-    with tempfile.NamedTemporaryFile("w+b", suffix=".log") as log:
+    with tempfile.TemporaryFile("w+b") as log:
         os.dup2(log.fileno(), 1)
         try:
-            yield Path(log.name)
+            yield captured
         finally:
+            ctypes.CDLL(None).fflush(None)  # C stdio buffers a redirected stdout
             os.dup2(saved, 1)
             os.close(saved)
+            log.seek(0)
+            captured.append(log.read().decode(errors="replace"))
 
 
 def run_pandana(graph, origins, destinations):
@@ -141,7 +146,7 @@ def run_pandana(graph, origins, destinations):
     with PeakRSS() as mem:
         t0 = time.perf_counter()
         nodes = pd.RangeIndex(graph.n_nodes)
-        with c_stdout_to_file() as log:  # pandana reports its CH progress and thread count on stdout
+        with c_stdout_captured() as log:  # pandana reports its CH progress and thread count on stdout
             net = pandana.Network(
                 pd.Series(graph.lon, index=nodes),
                 pd.Series(graph.lat, index=nodes),
@@ -150,7 +155,7 @@ def run_pandana(graph, origins, destinations):
                 pd.DataFrame({"time": graph.weights}),
                 twoway=False,
             )
-            report = log.read_text(errors="replace")
+        report = "".join(log)
         setup = time.perf_counter() - t0
         t0 = time.perf_counter()
         a = np.repeat(origins, len(destinations))

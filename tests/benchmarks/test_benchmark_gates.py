@@ -27,6 +27,7 @@ class Bench:
     modules: tuple[str, ...]  # the peers' packages
     data: Path
     planted_args: tuple[str, ...] = ()  # extra options for the planted run (to keep it short)
+    result_has: tuple[str, ...] = ()  # key=value pairs the clean run's RESULT line must hold
 
 
 BENCHES = {
@@ -36,7 +37,8 @@ BENCHES = {
         ("coinr_nominal", "naive_regeneration"), (), SHARED / "reference" / "coinr_asem"),
     "travel_time_matrix": Bench(
         "travel_time_matrix.py", ("--n", "60"), ("ours_vs_scipy", "pandana_vs_scipy_truncated"),
-        ("pandana",), SHARED / "raw" / "valhalla_osm" / "andorra.osm.pbf"),
+        ("pandana",), SHARED / "raw" / "valhalla_osm" / "andorra.osm.pbf",
+        result_has=("pandana_threads=2",)),  # pandana's own report of its OpenMP threads (--threads 2)
     "od_aggregation": Bench(
         "od_aggregation.py", ("--records", "1e6", "--repeat", "1", "--bandwidth-mib", "64"),
         ("pandas_equals_duckdb", "spark_equals_duckdb", "acero_equals_duckdb", "polars_equals_duckdb"),
@@ -88,6 +90,7 @@ def test_benchmark_passes_its_gates_and_fails_a_planted_mismatch(name: str) -> N
     where = f"{name} stdout:\n{clean.stdout[-4000:]}\nstderr:\n{clean.stderr[-4000:]}"
     assert clean.returncode == 0, where
     assert _last_line(clean.stdout).startswith("RESULT "), where
+    assert set(bench.result_has) <= set(_last_line(clean.stdout).split()), where
     assert _gates(clean.stdout) == dict.fromkeys(bench.gates, "pass"), where
 
     planted = _run(bench, "--plant-mismatch", *bench.planted_args)
