@@ -1744,6 +1744,28 @@ USER_CATALOGUE = [
         "Employed persons living in the unit (denominator of commuting rates)",
         "users' tables (census or statistical yearbooks)",
     ),
+    *(
+        (
+            f"cpi_{key}",
+            f"居民消费价格分类指数：{zh}",
+            f"Consumer price index by category: {en}",
+            "previous year = 100",
+            "unit",
+            "上年 = 100 的环比链式指数（统计年鉴分类居民消费价格指数，2016 年起八大类）；用于相对价格法市场分割指数",
+            "Chained index, previous year = 100 (yearbook CPI by category, eight groups since 2016); input of the relative-price market-segmentation index",
+            "users' tables (provincial/city statistical yearbooks; see docs/market-segmentation.md)",
+        )
+        for key, zh, en in (
+            ("food", "食品烟酒", "food, tobacco and liquor"),
+            ("clothing", "衣着", "clothing"),
+            ("housing", "居住", "housing"),
+            ("household", "生活用品及服务", "household articles and services"),
+            ("transport", "交通通信", "transport and communication"),
+            ("education", "教育文化娱乐", "education, culture and recreation"),
+            ("health", "医疗保健", "health care"),
+            ("other", "其他用品及服务", "other articles and services"),
+        )
+    ),
     (
         "car_time_min",
         "小汽车出行时间",
@@ -1787,8 +1809,47 @@ USER_CATALOGUE = [
 ]
 
 
+#: Direction and plausibility of each raw indicator: (direction, min_value, max_value, max_jump).
+#: direction +1 = higher is more integrated/better, -1 = lower is, None = neutral (an input).
+#: The range is inclusive, None = open; max_jump is the largest plausible factor between a
+#: unit's value and its previous period or an earlier vintage (None = the project default, 10).
+#: Counts, amounts and times are >= 0; shares in % lie in 0–100; a family household has at least
+#: one person; category CPIs with previous year = 100 outside 50–200 are a unit slip (a ratio 1.05
+#: or a change 5 written for 105). Jumps: yearly totals (GDP, year-end population) rarely move by
+#: a factor 3, census populations by 5 in ten years; urban/rural counts can swing with township
+#: reclassification and migrant counts with the census definitions (checked on the bundled
+#: census: up to ×25 and ×19 between 2010 and 2020), small long-form sections (emp_*: farming in
+#: a city district, ×688) and sampled vs expanded commuters by far more.
+RULES: dict[str, tuple[int | None, float | None, float | None, float | None]] = {
+    "pop_resident": (None, 0, None, 5),
+    "pop_urban": (None, 0, None, 50),
+    "pop_rural": (None, 0, None, 50),
+    "households_size": (None, 1, 10, 2),
+    "age_0_14_share": (None, 0, 100, 3),
+    "age_15_59_share": (None, 0, 100, 2),
+    "age_60_share": (-1, 0, 100, 3),
+    "age_65_share": (-1, 0, 100, 3),
+    "pop_hukou_same_county": (None, 0, None, 50),
+    "pop_hukou_other_county_same_province": (None, 0, None, 50),
+    "pop_from_other_province": (None, 0, None, 50),
+    "emp_total": (None, 0, None, 5),
+    "gdp": (1, 0, None, 3),
+    "gdp_primary": (None, 0, None, 5),
+    "gdp_secondary": (None, 0, None, 5),
+    "gdp_tertiary": (None, 0, None, 5),
+    "pop_resident_yearend": (None, 0, None, 3),
+    "rail_time_min": (-1, 0, 4320, None),
+    "commuters": (1, 0, None, 50),
+    "employed_residents": (None, 0, None, 5),
+    **{f"cpi_{key}": (None, 50, 200, 1.5) for key in (
+        "food", "clothing", "housing", "household", "transport", "education", "health", "other")},
+    **{f"{mode}_time_min": (-1, 0, None, None) for mode in ("car", "walk", "bike", "transit")},
+    **{f"emp_{letter}": (None, 0, None, 1000) for letter in "abcdefghijklmnopqrst"},
+}
+
+
 def build_indicators() -> None:
-    """Write indicators.csv: every indicator code of the bundled tables, plus USER_CATALOGUE."""
+    """Write indicators.csv: every indicator code of the bundled tables, plus USER_CATALOGUE, with RULES."""
     rows = list(CATALOGUE) + list(USER_CATALOGUE)
     for letter, zh, en in SECTIONS_2017:
         rows.append(
@@ -1816,6 +1877,13 @@ def build_indicators() -> None:
             "source",
         ],
     )
+    missing = set(df["code"]) ^ set(RULES)
+    if missing:
+        raise SystemExit(f"indicators: RULES and the catalogue differ in {sorted(missing)}")
+    rules = pd.DataFrame.from_dict(RULES, orient="index",
+                                   columns=["direction", "min_value", "max_value", "max_jump"])
+    df = df.join(rules, on="code")
+    df["direction"] = df["direction"].astype("Int64")
     df.to_csv(OUT / "indicators.csv", index=False, encoding="utf-8")
     print(f"indicators: {len(df)} codes")
 

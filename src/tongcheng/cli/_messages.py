@@ -186,6 +186,34 @@ def msg(key: str, lang: str, **values: object) -> str:
     """Return a message in ``lang`` with ``values`` filled in."""
     return MESSAGES[lang][key].format(**values)
 
+
+# h3 — plausibility: indicators compute (exclusions, --strict) and indicators list columns.
+MESSAGES["zh"].update({
+    "ind_col_code": "指标", "ind_col_n_values": "数值个数", "ind_col_n_excluded": "排除的输入",
+    "ind_col_status": "状态", "ind_col_name": "名称", "ind_col_unit": "单位",
+    "ind_col_subject_kind": "对象", "ind_col_kind": "类型", "ind_col_direction": "方向",
+    "ind_col_range": "取值范围", "ind_col_max_jump": "最大跳变",
+    "ind_dir_up": "越高越好", "ind_dir_down": "越低越好",
+    "ind_subject_unit": "单元", "ind_subject_pair": "单元对", "ind_subject_metro": "都市圈",
+    "ind_kind_raw": "原始", "ind_kind_computed": "计算",
+    "ind_excluded": "警告: {n} 个已存的输入值不合理,未用于本次计算(未删除;请核对后重新导入更正的文件):",
+    "ind_excluded_more": "  … 另有 {n} 个",
+    "ind_strict": "--strict: {failed} 个指标计算失败,{excluded} 个输入值被排除",
+})
+MESSAGES["en"].update({
+    "ind_col_code": "indicator", "ind_col_n_values": "values", "ind_col_n_excluded": "excluded inputs",
+    "ind_col_status": "status", "ind_col_name": "name", "ind_col_unit": "unit",
+    "ind_col_subject_kind": "subject", "ind_col_kind": "kind", "ind_col_direction": "direction",
+    "ind_col_range": "range", "ind_col_max_jump": "max jump",
+    "ind_dir_up": "higher is better", "ind_dir_down": "lower is better",
+    "ind_subject_unit": "unit", "ind_subject_pair": "pair", "ind_subject_metro": "metro",
+    "ind_kind_raw": "raw", "ind_kind_computed": "computed",
+    "ind_excluded": ("warning: {n} stored input value(s) are implausible and were left out of this "
+                     "computation (not deleted; check them and import a corrected file):"),
+    "ind_excluded_more": "  … and {n} more",
+    "ind_strict": "--strict: {failed} indicator(s) failed, {excluded} input value(s) left out",
+})
+
 # h7: the Excel template
 MESSAGES["zh"].update({
     "template_next": "请在第一个工作表“数据 data”中填写(说明见“说明 Instructions”),然后导入: "

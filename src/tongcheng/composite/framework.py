@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -273,8 +274,9 @@ class Framework:
     def children(self, code: str) -> list[str]:
         """Codes whose parent is ``code``, in framework order."""
         if code not in self.nodes:
-            msg = f"'{code}' is not in the framework; known codes: {', '.join(self.nodes)}"
-            raise DataError(msg)
+            known = ", ".join(self.nodes)
+            raise DataError(Text(f"指标体系中没有「{code}」; 已有代码: {known}",
+                                 f"'{code}' is not in the framework; known codes: {known}"))
         return [c for c, n in self.nodes.items() if n.parent == code]
 
     def codes_at(self, level: int) -> list[str]:
@@ -310,8 +312,8 @@ class Framework:
             return nominal
         if name not in self.weight_sets:
             known = ", ".join(sorted(self.weight_sets)) or "none"
-            msg = f"no weight set named {name!r}; the framework has: {known}"
-            raise DataError(msg)
+            raise DataError(Text(f"没有名为 {name!r} 的权重组; 指标体系中有: {known}",
+                                 f"no weight set named {name!r}; the framework has: {known}"))
         out = nominal.copy()
         for code, w in self.weight_sets[name].items():
             out[code] = w
@@ -328,8 +330,10 @@ class Framework:
         bad = [c for c in weights if c not in self.nodes]
         wrong = [c for c, w in weights.items() if not np.isfinite(w) or w < 0]
         if bad or wrong:
-            msg = (f"weight set {name!r}: unknown code(s) {bad[:5]} and negative or non-finite "
-                   f"weight(s) for {wrong[:5]}; use codes of the framework and weights ≥ 0")
+            msg = Text(f"权重组 {name!r}: 未知代码 {bad[:5]}, 负的或非有限的权重 {wrong[:5]}; "
+                       "请用指标体系中的代码和 ≥ 0 的权重",
+                       f"weight set {name!r}: unknown code(s) {bad[:5]} and negative or non-finite "
+                       f"weight(s) for {wrong[:5]}; use codes of the framework and weights ≥ 0")
             raise DataError(msg)
         self.weight_sets[name] = {c: float(w) for c, w in weights.items()}
 
@@ -446,7 +450,8 @@ def _read_csv(path: Path) -> pd.DataFrame:
                                "write the header code,level,parent,… and rows"))
         raise ValidationError([problem], summary=_summary(path.name, 1)) from exc
     except pd.errors.ParserError as exc:
-        line = next((int(w) for w in str(exc).replace(",", " ").split() if w.isdigit()), None)
+        found = re.search(r"line (\d+)", str(exc))
+        line = int(found.group(1)) if found else None
         problem = Problem(path.name, line, None, None, Text("每行列数与表头相同",
                                                             "as many fields as the header"),
                           Text(f"改正该行的逗号或引号 ({exc})",

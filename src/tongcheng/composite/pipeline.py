@@ -122,12 +122,15 @@ def _step_error(recipe: Recipe, s: Step, exc: Exception) -> ValidationError:
     """Return the error of a step whose parameters do not run, located at its step of the recipe."""
     i = next((i for i, x in enumerate(recipe.steps) if x.name == s.name), 0)
     path = f"steps[{i}].params"
-    detail = f"{type(exc).__name__}: {exc}"
+    if isinstance(exc, TongchengError):  # the step's own message, in both languages
+        fix: str | Text = exc.text or str(exc)
+    else:
+        detail = f"{type(exc).__name__}: {exc}"
+        fix = Text(f"改正参数 ({detail}); 参见 examples/asem/recipe.yaml",
+                   f"correct the parameters ({detail}); see examples/asem/recipe.yaml")
     problem = Problem(recipe.source, recipe.lines.get(path) or recipe.lines.get(f"steps[{i}]"), path,
                       ", ".join(f"{k}={v!r}" for k, v in s.params.items()) or None,
-                      Text(f"{s.name} 能运行的参数", f"parameters {s.name} can run with"),
-                      Text(f"改正参数 ({detail}); 参见 docs 与 examples/asem/recipe.yaml",
-                           f"correct the parameters ({detail}); see examples/asem/recipe.yaml"))
+                      Text(f"{s.name} 能运行的参数", f"parameters {s.name} can run with"), fix)
     src = recipe.source or "<input>"
     return ValidationError([problem], summary=Text(f"构建步骤 {src} 的 {s.name} 步无法运行",
                                                     f"recipe {src}: step {s.name} cannot run"))
@@ -240,9 +243,9 @@ class Build:
         cur = self.stages[list(self.stages)[-1]]
         try:
             result, logs = STEP_FUNCTIONS[s.name](cur, self.data, self.framework, dict(s.params))
-        except TongchengError:
+        except ValidationError:
             raise
-        except (TypeError, ValueError, KeyError, IndexError, ZeroDivisionError) as exc:
+        except (TongchengError, TypeError, ValueError, KeyError, IndexError, ZeroDivisionError) as exc:
             raise _step_error(self.recipe, s, exc) from exc
         self.stages[STAGES[s.name]] = result
         self.logs.update(logs)

@@ -277,7 +277,9 @@ def indicator_catalogue() -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns ``code, name_zh, name_en, unit, subject_kind, description_zh, description_en,
-        source``; ``subject_kind`` is ``"unit"`` or ``"pair"``.
+        source``; ``subject_kind`` is ``"unit"`` or ``"pair"``; ``direction`` (1, -1, missing =
+        neutral), ``min_value``, ``max_value`` (missing = open) and ``max_jump`` (missing = the
+        project default) are the plausibility rules.
     """
     return _table("indicators.csv").copy()
 

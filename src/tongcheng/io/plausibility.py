@@ -34,8 +34,10 @@ __all__ = [
     "DEFAULT_MAX_JUMP",
     "PLAUSIBILITY_COLUMNS",
     "check_plausibility",
+    "fill_missing_rules",
     "out_of_range",
     "plausibility_rules",
+    "screen_observations",
 ]
 
 DEFAULT_MAX_JUMP = 10.0
@@ -132,13 +134,14 @@ def _period_order(period: pd.Series) -> pd.DataFrame:
 def _range_text(rules: pd.DataFrame, code: str) -> Text:
     rule = rules.loc[code]
     unit = f" {rule['unit']}" if rule["unit"] else ""
-    lo, hi = rule["min_value"], rule["max_value"]
-    if np.isnan(lo):
-        return Text(f"{code} 的值不大于 {_fmt(hi)}{unit}", f"a value of at most {_fmt(hi)}{unit} for {code}")
-    if np.isnan(hi):
-        return Text(f"{code} 的值不小于 {_fmt(lo)}{unit}", f"a value of at least {_fmt(lo)}{unit} for {code}")
-    return Text(f"{code} 的值在 {_fmt(lo)} 到 {_fmt(hi)}{unit} 之间",
-                f"a value between {_fmt(lo)} and {_fmt(hi)}{unit} for {code}")
+    unit_zh = f"（单位 {rule['unit']}）" if rule["unit"] else ""
+    lo, hi = _fmt(rule["min_value"]), _fmt(rule["max_value"])
+    if not lo:
+        return Text(f"{code} 的值不大于 {hi}{unit_zh}", f"a value of at most {hi}{unit} for {code}")
+    if not hi:
+        return Text(f"{code} 的值不小于 {lo}{unit_zh}", f"a value of at least {lo}{unit} for {code}")
+    return Text(f"{code} 的值在 {lo} 到 {hi} 之间{unit_zh}",
+                f"a value between {lo} and {hi}{unit} for {code}")
 
 
 _RANGE_FIX = Text(
@@ -357,3 +360,112 @@ def check_plausibility(observations: pd.DataFrame, *, catalogue: pd.DataFrame,
     problems += _jump_problems(by_period, "period", rules, file=file, sheet=sheet, strict=strict)
     problems += _jump_problems(by_vintage, "vintage", rules, file=file, sheet=sheet, strict=strict)
     return problems
+
+
+def fill_missing_rules(store: Store) -> int:
+    """Give catalogue entries stored before revision 0005 their direction and plausibility.
+
+    A project created before the catalogue had these columns has them NULL. Each stored
+    entry of the bundled raw catalogue or of the registry whose four columns
+    (:data:`PLAUSIBILITY_COLUMNS`) are all empty gets the bundled values; entries with any
+    of them set, and the user's own indicators, are left as they are. Cheap (one read of the
+    catalogue), so it is run before every computation.
+
+    Parameters
+    ----------
+    store
+        The project's store.
+
+    Returns
+    -------
+    int
+        Number of catalogue entries filled.
+    """
+    from .. import datasets
+    from ..indicators.registry import catalogue as computed_catalogue
+
+    stored = store.indicators()
+    if stored.empty:
+        return 0
+    empty = stored[list(PLAUSIBILITY_COLUMNS)].isna().all(axis=1)
+    if not empty.any():
+        return 0
+    bundled = pd.concat([datasets.indicator_catalogue(), computed_catalogue()], ignore_index=True)
+    bundled = bundled.drop_duplicates("code").set_index("code")[list(PLAUSIBILITY_COLUMNS)]
+    bundled = bundled[bundled.notna().any(axis=1)]
+    todo = stored.loc[empty & stored["code"].isin(bundled.index)]
+    if todo.empty:
+        return 0
+    # every other column as stored, so that nothing but the four empty ones changes
+    return store.put_indicators(todo.drop(columns=list(PLAUSIBILITY_COLUMNS)).join(bundled, on="code"))
+
+
+def _subject_labels(keys: pd.Series, units: pd.DataFrame | None) -> tuple[pd.Series, pd.Series]:
+    """Chinese and English labels of subject keys: the unit's code and name where known."""
+    if units is None or units.empty or "name_zh" not in units.columns:
+        return keys.astype(str), keys.astype(str)
+    zh_names = units["name_zh"].fillna("").astype(str)
+    en_names = (units["name_en"].fillna("").astype(str) if "name_en" in units.columns
+                else zh_names).where(lambda v: v != "", zh_names)
+    text = keys.astype(str)
+    zh = (text + " " + text.map(zh_names).fillna("")).str.strip()
+    en = (text + " " + text.map(en_names).fillna("")).str.strip()
+    return zh, en
+
+
+def screen_observations(observations: pd.DataFrame, *, catalogue: pd.DataFrame,
+                        imports: pd.DataFrame | None = None, units: pd.DataFrame | None = None,
+                        ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split stored observations into those within their indicator's range and the others.
+
+    Parameters
+    ----------
+    observations
+        Stored observations (columns of :meth:`~tongcheng.store.Store.observations`).
+    catalogue
+        The project's catalogue with ``min_value`` and ``max_value``.
+    imports
+        The store's imports (``id``, ``file_name``), to name where each excluded value
+        came from.
+    units
+        Units indexed by code (``name_zh``, ``name_en``), to name the subject.
+
+    Returns
+    -------
+    kept, excluded
+        ``kept`` is ``observations`` without the out-of-range and non-finite values
+        (missing values are kept: they are gaps). ``excluded`` holds the others with
+        ``reason`` (``below``, ``above``, ``not finite``), ``file_name`` of their import and
+        ``message``, a :class:`~tongcheng._text.Text` naming the subject, indicator, value,
+        period, vintage, allowed range and import.
+    """
+    rules = plausibility_rules(catalogue, default_jump=None)
+    reason = out_of_range(observations, rules)
+    bad = reason != ""
+    kept = observations[~bad]
+    excluded = observations[bad].assign(reason=reason[bad])
+    if excluded.empty:
+        return kept, excluded.assign(file_name=pd.Series(dtype=object), message=pd.Series(dtype=object))
+    ids = pd.to_numeric(excluded["import_id"], errors="coerce").astype("Int64") \
+        if "import_id" in excluded.columns else pd.Series(pd.NA, index=excluded.index, dtype="Int64")
+    names = (pd.Series(imports["file_name"].to_numpy(), index=imports["id"].astype("Int64"))
+             if imports is not None and not imports.empty else pd.Series(dtype=object))
+    excluded["file_name"] = ids.map(names).fillna("").to_numpy()
+    label_zh, label_en = _subject_labels(excluded["subject_key"], units)
+    messages = []
+    for (_, row), zh, en, import_id in zip(excluded.iterrows(), label_zh, label_en, ids, strict=True):
+        code = str(row["indicator"])
+        expected = _FINITE if row["reason"] == "not finite" else _range_text(rules, code)
+        origin = (Text("计算值或无导入记录", "a computed value or no import record") if pd.isna(import_id)
+                  else Text("第 {id} 次导入（{file}）", "import #{id} ('{file}')").format(
+                      id=int(import_id), file=row["file_name"]))
+        vintage = str(row.get("vintage", "") or "")
+        messages.append(Text(
+            "{subject}：{code} 在 {period} 期（版本「{vintage}」）的值 {value} 不合理，应为 {expected}；"
+            "来自{origin}。已在本次计算中排除（未删除）",
+            "{subject}: {code} = {value} in {period} (vintage '{vintage}') is implausible, expected "
+            "{expected}; from {origin}. Left out of this computation (not deleted)",
+        ).format(subject=Text(zh, en), code=code, period=row["period"], vintage=vintage,
+                 value=_fmt(row["value"]), expected=expected, origin=origin))
+    excluded["message"] = messages
+    return kept, excluded

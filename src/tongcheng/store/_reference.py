@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Table, delete, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from .._errors import StoreError
+from .._text import Text
 from ._frames import (
     UNIT_CODE,
     as_text,
@@ -31,6 +33,7 @@ from .models import (
 
 __all__ = [
     "INDICATOR_COLUMNS",
+    "INDICATOR_RULE_COLUMNS",
     "METRO_COLUMNS",
     "UNIT_COLUMNS",
     "known",
@@ -55,6 +58,8 @@ INDICATOR_COLUMNS: tuple[str, ...] = (
     "code", "name_zh", "name_en", "unit", "subject_kind", "description_zh", "description_en",
     "source", "kind",
 )
+INDICATOR_RULE_COLUMNS: tuple[str, ...] = ("direction", "min_value", "max_value", "max_jump")
+"""Direction and plausibility columns of the catalogue (revision 0005); NULL = neutral / open."""
 _FLOATS = ("lon", "lat", "area_km2")
 _CHUNK = 500
 
@@ -74,13 +79,16 @@ def known(conn: Connection, column: Any, values: Iterable[str]) -> set[str]:
 
 
 def _upsert(
-    conn: Connection, table: Table, rows: list[dict[str, Any]], keys: Sequence[str]
+    conn: Connection, table: Table, rows: list[dict[str, Any]], keys: Sequence[str],
+    *, columns: Sequence[str] | None = None,
 ) -> None:
+    """Insert or update ``rows`` by ``keys``; on conflict update ``columns`` (default: all)."""
     if not rows:
         return
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
     stmt = dialect.insert(table)
-    update = {c.name: stmt.excluded[c.name] for c in table.columns if c.name not in keys}
+    update = {c.name: stmt.excluded[c.name] for c in table.columns
+              if c.name not in keys and (columns is None or c.name in columns)}
     stmt = stmt.on_conflict_do_update(index_elements=list(keys), set_=update)
     for part in _chunks(rows, _CHUNK):
         conn.execute(stmt, list(part))
@@ -200,28 +208,81 @@ def read_metros(conn: Connection) -> pd.DataFrame:
     return frame_from_rows(conn.execute(query).all(), METRO_COLUMNS, dtypes={})
 
 
+def _rule_frame(catalogue: pd.DataFrame, present: Sequence[str], problems: list[str | Text],
+                ) -> pd.DataFrame:
+    """Numeric direction and plausibility columns; every unusable cell is a problem."""
+    out = pd.DataFrame(index=catalogue.index)
+    codes = as_text(catalogue["code"]) if "code" in catalogue.columns else catalogue.index
+    for col in present:
+        raw = catalogue[col]
+        blank = raw.isna() | (raw.astype(str).str.strip() == "")
+        values = pd.to_numeric(raw.where(~blank), errors="coerce").astype("float64")
+        bad = (values.isna() & ~blank) | np.isinf(values)
+        if col == "direction":
+            values = values.where(values != 0)  # 0 = neither way: stored as NULL
+            bad |= values.notna() & ~values.isin([1.0, -1.0])
+        if col == "max_jump":
+            bad |= values.notna() & ~(values > 1)
+        if bad.any():
+            shown = ", ".join(f"{c}={v!s}" for c, v in zip(list(codes[bad])[:5], raw[bad][:5], strict=True))
+            need = {"direction": Text("1、-1 或空（中性）", "1, -1 or empty (neutral)"),
+                    "max_jump": Text("大于 1 的有限倍数或空（项目默认值）",
+                                     "a finite factor above 1, or empty (project default)")}.get(
+                col, Text("有限的数值或空（不限）", "a finite number, or empty (open)"))
+            problems.append(Text("「{col}」列有 {shown}；应为 {need}",
+                                 "column '{col}' has {shown}; expected {need}").format(
+                                     col=col, shown=shown, need=need))
+        out[col] = values
+    if {"min_value", "max_value"} <= set(present):
+        crossed = out["min_value"] > out["max_value"]
+        if crossed.any():
+            shown = ", ".join(list(codes[crossed])[:5])
+            problems.append(Text("{shown} 的 min_value 大于 max_value；请交换或修正",
+                                 "{shown}: min_value is above max_value; swap or correct them").format(
+                                     shown=shown))
+    if "direction" in out.columns:
+        out["direction"] = out["direction"].astype("Int64")
+    return out
+
+
 def write_indicators(conn: Connection, catalogue: pd.DataFrame) -> int:
-    """Upsert catalogue entries by code; return the rows written."""
+    """Upsert catalogue entries by code; return the rows written.
+
+    The direction and plausibility columns (:data:`INDICATOR_RULE_COLUMNS`) are written
+    where the frame has them; a frame without one leaves that column of stored entries as
+    it is (new entries get NULL: neutral, open range, project default jump).
+    """
     what = "put_indicators"
     if "code" not in catalogue.columns and catalogue.index.name == "code":
         catalogue = catalogue.reset_index()
     require_columns(catalogue, ("code", "name_zh", "subject_kind"), what=what)
     frame = _text_frame(catalogue, INDICATOR_COLUMNS)
     frame["kind"] = frame["kind"].fillna("raw")
-    problems: list[str] = []
-    _check_filled(frame, ("code", "name_zh", "subject_kind"), problems)
-    _check_values(frame, "subject_kind", SUBJECT_KINDS, problems)
-    _check_values(frame, "kind", INDICATOR_KINDS, problems)
+    problems: list[str | Text] = []
+    _check_filled(frame, ("code", "name_zh", "subject_kind"), problems)  # type: ignore[arg-type]
+    _check_values(frame, "subject_kind", SUBJECT_KINDS, problems)  # type: ignore[arg-type]
+    _check_values(frame, "kind", INDICATOR_KINDS, problems)  # type: ignore[arg-type]
     if frame["code"].duplicated().any():
         dups = ", ".join(frame.loc[frame["code"].duplicated(), "code"].head(5))
         problems.append(f"indicator code(s) {dups} appear more than once")
+    present = [c for c in INDICATOR_RULE_COLUMNS if c in catalogue.columns]
+    rules = _rule_frame(catalogue, present, problems)
     raise_problems(problems, what=what)
-    _upsert(conn, Indicator.__table__, records(frame), ("code",))  # type: ignore[arg-type]
+    frame = pd.concat([frame, rules], axis=1)
+    _upsert(conn, Indicator.__table__, records(frame), ("code",),  # type: ignore[arg-type]
+            columns=[*INDICATOR_COLUMNS, *present])
     return len(frame)
 
 
 def read_indicators(conn: Connection) -> pd.DataFrame:
-    """Return the catalogue, one row per indicator, sorted by code."""
-    cols = [getattr(Indicator, c) for c in INDICATOR_COLUMNS]
+    """Return the catalogue, one row per indicator, sorted by code.
+
+    ``direction`` is ``Int64`` (1, -1 or missing = neutral); ``min_value``, ``max_value``
+    and ``max_jump`` are floats (NaN = open range / project default).
+    """
+    names = (*INDICATOR_COLUMNS, *INDICATOR_RULE_COLUMNS)
+    cols = [getattr(Indicator, c) for c in names]
     rows = conn.execute(select(*cols).order_by(Indicator.code)).all()
-    return frame_from_rows(rows, INDICATOR_COLUMNS, dtypes={})
+    dtypes = {"direction": "Int64", "min_value": "float64", "max_value": "float64",
+              "max_jump": "float64"}
+    return frame_from_rows(rows, names, dtypes=dtypes)
