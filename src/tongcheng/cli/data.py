@@ -96,6 +96,8 @@ def template(out: Path | None, level: str | None, period: str, project_dir: Path
     numbers only in value cells, units shown on each cell. The second (说明
     Instructions) explains how to fill it in and import it with `tongcheng import stats`.
     """
+    import shlex
+
     from ..io.template import write_template
 
     project = Project.open(project_dir)
@@ -104,6 +106,7 @@ def template(out: Path | None, level: str | None, period: str, project_dir: Path
         path = write_template(out or project.root / "template.xlsx", units=store.units(),
                               catalogue=store.indicators(), period=period, level=level, lang=lang)
     click.echo(msg("template", lang, path=path))
+    click.echo(msg("template_next", lang, path=shlex.quote(str(path))))
 
 
 @click.group()
