@@ -24,13 +24,14 @@ __all__ = ["BUNDLED_IMPORTS", "Project"]
 
 Progress = Callable[[str], None] | None
 
-# (bundled file, source, vintage): what `init --region yrd` imports, in this order.
+# (bundled file, source, vintage): what `init --region yrd` imports, in this order. "per-row":
+# every row of those files carries its own vintage; the record's only describes them.
 BUNDLED_IMPORTS: tuple[tuple[str, str, str], ...] = (
     ("census_city.csv", "第六次、第七次全国人口普查, via leiii/census (Dong et al. 2022, MIT)", "census"),
     ("census_county.csv", "第六次、第七次全国人口普查, via leiii/census (Dong et al. 2022, MIT)", "census"),
-    ("city_stats.csv", "official statistical releases (see per-row source)", ""),
+    ("city_stats.csv", "official statistical releases (see per-row source)", "per-row"),
     ("city_stats_wikipedia_cc_by_sa.csv",
-     "Wikipedia tables citing the statistical yearbooks (CC BY-SA 4.0; see per-row source)", ""),
+     "Wikipedia tables citing the statistical yearbooks (CC BY-SA 4.0; see per-row source)", "per-row"),
     ("rail_times.csv", "RailwayVIS timetable (thaddywu/RailwayVIS, Apache-2.0)", "timetable"),
 )
 
@@ -163,11 +164,18 @@ class Project:
         return UnitResolver(units, datasets.code_changes())
 
     def import_stats(self, path: str | Path, *, source: str = "", vintage: str = "",
-                     sheet: str | None = None, encoding: str | None = None) -> ImportResult:
-        """Validate a statistics file and store it, all or nothing (see :func:`tongcheng.io.import_stats`)."""
+                     sheet: str | None = None, encoding: str | None = None,
+                     strict: bool = False, actor: str | None = None) -> ImportResult:
+        """Validate a statistics file and store it, all or nothing (see :func:`tongcheng.io.import_stats`).
+
+        Jumps are judged with the project's ``plausibility_jump``; ``strict`` makes them
+        errors. ``actor`` is who imports (default: the operating system's user).
+        """
         with self.store() as store:
             return import_stats(store, path, raw_dir=self.raw_dir, resolver=self.resolver(store),
-                                source=source, vintage=vintage, sheet=sheet, encoding=encoding)
+                                source=source, vintage=vintage, sheet=sheet, encoding=encoding,
+                                strict=strict, default_jump=self.settings.plausibility_jump,
+                                actor=actor)
 
     def compute(self, *, codes: list[str] | None = None, progress: Progress = None) -> pd.DataFrame:
         """Compute the registered indicators and store them (see :func:`compute_indicators`)."""

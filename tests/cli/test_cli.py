@@ -46,7 +46,8 @@ def test_units_list_levels_and_metro(yrd_project: Project) -> None:
 def test_import_error_exit_status_and_message(yrd_project: Project, tmp_path: Path) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_text("code,indicator,period,value\n320500,gdp,2024,abc\n", encoding="utf-8")
-    args = ["import", "stats", str(bad), "--project", str(yrd_project.root)]
+    args = ["import", "stats", str(bad), "--source", "s", "--vintage", "t",
+            "--project", str(yrd_project.root)]
     out = CliRunner().invoke(cli, args)  # the project's language: Chinese
     assert out.exit_code == 2
     assert "bad.csv 第 2 行 「value」列" in out.output and "修改方法" in out.output
@@ -58,7 +59,8 @@ def test_import_error_exit_status_and_message(yrd_project: Project, tmp_path: Pa
 def test_import_ok_in_english(yrd_project: Project, tmp_path: Path) -> None:
     good = tmp_path / "good.csv"
     good.write_text("code,indicator,period,value\n320500,gdp,2024,26700\n", encoding="utf-8")
-    args = ["import", "stats", str(good), "--vintage", "t", "--project", str(yrd_project.root)]
+    args = ["import", "stats", str(good), "--source", "s", "--vintage", "t",
+            "--project", str(yrd_project.root)]
     out = CliRunner().invoke(cli, [*args, "--lang", "en"])
     assert out.exit_code == 0, out.output
     assert "Imported good.csv: 1 observations" in out.output

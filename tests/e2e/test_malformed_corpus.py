@@ -86,6 +86,7 @@ class Env:
     graph: Path
     points: Path
     od: Path
+    times: Path
     flows: Path
     framework: Path
     data: Path
@@ -179,7 +180,7 @@ ENTRY_POINTS: tuple[EntryPoint, ...] = (
                lambda b, e: ["network", "accessibility", "--times", b, "--opportunities", e.points,
                              "--supply-column", "population", "--out", e.tmp / "a.csv"]),
     EntryPoint(("network", "accessibility"), "places_path", (".csv",),
-               lambda b, e: ["network", "accessibility", "--times", e.od, "--opportunities", b,
+               lambda b, e: ["network", "accessibility", "--times", e.times, "--opportunities", b,
                              "--supply-column", "population", "--out", e.tmp / "a.csv"]),
     EntryPoint(("flows", "aggregate"), "records", (".csv", ".parquet"),
                lambda b, e: ["flows", "aggregate", b, "--out", e.tmp / "od.csv"]),
@@ -292,10 +293,14 @@ def env(tmp_path: Path, yrd_template: Path, graph: tuple[Path, Path]) -> Env:
     shutil.copytree(yrd_template, project)
     od = tmp_path / "od_ok.csv"
     od.write_text("origin,destination,value\nA,A,500\nB,A,20\nB,B,80\n", encoding="utf-8")
+    times = tmp_path / "times_ok.csv"
+    times.write_text("from_id,to_id,travel_time\n" + "".join(
+        f"p{i},p{j},{60 * abs(i - j)}\n" for i in range(5) for j in range(5)), encoding="utf-8")
     flows = tmp_path / "flows_ok.csv"
     flows.write_text("origin,destination,value,distance\nA,B,20,5\nB,A,10,5\n", encoding="utf-8")
     factors = REPO / "examples" / "asem" / "factors.yaml"
-    return Env(tmp=tmp_path, project=project, graph=graph[0], points=graph[1], od=od, flows=flows,
+    return Env(tmp=tmp_path, project=project, graph=graph[0], points=graph[1], od=od, times=times,
+               flows=flows,
                framework=ASEM / "ASEM_iMeta.csv", data=ASEM / "ASEM_iData.csv",
                recipe=REPO / "examples" / "asem" / "recipe.yaml", factors=factors)
 

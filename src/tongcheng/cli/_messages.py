@@ -187,6 +187,63 @@ def msg(key: str, lang: str, **values: object) -> str:
     return MESSAGES[lang][key].format(**values)
 
 
+# h2 — import management (tongcheng import stats / list / show / revert).
+MESSAGES["zh"].update({
+    "imp_needs": ("请给出 {options}: 数据的来源与版本会随每个观测值记录。"
+                  "不知道时请明确写 {options_unspecified},它会被记录并警告。"),
+    "imp_reapplied": ("已重新应用 {file}: {n} 条观测值 (导入编号 #{id} 此前已撤销, 未变 {same} 条, "
+                      "警告 {warn} 条)"),
+    "imp_none": "项目中还没有导入",
+    "imp_col_id": "编号", "imp_col_file": "文件", "imp_col_source": "来源", "imp_col_vintage": "版本",
+    "imp_col_rows": "读取行数", "imp_col_obs": "观测值", "imp_col_by": "导入者", "imp_col_when": "时间 (UTC)",
+    "imp_col_state": "状态",
+    "imp_state_imported": "已导入", "imp_state_reverted": "已撤销",
+    "imp_show_title": "导入 #{id}",
+    "imp_show_file": "文件", "imp_show_kept": "原始文件副本", "imp_show_sha": "sha256",
+    "imp_show_source": "来源", "imp_show_vintage": "版本", "imp_show_sheet": "工作表",
+    "imp_show_rows": "读取行数", "imp_show_obs": "观测值", "imp_show_warnings": "警告",
+    "imp_show_by": "导入者", "imp_show_at": "导入时间", "imp_show_state": "状态",
+    "imp_show_events": "历史",
+    "imp_kept_ok": "完整 (sha256 一致)", "imp_kept_missing": "缺失: 重新导入同一文件即可恢复",
+    "imp_kept_bad": "与记录的 sha256 不符: 重新导入同一文件即可修复",
+    "imp_reverted_state": "已于 {at} UTC 由 {by} 撤销",
+    "imp_event": "  {at} UTC  {action}  {by}  {n} 条观测值{note}",
+    "imp_action_imported": "导入", "imp_action_reverted": "撤销", "imp_action_reapplied": "重新应用",
+    "imp_no_events": "  (无记录: 此导入早于导入历史功能)",
+    "imp_reverted": ("已撤销导入 #{id} ({file}): 删除了 {n} 条观测值。导入记录和原始文件 {kept} 保留;"
+                     "再次导入该文件即可恢复。计算指标请用 tongcheng indicators compute 更新。"),
+})
+MESSAGES["en"].update({
+    "imp_needs": ("give {options}: the source and vintage of the figures are recorded with every "
+                  "observation. If unknown, say so with {options_unspecified}; it is recorded and "
+                  "warned about."),
+    "imp_reapplied": ("Re-applied {file}: {n} observations (import #{id} had been reverted, "
+                      "{same} unchanged, {warn} warnings)"),
+    "imp_none": "The project has no imports yet",
+    "imp_col_id": "id", "imp_col_file": "file", "imp_col_source": "source", "imp_col_vintage": "vintage",
+    "imp_col_rows": "rows", "imp_col_obs": "observations", "imp_col_by": "by",
+    "imp_col_when": "when (UTC)", "imp_col_state": "state",
+    "imp_state_imported": "imported", "imp_state_reverted": "reverted",
+    "imp_show_title": "Import #{id}",
+    "imp_show_file": "file", "imp_show_kept": "kept copy", "imp_show_sha": "sha256",
+    "imp_show_source": "source", "imp_show_vintage": "vintage", "imp_show_sheet": "sheet",
+    "imp_show_rows": "rows read", "imp_show_obs": "observations", "imp_show_warnings": "warnings",
+    "imp_show_by": "imported by", "imp_show_at": "imported at", "imp_show_state": "state",
+    "imp_show_events": "history",
+    "imp_kept_ok": "whole (sha256 matches)",
+    "imp_kept_missing": "missing: importing the same file again restores it",
+    "imp_kept_bad": "does not match the recorded sha256: importing the same file again repairs it",
+    "imp_reverted_state": "reverted on {at} UTC by {by}",
+    "imp_event": "  {at} UTC  {action}  {by}  {n} observations{note}",
+    "imp_action_imported": "imported", "imp_action_reverted": "reverted",
+    "imp_action_reapplied": "re-applied",
+    "imp_no_events": "  (none recorded: the import predates the import history)",
+    "imp_reverted": ("Reverted import #{id} ({file}): {n} observations removed. The import record "
+                     "and the raw file {kept} are kept; importing the file again restores it. "
+                     "Update computed indicators with tongcheng indicators compute."),
+})
+
+
 # h3 — plausibility: indicators compute (exclusions, --strict) and indicators list columns.
 MESSAGES["zh"].update({
     "ind_col_code": "指标", "ind_col_n_values": "数值个数", "ind_col_n_excluded": "排除的输入",

@@ -2,80 +2,14 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
-import pandas as pd
 
 from ..project import Project
 from ._common import LANG, Bar, handle_errors, pick_lang, project_option
 from ._messages import msg
-
-
-@click.group("import")
-def import_group() -> None:
-    """Import data into the project. 导入数据。"""
-
-
-@import_group.command("stats")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--sheet", default=None, help="Excel sheet (default: the first). 工作表。")
-@click.option("--source", default="", help="Where the figures come from. 数据来源。")
-@click.option("--vintage", default="",
-              help="Release the figures belong to (a revision needs a new one). 数据版本。")
-@click.option("--encoding", default=None,
-              help="CSV encoding if not UTF-8, e.g. gbk. 非UTF-8编码时指定,如 gbk。")
-@project_option
-@LANG
-@handle_errors
-def import_stats(file: Path, sheet: str | None, source: str, vintage: str, encoding: str | None,
-                 project_dir: Path, lang: str | None) -> None:
-    """Import a statistics table (CSV or XLSX, long or wide). 导入统计表。
-
-    Every problem is reported at once with file, sheet, row and column; on any
-    error nothing is written. Importing the same file again changes nothing.
-    """
-    project = Project.open(project_dir)
-    lang = pick_lang(lang, project)
-    result = project.import_stats(file, source=source, vintage=vintage, sheet=sheet,
-                                  encoding=encoding)
-    if result.status == "unchanged":
-        click.echo(msg("unchanged", lang, file=file.name, id=result.record.id))
-        return
-    for warning in result.warnings:
-        click.echo(f"{msg('warning', lang)}: {warning}", err=True)
-    click.echo(msg("imported", lang, file=file.name, n=result.n_observations, id=result.record.id,
-                   same=result.n_unchanged, warn=len(result.warnings)))
-
-
-@import_group.command("metros")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--sheet", default=None, help="Excel sheet (default: the first). 工作表。")
-@click.option("--encoding", default=None,
-              help="CSV encoding if not UTF-8, e.g. gbk. 非UTF-8编码时指定,如 gbk。")
-@project_option
-@LANG
-@handle_errors
-def import_metros(file: Path, sheet: str | None, encoding: str | None, project_dir: Path,
-                  lang: str | None) -> None:
-    """Import metropolitan areas and their members (CSV or XLSX). 导入都市圈及其成员。
-
-    One row per metro and member: metro_code, name_zh, core_code, member_code and
-    optionally version, name_en, status (adopted/draft), source_doc, issued,
-    source_url. Members and cores must be the project's units. Every problem is
-    reported with its row; on any error nothing is written. An imported metro
-    replaces the stored one with the same code.
-    """
-    from ..units.metro_table import read_metro_table
-
-    project = Project.open(project_dir)
-    lang = pick_lang(lang, project)
-    with project.store() as store:
-        table = read_metro_table(file, units=store.units().index.astype(str), sheet=sheet,
-                                 encoding=encoding)
-        n = store.put_metros(table)
-    click.echo(msg("metros_imported", lang, file=file.name, n=table["metro_code"].nunique(), m=n))
+from .imports import import_group
 
 
 @click.command()
@@ -96,8 +30,6 @@ def template(out: Path | None, level: str | None, period: str, project_dir: Path
     numbers only in value cells, units shown on each cell. The second (说明
     Instructions) explains how to fill it in and import it with `tongcheng import stats`.
     """
-    import shlex
-
     from ..io.template import write_template
 
     project = Project.open(project_dir)
@@ -106,7 +38,6 @@ def template(out: Path | None, level: str | None, period: str, project_dir: Path
         path = write_template(out or project.root / "template.xlsx", units=store.units(),
                               catalogue=store.indicators(), period=period, level=level, lang=lang)
     click.echo(msg("template", lang, path=path))
-    click.echo(msg("template_next", lang, path=shlex.quote(str(path))))
 
 
 @click.group()
@@ -115,20 +46,11 @@ def indicators() -> None:
 
 
 @indicators.command("compute")
-@click.option("--strict", is_flag=True, default=False,
-              help="Exit non-zero if an input value was left out as implausible or an indicator "
-                   "failed. 有输入值被排除或指标计算失败时以非零状态退出。")
 @project_option
 @LANG
 @handle_errors
-def compute(strict: bool, project_dir: Path, lang: str | None) -> None:
-    """Compute every registered indicator from the stored data. 计算全部指标。
-
-    Stored values outside their indicator's range (see `tongcheng indicators list`)
-    are left out (not deleted) and listed, an earlier plausible vintage taking their
-    place where there is one; an indicator that fails is reported and the others are
-    computed.
-    """
+def compute(project_dir: Path, lang: str | None) -> None:
+    """Compute every registered indicator from the stored data. 计算全部指标。"""
     from ..indicators import registered
 
     project = Project.open(project_dir)
@@ -138,37 +60,9 @@ def compute(strict: bool, project_dir: Path, lang: str | None) -> None:
         table = project.compute(progress=bar)
     finally:
         bar.close()
-    shown = table[["code", "n_values", "n_excluded"]].assign(
-        status=[t.render(lang) for t in table["status_text"]])
-    shown.columns = [msg(f"ind_col_{c}", lang) for c in shown.columns]
-    click.echo(shown.to_string(index=False))
-    excluded = table.attrs.get("excluded")
-    n_excluded = 0 if excluded is None else len(excluded)
-    if n_excluded:
-        click.echo(msg("ind_excluded", lang, n=n_excluded), err=True)
-        for text in list(excluded["message"])[:_SHOWN_EXCLUDED]:
-            click.echo(f"  - {text.render(lang)}", err=True)
-        if n_excluded > _SHOWN_EXCLUDED:
-            click.echo(msg("ind_excluded_more", lang, n=n_excluded - _SHOWN_EXCLUDED), err=True)
+    click.echo(table.to_string(index=False))
     done = table[table["status"] == "computed"]
     click.echo(msg("computed", lang, n=len(done), values=int(done["n_values"].sum())))
-    failed = int(table["status"].str.startswith("failed").sum())
-    if strict and (failed or n_excluded):
-        click.echo(msg("ind_strict", lang, failed=failed, excluded=n_excluded), err=True)
-        sys.exit(1)
-
-
-_SHOWN_EXCLUDED = 20
-
-
-def _range_text(lo: float, hi: float) -> str:
-    if pd.isna(lo) and pd.isna(hi):
-        return ""
-    if pd.isna(hi):
-        return f"≥ {lo:g}"
-    if pd.isna(lo):
-        return f"≤ {hi:g}"
-    return f"{lo:g} – {hi:g}"
 
 
 @indicators.command("list")
@@ -176,29 +70,13 @@ def _range_text(lo: float, hi: float) -> str:
 @LANG
 @handle_errors
 def list_indicators(project_dir: Path, lang: str | None) -> None:
-    """List the project's indicators (raw and computed). 列出指标。
-
-    With each indicator's direction (higher or lower is better), the range its values
-    must lie in and the largest plausible jump between periods (empty: the project's
-    plausibility_jump).
-    """
+    """List the project's indicators (raw and computed). 列出指标。"""
     project = Project.open(project_dir)
     lang = pick_lang(lang, project)
     with project.store() as store:
         cat = store.indicators().set_index("code")
     name = "name_zh" if lang == "zh" else "name_en"
-    direction = cat["direction"].map(
-        lambda d: "" if pd.isna(d) else msg("ind_dir_up" if d > 0 else "ind_dir_down", lang))
-    shown = pd.DataFrame({
-        "name": cat[name].fillna(cat["name_zh"]), "unit": cat["unit"].fillna(""),
-        "subject_kind": cat["subject_kind"].map(lambda k: msg(f"ind_subject_{k}", lang)),
-        "kind": cat["kind"].map(lambda k: msg(f"ind_kind_{k}", lang)), "direction": direction,
-        "range": [_range_text(lo, hi) for lo, hi in zip(cat["min_value"], cat["max_value"], strict=True)],
-        "max_jump": cat["max_jump"].map(lambda v: "" if pd.isna(v) else f"×{v:g}"),
-    }, index=cat.index)
-    shown.index.name = msg("ind_col_code", lang)
-    shown.columns = [msg(f"ind_col_{c}", lang) for c in shown.columns]
-    click.echo(shown.to_string())
+    click.echo(cat[[name, "unit", "subject_kind", "kind"]].to_string())
 
 
 @click.command()
