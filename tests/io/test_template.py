@@ -190,12 +190,16 @@ def test_project_without_units_gets_a_message(tmp_path: Path, lang: str) -> None
     assert not out.exists()
 
 
-def test_bad_period_is_a_message(yrd_project: Project, tmp_path: Path) -> None:
+def test_bad_period_or_file_name_is_a_message(yrd_project: Project, tmp_path: Path) -> None:
     out = tmp_path / "t.xlsx"
     result = CliRunner().invoke(cli, ["template", "--period", "24", "--out", str(out),
                                       "--project", str(yrd_project.root), "--lang", "en"])
     assert result.exit_code != 0 and BUG not in result.output
     assert "period '24' is not valid" in result.output and not out.exists()
+    csv = tmp_path / "t.csv"
+    result = CliRunner().invoke(cli, ["template", "--out", str(csv), "--project", str(yrd_project.root)])
+    assert result.exit_code != 0 and BUG not in result.output
+    assert "须以 .xlsx 结尾" in result.output and not csv.exists()  # the project's language: Chinese
 
 
 def test_one_column_per_raw_region_indicator(yrd_project: Project, tmp_path: Path) -> None:
@@ -269,3 +273,4 @@ def test_missing_names_fall_back_to_the_other_language(tmp_path: Path) -> None:
     assert canonical_column("Jobs jobs") is None  # an indicator, not a key column
     values = [c.value for row in book[INSTRUCTIONS_SHEET].iter_rows() for c in row]
     assert "nan" not in [str(v).lower() for v in values]
+

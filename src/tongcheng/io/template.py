@@ -189,7 +189,7 @@ def _instructions(sheet: Worksheet, cols: pd.DataFrame, *, level: str, period: s
         f"1. 填什么: 只在第一个工作表“{DATA_SHEET}”中填写。每行一个{level_zh}级单元和一个年份;"
         f"每个指标一列(表头为“中文名称 代码”)。年份已预填为 {period or '(空)'}。",
         "2. 单位: 每列的单位见下表,选中单元格时也会提示。只填数字(如 1234.5),不要填单位、文字或“约”;"
-        "百分比填 5 表示 5%。不知道的留空,空格不会被导入。",
+        "百分比填 5 表示 5%。不知道的留空,空白单元格不会被导入。",
         "3. 不要改动: 表头行、灰色的“代码 code”和“名称 name”两列、工作表的顺序和名称。",
         "4. 新增一行(如另一年份): 在最后一行下面填写,照抄单元的代码和名称,填上年份;"
         "单元代码见 tongcheng units list。同一单元同一年份只能有一行。",
@@ -277,9 +277,13 @@ def write_template(path: str | Path, *, units: pd.DataFrame, catalogue: pd.DataF
     Raises
     ------
     DataError
-        The period is malformed, the project has no units of that level, or no region
-        indicators.
+        The file name does not end in ``.xlsx``, the period is malformed, the project has no
+        units of that level, or no region indicators.
     """
+    path = Path(path)
+    if path.suffix.lower() != ".xlsx":
+        raise DataError(Text(f"模板文件「{path.name}」须以 .xlsx 结尾(Excel 工作簿)。",
+                             f"the template file '{path.name}' must end in .xlsx (an Excel workbook)."))
     period = period.strip()
     if period and not _PERIOD.match(period):
         raise DataError(Text(f"年份「{period}」无效: 应为 4 位年份如 2024(或 2024-03、2024Q1)。",
@@ -291,7 +295,6 @@ def write_template(path: str | Path, *, units: pd.DataFrame, catalogue: pd.DataF
     _data_sheet(book.active, rows, cols, period=period, lang=lang)
     _instructions(book.create_sheet(), cols, level=level, period=period, lang=lang)
     book.active = 0
-    path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     book.save(path)
     return path
