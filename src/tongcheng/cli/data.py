@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
+import pandas as pd
 
 from ..project import Project
 from ._common import LANG, Bar, handle_errors, pick_lang, project_option
@@ -30,6 +32,8 @@ def template(out: Path | None, level: str | None, period: str, project_dir: Path
     numbers only in value cells, units shown on each cell. The second (说明
     Instructions) explains how to fill it in and import it with `tongcheng import stats`.
     """
+    import shlex
+
     from ..io.template import write_template
 
     project = Project.open(project_dir)
@@ -38,6 +42,7 @@ def template(out: Path | None, level: str | None, period: str, project_dir: Path
         path = write_template(out or project.root / "template.xlsx", units=store.units(),
                               catalogue=store.indicators(), period=period, level=level, lang=lang)
     click.echo(msg("template", lang, path=path))
+    click.echo(msg("template_next", lang, path=shlex.quote(str(path))))
 
 
 @click.group()
@@ -46,11 +51,20 @@ def indicators() -> None:
 
 
 @indicators.command("compute")
+@click.option("--strict", is_flag=True, default=False,
+              help="Exit non-zero if an input value was left out as implausible or an indicator "
+                   "failed. 有输入值被排除或指标计算失败时以非零状态退出。")
 @project_option
 @LANG
 @handle_errors
-def compute(project_dir: Path, lang: str | None) -> None:
-    """Compute every registered indicator from the stored data. 计算全部指标。"""
+def compute(strict: bool, project_dir: Path, lang: str | None) -> None:
+    """Compute every registered indicator from the stored data. 计算全部指标。
+
+    Stored values outside their indicator's range (see `tongcheng indicators list`)
+    are left out (not deleted) and listed, an earlier plausible vintage taking their
+    place where there is one; an indicator that fails is reported and the others are
+    computed.
+    """
     from ..indicators import registered
 
     project = Project.open(project_dir)
@@ -60,9 +74,37 @@ def compute(project_dir: Path, lang: str | None) -> None:
         table = project.compute(progress=bar)
     finally:
         bar.close()
-    click.echo(table.to_string(index=False))
+    shown = table[["code", "n_values", "n_excluded"]].assign(
+        status=[t.render(lang) for t in table["status_text"]])
+    shown.columns = [msg(f"ind_col_{c}", lang) for c in shown.columns]
+    click.echo(shown.to_string(index=False))
+    excluded = table.attrs.get("excluded")
+    n_excluded = 0 if excluded is None else len(excluded)
+    if n_excluded:
+        click.echo(msg("ind_excluded", lang, n=n_excluded), err=True)
+        for text in list(excluded["message"])[:_SHOWN_EXCLUDED]:
+            click.echo(f"  - {text.render(lang)}", err=True)
+        if n_excluded > _SHOWN_EXCLUDED:
+            click.echo(msg("ind_excluded_more", lang, n=n_excluded - _SHOWN_EXCLUDED), err=True)
     done = table[table["status"] == "computed"]
     click.echo(msg("computed", lang, n=len(done), values=int(done["n_values"].sum())))
+    failed = int(table["status"].str.startswith("failed").sum())
+    if strict and (failed or n_excluded):
+        click.echo(msg("ind_strict", lang, failed=failed, excluded=n_excluded), err=True)
+        sys.exit(1)
+
+
+_SHOWN_EXCLUDED = 20
+
+
+def _range_text(lo: float, hi: float) -> str:
+    if pd.isna(lo) and pd.isna(hi):
+        return ""
+    if pd.isna(hi):
+        return f"≥ {lo:g}"
+    if pd.isna(lo):
+        return f"≤ {hi:g}"
+    return f"{lo:g} – {hi:g}"
 
 
 @indicators.command("list")
@@ -70,13 +112,29 @@ def compute(project_dir: Path, lang: str | None) -> None:
 @LANG
 @handle_errors
 def list_indicators(project_dir: Path, lang: str | None) -> None:
-    """List the project's indicators (raw and computed). 列出指标。"""
+    """List the project's indicators (raw and computed). 列出指标。
+
+    With each indicator's direction (higher or lower is better), the range its values
+    must lie in and the largest plausible jump between periods (empty: the project's
+    plausibility_jump).
+    """
     project = Project.open(project_dir)
     lang = pick_lang(lang, project)
     with project.store() as store:
         cat = store.indicators().set_index("code")
     name = "name_zh" if lang == "zh" else "name_en"
-    click.echo(cat[[name, "unit", "subject_kind", "kind"]].to_string())
+    direction = cat["direction"].map(
+        lambda d: "" if pd.isna(d) else msg("ind_dir_up" if d > 0 else "ind_dir_down", lang))
+    shown = pd.DataFrame({
+        "name": cat[name].fillna(cat["name_zh"]), "unit": cat["unit"].fillna(""),
+        "subject_kind": cat["subject_kind"].map(lambda k: msg(f"ind_subject_{k}", lang)),
+        "kind": cat["kind"].map(lambda k: msg(f"ind_kind_{k}", lang)), "direction": direction,
+        "range": [_range_text(lo, hi) for lo, hi in zip(cat["min_value"], cat["max_value"], strict=True)],
+        "max_jump": cat["max_jump"].map(lambda v: "" if pd.isna(v) else f"×{v:g}"),
+    }, index=cat.index)
+    shown.index.name = msg("ind_col_code", lang)
+    shown.columns = [msg(f"ind_col_{c}", lang) for c in shown.columns]
+    click.echo(shown.to_string())
 
 
 @click.command()
