@@ -104,6 +104,13 @@ def test_jump_down_within_the_same_file_cites_the_row() -> None:
     assert problem.row == 3 and "row 2 of 'new.csv'" in str(problem.expected)
 
 
+def test_one_slipped_row_is_reported_once_not_again_when_the_next_jumps_back() -> None:
+    obs = _obs([("gdp", "320500", "2018", 1800.0), ("gdp", "320500", "2019", 19_000_000.0),
+                ("gdp", "320500", "2020", 2000.0), ("gdp", "320100", "2019", 1000.0),
+                ("gdp", "320100", "2020", 0.1)])
+    assert [p.row for p in _check(obs, None)] == [3, 6]
+
+
 def test_jump_from_an_earlier_vintage_of_the_same_period(store: Store) -> None:
     _record(store, _obs([("gdp", "320500", "2020", 1900.0)]), "first.csv", "v1")
     problems = _check(_obs([("gdp", "320500", "2020", 190.0)], vintage="v2"), store)

@@ -257,8 +257,9 @@ def _previous_period(obs: pd.DataFrame, stored: pd.DataFrame, *, file: str) -> p
     mine = obs[["indicator", "subject_key", "period", "vintage", "value", "_row"]].copy()
     mine["_origin_en"] = "row " + mine["_row"].astype(str) + f" of '{file}'"
     mine["_origin_zh"] = f"{file} 第 " + mine["_row"].astype(str) + " 行"
-    pool = pd.concat([mine.drop(columns="_row").assign(_rank=0),
-                      stored.drop(columns="import_id").assign(_rank=1)], ignore_index=True)
+    pool = pd.concat([mine.rename(columns={"_row": "_prev_row"}).assign(_rank=0),
+                      stored.drop(columns="import_id").assign(_rank=1, _prev_row=np.nan)],
+                     ignore_index=True)
     pool = pool.sort_values("_rank", kind="stable").drop_duplicates(
         ["indicator", "subject_key", "period"])
     pool = pd.concat([pool, _period_order(pool["period"])], axis=1)
@@ -273,7 +274,7 @@ def _previous_period(obs: pd.DataFrame, stored: pd.DataFrame, *, file: str) -> p
             frame[col] = frame[col].astype(str)
     merged = pd.merge_asof(left, pool[["indicator", "subject_key", "_freq", "_ord", "_prev_period",
                                        "_prev_vintage", "_prev_value", "_prev_origin_en",
-                                       "_prev_origin_zh"]],
+                                       "_prev_origin_zh", "_prev_row"]],
                            on="_ord", by=["indicator", "subject_key", "_freq"],
                            allow_exact_matches=False, direction="backward")
     return merged.sort_values("_row", kind="stable")
@@ -355,6 +356,8 @@ def check_plausibility(observations: pd.DataFrame, *, catalogue: pd.DataFrame,
     keep = ["indicator", "subject_key", "period", "vintage", "value", "_row", "_col"]
     new = checked[keep]
     by_period = _jumps(_previous_period(new, stored, file=file), rules)
+    # a single slipped row also makes the next one jump back: report the slip only
+    by_period = by_period[~by_period["_prev_row"].isin(by_period["_row"])]
     by_vintage = _jumps(_previous_vintage(new, stored), rules)
     by_vintage = by_vintage[~by_vintage["_row"].isin(by_period["_row"])]
     problems += _jump_problems(by_period, "period", rules, file=file, sheet=sheet, strict=strict)
