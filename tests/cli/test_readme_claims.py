@@ -8,12 +8,17 @@ tree; after changing commands, rewrite it with::
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
+import shutil
+import socket
+import subprocess
 import sys
 from pathlib import Path
 
 import click
+import pytest
 
 from tongcheng.cli.main import cli
 
@@ -189,6 +194,40 @@ def test_test_script_does_what_the_readme_says() -> None:
     assert installs and all("--no-install-recommends" in ln for ln in installs)
     assert "trap stop_our_pg EXIT" in script
     assert not re.search(r"^\s*exec\b", script, flags=re.M), "exec would skip the EXIT trap"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _answers(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def test_only_a_server_the_script_started_is_stopped(tmp_path: Path) -> None:
+    """start_postgres.sh says whether it started or reused a server; stop_postgres.sh stops it."""
+    if not list(Path("/usr/lib/postgresql").glob("*/bin/postgres")) or not shutil.which("bash"):
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL server binaries not found", pytrace=False)
+        pytest.skip("PostgreSQL server binaries not found")
+    port, state = _free_port(), tmp_path / "state"
+    env = {**os.environ, "TONGCHENG_PG_PORT": str(port), "TONGCHENG_PG_STATE": str(state)}
+    env.pop("TONGCHENG_PG_DIR", None)
+    start = ["bash", str(ROOT / "scripts" / "start_postgres.sh")]
+    try:
+        url = subprocess.run(start, env=env, capture_output=True, text=True, check=True).stdout
+        assert url.strip().endswith(f"127.0.0.1:{port}/tongcheng_test")
+        how, got_port, data = state.read_text().split()
+        assert (how, int(got_port)) == ("started", port) and Path(data, "PG_VERSION").is_file()
+        subprocess.run(start, env=env, capture_output=True, text=True, check=True)
+        assert state.read_text().split()[0] == "reused" and _answers(port)
+    finally:
+        subprocess.run(["bash", str(ROOT / "scripts" / "stop_postgres.sh")], env=env,
+                       capture_output=True, text=True, check=False)
+    assert not _answers(port) and not Path(data).exists()
 
 
 def test_linked_files_exist() -> None:
