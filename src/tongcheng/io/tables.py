@@ -502,7 +502,7 @@ def _collect(path: Path, rows: Iterator[tuple[int, list[str]]],
                                      f"a table of at most {MAX_CELLS:,} cells"),
                           Text("把表格拆成几个文件分别导入", "split the table into several files and "
                                "import them one by one"), sheet=sheet, row=number)
-        stripped = [c.strip().lstrip("\ufeff").strip() for c in raw]
+        stripped = [c.strip() for c in raw]
         if any(stripped):
             out.append((number, stripped))
     return out
@@ -527,6 +527,7 @@ def _build(path: Path, source: Iterator[tuple[int, list[str]]], *, sheet: str | 
     found = list(notes or [])
     start = _header_index(rows)
     header_row, header = rows[start]
+    header = [c.lstrip("\ufeff").strip() for c in header]
     for number, cells in rows[:start]:
         title = " ".join(c for c in cells if c)
         found.append(Problem(file=path.name, sheet=sheet, row=number, column=None, value=title[:80],
@@ -557,8 +558,9 @@ def _build(path: Path, source: Iterator[tuple[int, list[str]]], *, sheet: str | 
                       sheet=sheet, row=header_row)
     keep = [i for i, n in enumerate(names) if n]
     width = len(names)
-    frame = pd.DataFrame([[(cells + [""] * (width - len(cells)))[i] for i in keep] for _, cells in data],
-                         columns=[names[i] for i in keep], dtype=object)
+    cells = [c if len(c) == width else (c + [""] * width)[:width] for _, c in data]
+    frame = pd.DataFrame(cells, columns=list(range(width)), dtype=object)
+    frame = frame.iloc[:, keep].set_axis([names[i] for i in keep], axis=1)
     return RawTable(frame=frame, file=path.name, sheet=sheet, rows=tuple(n for n, _ in data),
                     notes=tuple(found), delimiter=delimiter, header_row=header_row)
 
@@ -588,11 +590,17 @@ def _width_problems(path: Path, sheet: str | None, names: list[str],
     problems: list[Problem] = []
     short: list[int] = []
     reported: set[int] = set()
+    unnamed = [i for i, n in enumerate(names) if not n]
+    width = len(names)
     for number, cells in data:
-        if delimiter is not None and len(cells) < len(names):
-            short.append(number)
+        if len(cells) < width:
+            if delimiter is not None:
+                short.append(number)
+            continue
+        if len(cells) == width and not any(cells[i] for i in unnamed):
+            continue
         for i, cell in enumerate(cells):
-            if cell and (i >= len(names) or not names[i]) and i not in reported:
+            if cell and (i >= width or not names[i]) and i not in reported:
                 reported.add(i)
                 rows_with = [n for n, c in data if len(c) > i and c[i]]
                 if delimiter is not None:
