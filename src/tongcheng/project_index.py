@@ -49,6 +49,7 @@ from .indicators.builtin import EMPLOYMENT_SECTIONS
 from .indicators.context import ComputeContext
 from .indicators.rail import DISTANCE_FALLBACK, gravity_linkage
 from .indicators.structure import krugman_specialisation
+from .io.export import INDEX_SOURCE
 
 if TYPE_CHECKING:
     from .project import Project
@@ -439,7 +440,7 @@ def _observations(b: Build, inputs: IndexData, ranks: pd.DataFrame, root_code: s
         "unit_code": out["unit_code"], "partner_code": out["partner_code"], "metro_code": out["metro_code"],
         "period": out["period"], "value": out["value"],
         "unit": np.where(out["indicator"].str.contains("_rank"), "rank", "score (0–100)"),
-        "value_kind": "computed", "vintage": "", "source": "tongcheng composite index",
+        "value_kind": "computed", "vintage": "", "source": INDEX_SOURCE,
         "flags": out["flags"]})
 
 

@@ -159,21 +159,19 @@ def report(project_dir: Path, lang: str | None) -> None:
 @LANG
 @handle_errors
 def export(fmt: str, project_dir: Path, lang: str | None) -> None:
-    """Export observations, units and boundaries as open data. 导出开放数据。
+    """Export everything the project holds as open data. 导出全部数据(开放数据格式)。
 
-    Boundaries are the cities' (the YRD default), else those of every unit that has one.
+    Every observation (raw and computed, every vintage, with period, vintage,
+    source, import id and whether it is in force), the indicator catalogue,
+    units, boundaries, metro memberships, imports, index runs and scores, and
+    one wide table per subject kind, into PROJECT/exports.
     """
-    from ..io.export import export_tables
-    from ..units.loader import unit_boundaries
+    from ..io.export import export_project
 
     project = Project.open(project_dir)
     lang = pick_lang(lang, project)
     with project.store() as store:
-        shapes = unit_boundaries(store, level="city")
-        if shapes.empty:
-            shapes = unit_boundaries(store)
-        paths = export_tables(project.exports_dir, observations=store.observations(),
-                              units=store.units(), boundaries=shapes[["name_zh", "name_en", "geometry"]], fmt=fmt)
+        paths = export_project(store, project.exports_dir, fmt=fmt)
     click.echo(msg("exported", lang))
     for path in paths:
         click.echo(f"  {path}")
