@@ -144,6 +144,14 @@ def test_table_lists_every_command_and_only_true_claims() -> None:
     assert not wrong, f"README claims (project, lang) wrongly for {wrong}"
 
 
+def test_sentence_about_lang_is_true() -> None:
+    text = " ".join(readme().split())  # the README's lines wrap anywhere
+    if "every command takes `--lang" in text.lower():
+        assert all(takes(cmd, "--lang") for cmd in commands().values())
+    else:
+        assert "every command that writes something for people takes `--lang" in text
+
+
 def test_table_legend_says_what_the_marks_mean() -> None:
     legend = readme().split(START, 1)[0].rstrip().rsplit("\n\n", 1)[1]
     for words in (f"{YES}", "current folder", f"{OPTIONAL}", "no default", f"{NO}"):
