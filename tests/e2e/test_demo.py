@@ -84,6 +84,10 @@ def test_report_is_offline_and_draws_the_map(demo: Project, tmp_path: Path) -> N
     # the YRD's own sources and notes: timetable, census, index; no note of an indicator without values
     assert "RailwayVIS" in html and "leiii/census" in html and "index_runs" in html
     assert "通勤流向占比(城市对)" not in html  # commuting_share: no commuters in the default
+    # the title says its words once; names tell the two Suzhous apart; each value's source, not a placeholder
+    assert "<title>长三角同城化监测报告</title>" in html and "同城化监测 · 同城化监测报告" not in html
+    assert "Suzhou (Anhui)" in html and "Taizhou (Zhejiang)" in html and "per-row source" not in html
+    assert 'id="sec-series"' in html and 'id="sec-counties"' in html
     for needle in ('src="http', "src='http", 'href="http', "url(http"):
         assert needle not in html
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
@@ -95,7 +99,7 @@ def test_report_is_offline_and_draws_the_map(demo: Project, tmp_path: Path) -> N
 
     shot = tmp_path / "demo.png"
     result = check_in_browser(demo.report_dir / "index.html", screenshot=shot)
-    assert result.console_errors == []
+    assert result.console_errors == [] and result.external_requests == [] and result.failed_requests == []
     assert result.map_drawn and result.nonblank_pixels > 10_000
     assert result.switched_to_en
     assert shot.stat().st_size > 10_000

@@ -25,6 +25,7 @@ from tongcheng.reports.project_values import indicator_meta, indicator_order
 
 CITIES = ["310100", "320100", "320500", "330100", "330200", "340100", "341300", "331000"]
 SOURCE = "各市国民经济和社会发展统计公报"
+PROVINCE_VALUE = 45_000.5
 CATALOGUE = pd.DataFrame([{
     "code": "retail_sales", "name_zh": "社会消费品零售总额", "name_en": "Retail sales of consumer goods",
     "unit": "100 million CNY", "subject_kind": "unit", "description_zh": "全年社会消费品零售总额。",
@@ -47,10 +48,11 @@ def own_project(yrd_template: Path, tmp_path_factory: pytest.TempPathFactory) ->
         store.put_indicators(CATALOGUE)
     lines = ["code,indicator,period,value"] + [
         f"{c},retail_sales,{y},{_value(c, y)}" for c in CITIES for y in (2023, 2024)]
+    lines.append(f"320000,retail_sales,2024,{PROVINCE_VALUE}")  # Jiangsu: a province on no map
     path = root.parent / "retail.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = project.import_stats(path, source=SOURCE, vintage="bulletin")
-    assert result.n_observations == 16
+    assert result.n_observations == 17
     return project
 
 
@@ -75,6 +77,17 @@ def test_imported_indicator_is_a_city_column_with_its_latest_values(data) -> Non
     assert shown["320500"] == _value("320500", 2024)  # the latest period, not the first
     assert meta.provenance["320500"] == ("2024", "bulletin", SOURCE)
     assert "320200" not in meta.provenance and pd.isna(shown["320200"])  # Wuxi: no value, no zero
+
+
+def test_values_of_units_off_the_map_get_their_own_tables(data) -> None:
+    assert data.provinces.index.tolist() == ["320000"]  # only the province with a value
+    assert [m.code for m in data.province_indicators] == ["retail_sales"]
+    assert data.provinces.loc["320000", "retail_sales"] == PROVINCE_VALUE
+    assert "320000" not in data.cities.index
+    counties = data.counties
+    assert len(counties) > 250 and counties.index.isin(data.cities.index).sum() == 0
+    assert counties.loc["320106", ["name_en", "parent_en"]].tolist() == ["Gulou (Nanjing)", "Nanjing"]
+    assert counties[[m.code for m in data.county_indicators]].notna().any(axis=1).all()  # rows with data
 
 
 def test_curated_indicators_first_then_the_catalogue(data) -> None:

@@ -21,6 +21,7 @@ __all__ = [
     "methods_section",
     "overview_section",
     "pairs_section",
+    "provinces_section",
     "series_section",
     "sources_section",
 ]
@@ -232,26 +233,39 @@ def cities_section(ctx: ReportContext) -> Section:
                           sources=sources)
 
 
-def counties_section(ctx: ReportContext) -> Section | None:
-    """Build the table of county-level units not on the map (``None`` without indicators)."""
-    counties = ctx.data.counties
-    if counties is None or not ctx.data.county_indicators:
+def _units_section(  # noqa: PLR0913 - private; options keyword-only
+    ctx: ReportContext, key: str, *, frame: pd.DataFrame | None, metas: list[IndicatorMeta],
+    order: int, name_key: str,
+) -> Section | None:
+    """A table of units not on the map: code, name, parent (if given) and indicators."""
+    if frame is None or not metas:
         return None
-    codes = [str(c) for c in counties.index]
+    codes = [str(c) for c in frame.index]
     names = {c: [str(zh), str(en)] for c, zh, en
-             in zip(codes, counties["name_zh"], counties["name_en"], strict=True)}
+             in zip(codes, frame["name_zh"], frame["name_en"], strict=True)}
     sources: list[str] = []
-    head, columns = _value_columns(counties, ctx.data.county_indicators, sources)
-    parent = "parent_zh" in counties.columns
+    head, columns = _value_columns(frame, metas, sources)
+    parent = "parent_zh" in frame.columns
     head = [{"kind": "text", "zh": ctx.t("table.code", "zh"), "en": ctx.t("table.code", "en"),
-             "unit": ""}, _name_column(ctx, "table.county"),
+             "unit": ""}, _name_column(ctx, name_key),
             *([_name_column(ctx, "table.parent")] if parent else []), *head]
-    parents = ([[str(zh), str(en)] for zh, en in zip(counties["parent_zh"], counties["parent_en"],
-                                                      strict=True)] if parent else [None] * len(codes))
+    parents = ([[str(zh), str(en)] for zh, en in zip(frame["parent_zh"], frame["parent_en"], strict=True)]
+               if parent else [None] * len(codes))
     rows = [[code, code, *([up] if parent else []), *vals]
             for code, up, *vals in zip(codes, parents, *columns, strict=True)]
-    return _table_section(ctx, "counties", order=32, head=head, rows=rows, names=names,
-                          sources=sources)
+    return _table_section(ctx, key, order=order, head=head, rows=rows, names=names, sources=sources)
+
+
+def counties_section(ctx: ReportContext) -> Section | None:
+    """Build the table of county-level units not on the map (``None`` without indicators)."""
+    return _units_section(ctx, "counties", frame=ctx.data.counties, metas=ctx.data.county_indicators,
+                          order=32, name_key="table.county")
+
+
+def provinces_section(ctx: ReportContext) -> Section | None:
+    """Build the table of provinces with values (``None`` without indicators)."""
+    return _units_section(ctx, "provinces", frame=ctx.data.provinces,
+                          metas=ctx.data.province_indicators, order=31, name_key="table.province")
 
 
 def _series_payload(ctx: ReportContext) -> dict[str, Any]:
@@ -322,8 +336,8 @@ def methods_section(ctx: ReportContext) -> Section:
     """Build the method notes and indicator definitions, with citations."""
     zh, en = _title(ctx, "section.methods")
     indicators, seen = [], set()
-    for meta in (*ctx.data.city_indicators, *ctx.data.county_indicators, *ctx.data.metro_indicators,
-                 *ctx.data.pair_indicators):
+    for meta in (*ctx.data.city_indicators, *ctx.data.county_indicators, *ctx.data.province_indicators,
+                 *ctx.data.metro_indicators, *ctx.data.pair_indicators):
         if meta.catalogue_code not in seen:  # one entry per indicator, not per period column
             seen.add(meta.catalogue_code)
             indicators.append(meta)
@@ -341,6 +355,7 @@ def sources_section(ctx: ReportContext) -> Section:
 
 
 BUILTIN_PROVIDERS: tuple[SectionProvider, ...] = (
-    overview_section, map_section, cities_section, counties_section, series_section, metros_section,
+    overview_section, map_section, cities_section, provinces_section, counties_section, series_section,
+    metros_section,
     pairs_section, methods_section, sources_section,
 )

@@ -118,6 +118,8 @@ _ZH: dict[str, str] = {
     "flow.adopted_members": "规划成员数(不含核心)",
     # issue 9 (report shows the project's data): counties, time series, provenance, imports
     "section.counties": "县级单元指标",
+    "section.provinces": "省级单元指标",
+    "table.province": "省级单元",
     "section.series": "时间序列",
     "table.county": "县级单元",
     "table.parent": "所属城市",
@@ -140,6 +142,7 @@ _ZH: dict[str, str] = {
     "sources.n_obs": "观测值数",
     "sources.indicators": "指标",
     "index.metro_legend": "都市圈",
+    "index.fallback_mark": "* 城市对之间无直达列车: 铁路时间按距离折算。",
 }
 
 _EN: dict[str, str] = {
@@ -239,6 +242,8 @@ _EN: dict[str, str] = {
     "flow.adopted_members": "Members in the plan (core excluded)",
     # issue 9 (report shows the project's data): counties, time series, provenance, imports
     "section.counties": "County-level indicators",
+    "section.provinces": "Province-level indicators",
+    "table.province": "Province",
     "section.series": "Time series",
     "table.county": "County-level unit",
     "table.parent": "City",
@@ -261,6 +266,7 @@ _EN: dict[str, str] = {
     "sources.n_obs": "Observations",
     "sources.indicators": "Indicators",
     "index.metro_legend": "Metropolitan areas",
+    "index.fallback_mark": "* No direct train between the two cities: rail time estimated from distance.",
 }
 
 STRINGS: Final[Mapping[str, Mapping[str, str]]] = MappingProxyType(

@@ -248,6 +248,8 @@ class ReportData:
         column per county indicator; shown as a table when `county_indicators` is not empty.
     county_indicators
         Numeric columns of `counties` to show.
+    provinces, province_indicators
+        The same for provinces (optional; when the map does not show them).
     series
         Indicators with several periods, drawn as lines per unit (optional).
     generated_at, version
@@ -272,6 +274,8 @@ class ReportData:
     metro_indicators: list[IndicatorMeta] = field(default_factory=list)
     counties: pd.DataFrame | None = None
     county_indicators: list[IndicatorMeta] = field(default_factory=list)
+    provinces: pd.DataFrame | None = None
+    province_indicators: list[IndicatorMeta] = field(default_factory=list)
     series: list[TimeSeries] = field(default_factory=list)
     generated_at: str = ""
     version: str = ""
@@ -389,10 +393,12 @@ def validate_report_data(data: ReportData) -> ReportData:
     problems += _missing_columns(data.pairs, PAIR_COLUMNS, "ReportData.pairs")
     problems += _check_indicators(data.pairs, data.pair_indicators, "ReportData.pairs")
     problems += _check_indicators(data.metros, data.metro_indicators, "ReportData.metros")
-    if data.county_indicators:
-        counties = data.counties if data.counties is not None else pd.DataFrame()
-        problems += _missing_columns(counties, ("name_zh", "name_en"), "ReportData.counties")
-        problems += _check_indicators(counties, data.county_indicators, "ReportData.counties")
+    for name, frame, metas in (("counties", data.counties, data.county_indicators),
+                               ("provinces", data.provinces, data.province_indicators)):
+        if metas:
+            table = frame if frame is not None else pd.DataFrame()
+            problems += _missing_columns(table, ("name_zh", "name_en"), f"ReportData.{name}")
+            problems += _check_indicators(table, metas, f"ReportData.{name}")
     for ts in data.series:
         unknown = [str(c) for c in ts.values.index if c not in data.cities.index] \
             if isinstance(data.cities, geopandas.GeoDataFrame) else []

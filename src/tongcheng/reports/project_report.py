@@ -176,15 +176,25 @@ def _imported_sources(imports: pd.DataFrame, obs: pd.DataFrame) -> list[DataSour
     return out
 
 
-def _counties(units: pd.DataFrame, mapped: pd.Index) -> pd.DataFrame:
-    """County-level units that are not on the map, with the name of their city."""
-    counties = units[(units["level"] == "county") & ~units.index.isin(mapped)]
-    frame = counties[["name_zh", "name_en"]].copy()
-    parents = units.reindex(counties["parent_code"].astype(str))
-    frame["parent_zh"] = parents["name_zh"].fillna("").to_numpy()
-    frame["parent_en"] = parents["name_en"].fillna("").to_numpy()
+def _level_table(units: pd.DataFrame, level: str, mapped: pd.Index, *, parent: bool) -> pd.DataFrame:
+    """Units of `level` that are not on the map, with the name of their parent unit if `parent`."""
+    chosen = units[(units["level"] == level) & ~units.index.isin(mapped)]
+    frame = chosen[["name_zh", "name_en"]].copy()
+    if parent:
+        parents = units.reindex(chosen["parent_code"].astype(str))
+        frame["parent_zh"] = parents["name_zh"].fillna("").to_numpy()
+        frame["parent_en"] = parents["name_en"].fillna("").to_numpy()
     frame.index = frame.index.astype(str)
     return frame
+
+
+def _unit_table(unit_obs: pd.DataFrame, frame: pd.DataFrame, catalogue: pd.DataFrame,
+                sources: pd.Series) -> tuple[pd.DataFrame, list[IndicatorMeta]]:
+    """The rows of `frame` that have values, joined with one column per indicator."""
+    values, metas = latest_columns(unit_obs, keys=unit_obs["unit_code"], subjects=frame.index,
+                                   catalogue=catalogue, sources=sources)
+    has_value = values.notna().any(axis=1).to_numpy()
+    return frame[has_value].join(values), metas if has_value.any() else []
 
 
 def project_report_data(project: Project) -> ReportData:
@@ -202,8 +212,9 @@ def project_report_data(project: Project) -> ReportData:
     Returns
     -------
     ReportData
-        ``cities`` (the mapped units) with ``city_indicators``; ``counties`` with
-        ``county_indicators`` (county-level units not on the map); ``pairs`` (index ``"a>b"``)
+        ``cities`` (the mapped units) with ``city_indicators``; ``counties`` and ``provinces``
+        with ``county_indicators`` and ``province_indicators`` (units of those levels that are
+        not on the map and have values); ``pairs`` (index ``"a>b"``)
         with ``pair_indicators`` and ``metros`` with ``metro_indicators`` (one column per
         period, at most :data:`~tongcheng.reports.project_values.MAX_PERIOD_COLUMNS`);
         ``series`` (unit × period values of indicators with several periods); strongest
@@ -232,12 +243,10 @@ def project_report_data(project: Project) -> ReportData:
     values, metas = latest_columns(unit_obs, keys=unit_obs["unit_code"], subjects=cities.index,
                                    catalogue=catalogue, sources=unit_src)
     cities = cities.join(values)
-    counties = _counties(units, cities.index)
-    county_values, county_metas = latest_columns(unit_obs, keys=unit_obs["unit_code"],
-                                                 subjects=counties.index, catalogue=catalogue,
-                                                 sources=unit_src)
-    has_value = county_values.notna().any(axis=1)
-    counties = counties[has_value.to_numpy()].join(county_values)
+    counties, county_metas = _unit_table(
+        unit_obs, _level_table(units, "county", cities.index, parent=True), catalogue, unit_src)
+    provinces, province_metas = _unit_table(
+        unit_obs, _level_table(units, "province", cities.index, parent=False), catalogue, unit_src)
     pair_obs = obs[obs["subject_kind"] == "pair"]
     pair_keys_ = pair_keys(pair_obs)
     pairs_index = pd.Index(sorted(set(pair_keys_)), name="pair")
@@ -269,7 +278,8 @@ def project_report_data(project: Project) -> ReportData:
         region_en="Yangtze River Delta" if yrd else project.settings.name,
         cities=cities, city_indicators=metas, pairs=pairs, pair_indicators=pair_metas, links=links,
         metros=metros, metro_indicators=metro_metas,
-        counties=counties, county_indicators=county_metas if len(counties) else [],
+        counties=counties, county_indicators=county_metas,
+        provinces=provinces, province_indicators=province_metas,
         series=time_series(unit_obs, units=cities.index, metas=metas),
         overview=_overview(cities, metas, counties, metros, units),
         notes=_notes(bundled_boundaries=bundled, present=set(obs["indicator"]), yrd=yrd), sources=sources,
@@ -430,7 +440,7 @@ def index_section_provider(project: Project) -> SectionProvider | None:
     wide = obs.pivot_table(index="subject_key", columns="indicator", values="value")
     first = obs.drop_duplicates("subject_key").set_index("subject_key")
     metros = first["flags"].str.extract(r"metros=([^;]*)")[0]
-    fallback = first["flags"].str.contains("distance_fallback")
+    fallback = first["flags"].fillna("").astype(str).str.contains("distance_fallback")
     wide = wide.sort_values(f"{root}_rank")
     names = {c: [str(units.loc[c, "name_zh"]), str(units.loc[c, "name_en"])]
              for c in set(first["unit_code"]) | set(first["partner_code"])}
@@ -469,7 +479,8 @@ def index_section_provider(project: Project) -> SectionProvider | None:
                          *[None if pd.isna(row.get(m.code)) else round(float(row[m.code]), 1)
                            for m in metas], span])
         section = _table_section(ctx, "index", order=25, head=head, rows=rows, names=names)
-        section.html += ctx.render_template("sections/metro_legend.html.j2", metros=legend)
+        section.html += ctx.render_template("sections/metro_legend.html.j2", metros=legend,
+                                            fallback=bool(fallback.any()))
         return section
 
     return provider
