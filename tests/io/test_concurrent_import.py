@@ -120,13 +120,18 @@ def test_two_imports_at_once_both_end_well(yrd_project: Project, tmp_path: Path)
     a, b = _csv(tmp_path / "a.csv", FILE_A), _csv(tmp_path / "b.csv", FILE_B)
     same = _csv(tmp_path / "a_again.csv", FILE_A)  # the same bytes as a.csv, another name
     before = _state(yrd_project)
-    marker = tmp_path / "paused"
-    first = _spawn(yrd_project, a, pause="db_write", marker=marker)
-    _reached(marker, first)  # a holds the write lock, its rows not committed
-    second = _spawn(yrd_project, b)
-    third = _spawn(yrd_project, same)
-    time.sleep(3)  # let them reach the lock (the outcome does not depend on it)
-    Path(f"{marker}.go").touch()
+    held, ready_b, ready_same = tmp_path / "held", tmp_path / "ready_b", tmp_path / "ready_same"
+    first = _spawn(yrd_project, a, pause="db_write", marker=held)
+    _reached(held, first)  # a holds the write lock, its rows not committed
+    second = _spawn(yrd_project, b, pause="db_begin", marker=ready_b)
+    third = _spawn(yrd_project, same, pause="db_begin", marker=ready_same)
+    _reached(ready_b, second)  # both have checked, parsed and kept their files:
+    _reached(ready_same, third)  # their write transactions are next
+    Path(f"{ready_b}.go").touch()
+    Path(f"{ready_same}.go").touch()
+    time.sleep(1)  # they now wait at BEGIN for a's lock (the outcome does not depend on it)
+    assert second.poll() is None and third.poll() is None  # waiting, not failed
+    Path(f"{held}.go").touch()
     outputs = [_finish(p) for p in (first, second, third)]
     assert [p.returncode for p in (first, second, third)] == [0, 0, 0], outputs
     assert "Imported a.csv: 2 observations" in outputs[0]
@@ -136,6 +141,7 @@ def test_two_imports_at_once_both_end_well(yrd_project: Project, tmp_path: Path)
     with yrd_project.store() as store:
         records = [store.find_import(file_sha256(p)) for p in (a, b)]
     assert all(r is not None and kept_file_state(yrd_project.root, r) == "whole" for r in records)
+    assert list(yrd_project.raw_dir.glob(".*.tmp")) == []
 
 
 def test_an_import_that_cannot_wait_says_another_import_is_running(

@@ -141,8 +141,9 @@ def pause_point(name: str) -> None:
     """Test hook: stop here while ``TONGCHENG_TEST_PAUSE_AT`` names this point.
 
     Used by the kill and concurrency tests to stop an import at a known moment
-    (``raw_copy``: half-way through writing the kept raw file; ``db_write``: inside the
-    import's transaction, observations written but not committed). On reaching the point
+    (``raw_copy``: half-way through writing the kept raw file; ``db_begin``: just before the
+    import's transaction begins; ``db_write``: inside it, observations written but not
+    committed). On reaching the point
     the process creates the file named by ``TONGCHENG_TEST_PAUSE_FILE`` and waits until a
     file of that name plus ``.go`` appears (at most ``TONGCHENG_TEST_PAUSE_SECONDS``,
     default 120), then goes on. Without the variable this does nothing.

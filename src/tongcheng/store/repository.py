@@ -476,6 +476,7 @@ class Store:
         stored = dataclasses.replace(record, imported_at=at, n_observations=len(rows),
                                      imported_by=record.imported_by or current_user())
         values = {k: v for k, v in dataclasses.asdict(stored).items() if k != "id"}
+        pause_point("db_begin")
         with self._import_transaction(what, rows) as conn:
             _refuse_duplicate(_find_import(conn, Import.sha256 == record.sha256), record)
             self._check_references(conn, rows, what=what)
