@@ -435,8 +435,9 @@ def _observations(b: Build, inputs: IndexData, ranks: pd.DataFrame, root_code: s
         frame["indicator"] = code
         frames.append(frame.rename_axis("subject_key").reset_index())
     out = pd.concat(frames, ignore_index=True).dropna(subset=["value"])
+    keys = "metro:" + out["metro_code"] if inputs.kind == "metro" else out["subject_key"]  # the store's keys
     return pd.DataFrame({
-        "indicator": out["indicator"], "subject_kind": inputs.kind, "subject_key": out["subject_key"],
+        "indicator": out["indicator"], "subject_kind": inputs.kind, "subject_key": keys,
         "unit_code": out["unit_code"], "partner_code": out["partner_code"], "metro_code": out["metro_code"],
         "period": out["period"], "value": out["value"],
         "unit": np.where(out["indicator"].str.contains("_rank"), "rank", "score (0–100)"),

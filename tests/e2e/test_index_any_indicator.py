@@ -166,3 +166,20 @@ def test_framework_that_does_not_fit_the_store_is_located(own: Project, tmp_path
         assert all(w in out.output for w in words), out.output
         assert "Traceback" not in out.output and "tongcheng-bug" not in out.output
     assert _state(own) == before
+
+
+def test_metro_index_from_computed_metro_indicators(yrd_project: Project, tmp_path: Path) -> None:
+    with yrd_project.store() as store:
+        metros = sorted(set(store.metro_memberships()["metro_code"]))[:4]
+        rows = pd.DataFrame({"indicator": "metro_population", "subject_kind": "metro",
+                             "subject_key": [f"metro:{m}" for m in metros], "unit_code": None,
+                             "partner_code": None, "metro_code": metros, "period": "2020",
+                             "value": [4.0, 1.0, 3.0, 2.0], "unit": "persons"})
+        store.replace_computed(rows, indicators=["metro_population"])
+    fw = "code,level,parent\nmetro_population,1,size\nsize,2,\n"
+    args = _files(tmp_path, fw)
+    result = build_project_index(yrd_project, framework=Path(args[1]), recipe=Path(args[3]))
+    assert result.kind == "metro" and result.code == "tc_metro_size"
+    got = _stored(yrd_project, "tc_metro_size")
+    expected = pd.Series([100.0, 0.0, 200 / 3, 100 / 3], index=[f"metro:{m}" for m in metros])
+    pd.testing.assert_series_equal(got.sort_index(), expected.sort_index(), check_names=False)
