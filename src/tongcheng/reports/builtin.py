@@ -233,11 +233,11 @@ def cities_section(ctx: ReportContext) -> Section:
                           sources=sources)
 
 
-def _units_section(  # noqa: PLR0913 - private; options keyword-only
+def _units_section(
     ctx: ReportContext, key: str, *, frame: pd.DataFrame | None, metas: list[IndicatorMeta],
     order: int, name_key: str,
 ) -> Section | None:
-    """A table of units not on the map: code, name, parent (if given) and indicators."""
+    """Build a table of units not on the map: code, name, parent (if given) and indicators."""
     if frame is None or not metas:
         return None
     codes = [str(c) for c in frame.index]

@@ -190,7 +190,7 @@ def _level_table(units: pd.DataFrame, level: str, mapped: pd.Index, *, parent: b
 
 def _unit_table(unit_obs: pd.DataFrame, frame: pd.DataFrame, catalogue: pd.DataFrame,
                 sources: pd.Series) -> tuple[pd.DataFrame, list[IndicatorMeta]]:
-    """The rows of `frame` that have values, joined with one column per indicator."""
+    """Return the rows of `frame` that have values, joined with one column per indicator."""
     values, metas = latest_columns(unit_obs, keys=unit_obs["unit_code"], subjects=frame.index,
                                    catalogue=catalogue, sources=sources)
     has_value = values.notna().any(axis=1).to_numpy()
