@@ -60,13 +60,13 @@ def workbook(path: Path, sheets: dict[str, list[list[object]]], hidden: tuple[st
     return path
 
 
-def patch_sheet(path: Path, edit) -> Path:
-    """Rewrite the XML of the first worksheet of ``path`` with ``edit(bytes) -> bytes``."""
+def patch_sheet(path: Path, edit, part: str = "xl/worksheets/sheet1.xml") -> Path:
+    """Rewrite one part of ``path`` (the first worksheet's XML) with ``edit(bytes) -> bytes``."""
     out = path.with_name("patched_" + path.name)
     with zipfile.ZipFile(path) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             data = src.read(info)
-            if info.filename == "xl/worksheets/sheet1.xml":
+            if info.filename == part:
                 data = edit(data)
             dst.writestr(info, data)
     return out
@@ -265,3 +265,19 @@ def test_cell_limit_while_reading(monkeypatch: pytest.MonkeyPatch, tmp_path: Pat
         read_table(path)
     # 2 cells a row: the 21st row holds the 41st and 42nd cells
     assert info.value.problems[0].row == 21 and "40" in str(info.value.problems[0].expected)
+
+
+def test_old_mac_line_endings_and_infinite_numbers(yrd_project: Project, tmp_path: Path) -> None:
+    text = "code,indicator,period,value\r320500,gdp,2024,26700\r310100,gdp,2024,inf\r"
+    problem = only_error(rejected(yrd_project, csv_file(tmp_path / "cr.csv", text), vintage="t"))
+    assert (problem.row, problem.column, problem.value) == (3, "value", "inf")
+
+
+def test_workbook_without_a_visible_sheet_lists_the_hidden_ones(tmp_path: Path) -> None:
+    path = workbook(tmp_path / "h.xlsx", {"a": [["code", "value"], ["1", "2"]], "b": [["x", "y"]]},
+                    hidden=("a",))
+    path = patch_sheet(path, lambda xml: xml.replace(b'state="visible"', b'state="veryHidden"'),
+                       part="xl/workbook.xml")  # Excel itself refuses to save this; programs do not
+    with pytest.raises(ValidationError) as info:
+        read_table(path)
+    assert "a (hidden)" in str(info.value.problems[0].fix) and "--sheet" in str(info.value.problems[0].fix)

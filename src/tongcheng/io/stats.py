@@ -239,6 +239,7 @@ def _parse_values(text: pd.Series, delimiter: str | None = None,
     comma = has_comma & ~thousands
     stripped = spaced.str.replace(",", "", regex=False).str.rstrip("%")
     numbers = pd.to_numeric(stripped.where(~missing & ~comma), errors="coerce").astype("float64")
+    numbers = numbers.where(np.isfinite(numbers.to_numpy()))  # inf, 1e400: not a figure
     bad = numbers.isna() & ~missing & ~comma
     return numbers, missing, bad, comma
 

@@ -274,7 +274,7 @@ def _pick_delimiter(text: str) -> str:
     best, best_score = ",", (0, 0)
     for delim in _DELIMITERS:
         try:
-            widths = [len(r) for r in csv.reader(io.StringIO(sample), delimiter=delim)
+            widths = [len(r) for r in csv.reader(io.StringIO(sample, newline=None), delimiter=delim)
                       if any(c.strip() for c in r)]
         except csv.Error:
             continue
@@ -290,7 +290,7 @@ def _pick_delimiter(text: str) -> str:
 
 def _csv_rows(path: Path, text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
     """Yield (spreadsheet row, cells); a quote left open or misplaced is a located error."""
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
+    reader = csv.reader(io.StringIO(text, newline=None), delimiter=delimiter, strict=True)
     row = 0
     while True:
         row += 1
@@ -299,7 +299,14 @@ def _csv_rows(path: Path, text: str, delimiter: str) -> Iterator[tuple[int, list
         except StopIteration:
             return
         except csv.Error as exc:
-            if "unexpected end of data" in str(exc):
+            if "field larger" in str(exc):
+                limit = csv.field_size_limit()
+                expected = Text(f"不超过 {limit:,} 个字符的单元格", f"cells of at most {limit:,} characters")
+                fix = Text("这一行有一个极长的单元格(常见原因: 未闭合的引号吞掉了后面的行);检查引号,"
+                           "或把长文本移出表格",
+                           "a cell of this row is extremely long (often a quote left open swallowing the "
+                           "rows after it): check the quotes, or move long text out of the table")
+            elif "unexpected end of data" in str(exc):
                 expected = Text("每个以英文引号 \" 开始的单元格都有配对的结束引号",
                                 "every cell that opens a quote \" to close it")
                 fix = Text("这一行有未闭合的引号,其后的行都被读进了同一个单元格:补上结束引号或删去该引号",
