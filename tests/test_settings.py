@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from tongcheng._errors import ValidationError
 from tongcheng.cli.main import cli
 from tongcheng.config import SETTINGS_FILE, Settings, check_map_indicator
+from tongcheng.project import Project
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "settings.md"
 
@@ -84,3 +85,15 @@ def test_map_indicator_unknown_to_the_catalogue_names_close_codes() -> None:
         check_map_indicator(settings, ["pop_resident", "gdp", "urbanisation_rate"])
     assert "pop_resident" in info.value.render("en") and "指标目录" in info.value.render("zh")
     check_map_indicator(Settings(map_indicator="gdp"), ["pop_resident", "gdp"])  # known: no error
+
+
+def test_report_rejects_a_map_indicator_the_catalogue_lacks(yrd_project: Project) -> None:
+    path = yrd_project.root / SETTINGS_FILE
+    path.write_text(path.read_text(encoding="utf-8").replace('"pop_resident"', '"pop_residnet"'),
+                    encoding="utf-8")
+    for lang, words in (("en", ["map_indicator", "close: pop_resident"]),
+                        ("zh", ["指标目录", "pop_resident"])):
+        out = CliRunner().invoke(cli, ["report", "--project", str(yrd_project.root), "--lang", lang])
+        assert out.exit_code == 2, out.output
+        assert all(w in out.output for w in words) and SETTINGS_FILE in out.output, out.output
+    assert not (yrd_project.report_dir / "index.html").exists()

@@ -183,3 +183,19 @@ def test_metro_index_from_computed_metro_indicators(yrd_project: Project, tmp_pa
     got = _stored(yrd_project, "tc_metro_size")
     expected = pd.Series([100.0, 0.0, 200 / 3, 100 / 3], index=[f"metro:{m}" for m in metros])
     pd.testing.assert_series_equal(got.sort_index(), expected.sort_index(), check_names=False)
+
+
+def test_stored_pair_indicator_joins_the_metro_pairs_in_either_direction(yrd_project: Project,
+                                                                          tmp_path: Path) -> None:
+    fw = "code,level,parent,direction\nrail_time_equiv,1,reach,-1\nrail_time_min,1,reach,-1\nreach,2,,1\n"
+    args = _files(tmp_path, fw)
+    result = build_project_index(yrd_project, framework=Path(args[1]), recipe=Path(args[3]))
+    assert len(result.subjects) == 98  # the metro pairs of the index's own inputs
+    with yrd_project.store() as store:
+        rail = store.observations(indicators=["rail_time_min"], periods=[result.periods["rail_time_min"]])
+    times = rail.set_index("subject_key")["value"]
+    got = result.build.data["rail_time_min"]
+    expected = {k: times.get(k, times.get(">".join(k.split(">")[::-1]))) for k in got.index}
+    expected = pd.Series(expected, dtype=float).reindex(got.index)
+    pd.testing.assert_series_equal(got, expected, check_names=False)
+    assert got.notna().sum() >= 20
