@@ -76,9 +76,14 @@ def test_aggregate_writes_the_library_table(tmp_path: Path) -> None:
 def test_aggregate_missing_column_and_no_file(tmp_path: Path) -> None:
     (tmp_path / "t.csv").write_text("id,home_unit,date\n1,A,2021-01-01\n", encoding="utf-8")
     res = _run("aggregate", tmp_path / "t.csv", "--out", tmp_path / "od.csv")
-    assert res.exit_code == 1 and "work_unit" in res.output
+    assert res.exit_code == 2 and "t.csv row 1 column 'work_unit'" in res.output
+    res = _run("aggregate", tmp_path / "t.csv", "--out", tmp_path / "od.csv", lang=None)
+    assert res.exit_code == 2 and "t.csv 第 1 行 「work_unit」列" in res.output
+    assert "出行记录缺少列" in res.output
     res = _run("aggregate", tmp_path / "none_*.parquet", "--out", tmp_path / "od.csv")
     assert res.exit_code == 1 and "no file matches" in res.output
+    res = _run("aggregate", tmp_path / "none_*.parquet", "--out", tmp_path / "od.csv", lang=None)
+    assert res.exit_code == 1 and "没有匹配" in res.output
     res = _run("aggregate", tmp_path / "t.csv", "--out", tmp_path / "od.txt")
     assert res.exit_code == 2 and ".csv or .parquet" in res.output
 

@@ -166,9 +166,9 @@ def test_validation_problems_are_located(tmp_path: Path) -> None:
     assert where == {("prices.csv", 3, "index_prev_year_100"), ("prices.csv", 4, "year"),
                      ("prices.csv", 5, "index_prev_year_100"), ("prices.csv", 6, "category")}
     dup = next(p for p in err.value.problems if p.row == 6)
-    assert "row 2" in dup.expected
+    assert "row 2" in str(dup.expected) and "第 2 行" in dup.render("zh")
     pct = next(p for p in err.value.problems if p.row == 5)
-    assert "102.3" in pct.fix
+    assert "102.3" in str(pct.fix) and "涨幅" in pct.render("zh")
 
 
 def test_validation_missing_columns_and_excel(tmp_path: Path) -> None:

@@ -153,7 +153,7 @@ def test_duckdb_by_hand(trips: Path) -> None:
 def test_fixed_period_and_errors(trips: Path, tmp_path: Path) -> None:
     od = aggregate_trips(trips, period="2021Q4", count="records")
     assert od.data["value"].sum() == 20_000 and set(od.data["period"]) == {"2021Q4"}
-    with pytest.raises(DataError, match="lack column"):
+    with pytest.raises(ValidationError, match="lack column"):
         aggregate_trips(trips, origin="home")
     with pytest.raises(DataError, match="no file"):
         aggregate_trips(tmp_path / "none*.parquet")

@@ -314,3 +314,28 @@ def test_csv_problems_name_the_row(tmp_path: Path, kind: str, row: int | None, h
         read_frame(path, what=Text("表格", "a table"))
     assert info.value.problems[0].row == row and info.value.problems[0].file == path.name
     assert "另存为" in info.value.render("zh") or "分隔符" in info.value.render("zh")
+
+
+def test_broken_omx_matrices_are_located(tmp_path: Path) -> None:
+    omx = pytest.importorskip("openmatrix")
+    import tables
+
+    from tongcheng.flows import ODTable
+
+    good = tmp_path / "good.omx"
+    with omx.open_file(str(good), "w") as f:
+        f["trips"] = np.array([[0.0, 2.0], [3.0, 1.0]])
+    huge = tmp_path / "huge.omx"  # a few kilobytes on disk, 320 GB once read
+    with omx.open_file(str(huge), "w") as f:
+        f.create_carray("/data", "trips", atom=tables.Float64Atom(), shape=(200_000, 200_000),
+                        filters=tables.Filters(complevel=1))
+    broken = {"truncated.omx": good.read_bytes()[:300], "text.omx": b"zone,zone,trips\n", "empty.omx": b""}
+    for name, data in broken.items():
+        (tmp_path / name).write_bytes(data)
+    for name in [*broken, "huge.omx"]:
+        with pytest.raises(ValidationError) as info:
+            ODTable.from_omx(tmp_path / name, matrix="trips", period="2020", kind="trips",
+                             value_kind="expanded")
+        assert info.value.problems[0].file == name
+        assert CJK.search(info.value.render("zh")), info.value.render("zh")
+    assert "shape (200000, 200000)" in str(info.value)

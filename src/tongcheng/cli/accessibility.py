@@ -65,6 +65,27 @@ def _read(path: Path, *, numeric: tuple[str, ...], ids: tuple[str, ...], counts:
     return frame
 
 
+def _read_both(times_path: Path, places_path: Path, *, columns: tuple[str, ...], id_column: str,
+               ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Read the times and the places; the problems of both files are reported together."""
+    found: list[ValidationError] = []
+    frames: list[pd.DataFrame] = []
+    for read in (lambda: _read(times_path, numeric=("travel_time",), ids=("from_id", "to_id")),
+                 lambda: _read(places_path, numeric=columns, ids=(id_column,), counts=True)):
+        try:
+            frames.append(read())
+        except ValidationError as exc:
+            found.append(exc)
+    if len(found) == 1:
+        raise found[0]
+    if found:
+        n = sum(len(e.problems) for e in found)
+        raise ValidationError([p for e in found for p in e.problems],
+                              summary=Text(f"两个文件中有 {n} 个问题,未写入任何数据",
+                                           f"{n} problem(s) in both files; nothing was written"))
+    return frames[0], frames[1].set_index(id_column)
+
+
 def _located(exc: ValidationError, times: Path, places: Path, columns: dict[str, str]) -> ValidationError:
     """Name the file (and column) of each problem the library found (it sees frames, not files)."""
     fixed = [dataclasses.replace(p, file=times.name) if p.column in _TIMES_COLUMNS
@@ -150,12 +171,11 @@ def accessibility_cmd(times_path: Path, unit: str, places_path: Path, method: st
     _check_suffix(out_path, _TABLE_SUFFIXES, lang)
     if method != "hansen" and demand_column is None:
         raise click.UsageError(msg("nf_needs_demand", lang, method=method))
-    decay = _decay(method, kind, beta=beta, half_life=half_life, cutoff=cutoff, min_time=min_time,
-                   bands=bands, lang=lang)
-    times = _read(times_path, numeric=("travel_time",), ids=("from_id", "to_id"))
     roles = {"opportunities": supply_column, "supply": supply_column, "demand": demand_column or ""}
     columns = tuple(dict.fromkeys(c for c in (supply_column, demand_column) if c))
-    places = _read(places_path, numeric=columns, ids=(id_column,), counts=True).set_index(id_column)
+    times, places = _read_both(times_path, places_path, columns=columns, id_column=id_column)
+    decay = _decay(method, kind, beta=beta, half_life=half_life, cutoff=cutoff, min_time=min_time,
+                   bands=bands, lang=lang)
     try:
         if method == "hansen":
             result = hansen_accessibility(times, places[supply_column], decay=decay,

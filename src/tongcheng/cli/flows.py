@@ -235,8 +235,9 @@ def delineate_cmd(od_path: Path, cores_spec: str, rule_name: str, threshold: flo
     lang = _lang(lang, project_dir)
     _check_suffix(out_path, lang)
     rule = _rule(rule_name, threshold, direction, lang)
+    adjacency = _adjacency(adjacency_path)
     od = _read_od(od_path, period, value_kind) if od_path else _stored_od(project_dir, period, lang)
-    table = delineate(od, _cores(cores_spec, lang), rule=rule, adjacency=_adjacency(adjacency_path))
+    table = delineate(od, _cores(cores_spec, lang), rule=rule, adjacency=adjacency)
     _write_table(table, out_path)
     if project_dir is not None:
         _store(project_dir, table, lang)
@@ -275,9 +276,10 @@ def sensitivity_cmd(od_path: Path, cores_spec: str, thresholds: str, rule_name: 
     _check_suffix(out_path, lang)
     levels = _numbers(thresholds, lang)
     rule = _rule(rule_name, levels[0] if rule_name == "custom" else None, direction, lang)
+    adjacency = _adjacency(adjacency_path)
     od = _read_od(od_path, period, value_kind)
     table = threshold_sensitivity(od, _cores(cores_spec, lang), thresholds=levels, rule=rule,
-                                  adjacency=_adjacency(adjacency_path))
+                                  adjacency=adjacency)
     _write_table(table, out_path)
     for theta, group in table.groupby("threshold", sort=False):
         counts = ", ".join(f"{m} {n}" for m, n in zip(group["metro_code"], group["n_members"], strict=True))
@@ -466,13 +468,14 @@ def industry_cmd(table_path: Path, measure: str, demand_path: Path | None, out_p
 
     lang = _lang(lang)
     _check_suffix(out_path, lang)
+    demand = None if demand_path is None else read_structure(demand_path)
     table = read_structure(table_path)
     if measure == "lq":
         result = location_quotients(table).reset_index()
     elif measure == "complementarity":
         if demand_path is None:
             raise click.UsageError(msg("nf_needs_demand_file", lang))
-        result = complementarity(table, read_structure(demand_path)).rename("value").reset_index()
+        result = complementarity(table, demand).rename("value").reset_index()
     else:
         func = unido_similarity if measure == "similarity" else krugman
         result = func(table).rename("value").reset_index()
@@ -548,8 +551,9 @@ def combine_cmd(od_path: Path, memberships_path: Path, threshold: float | None,
     rule = OMB_CSA if threshold is None else replace(OMB_CSA, threshold=threshold)
     memberships = _read_table(memberships_path, Text("都市圈成员表(metro_memberships 格式)",
                                                      "a metro memberships table (metro_memberships layout)"))
+    adjacency = _adjacency(adjacency_path)
     table = combine_metros(_read_od(od_path, period, value_kind), memberships, rule=rule,
-                           adjacency=_adjacency(adjacency_path))
+                           adjacency=adjacency)
     _write_table(table, out_path)
     click.echo(rule.describe(lang))
     for code, group in table.groupby("metro_code", sort=False):

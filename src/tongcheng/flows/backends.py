@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import pandas as pd
 
-from .._errors import DataError, TongchengError
+from .._errors import DataError, Problem, TongchengError, ValidationError
 from .._text import Text
 from .od import ODTable
 
@@ -54,11 +54,13 @@ def _files(path_or_glob: str | Path) -> list[str]:
     else:
         files = sorted(_glob.glob(text))
     if not files:
-        msg = f"no file matches {text!r}; give a Parquet/CSV file, a folder of Parquet files or a glob"
+        msg = Text(f"没有匹配 {text!r} 的文件;请给出 Parquet/CSV 文件、Parquet 文件夹或通配符",
+                   f"no file matches {text!r}; give a Parquet/CSV file, a folder of Parquet files or a glob")
         raise DataError(msg)
     suffixes = {Path(f).suffix.lower() for f in files}
     if len(suffixes) > 1 or not suffixes <= {".parquet", ".csv"}:
-        msg = f"trip files must all be .parquet or all be .csv; got {sorted(suffixes)}"
+        msg = Text(f"出行记录文件须全为 .parquet 或全为 .csv;实为 {sorted(suffixes)}",
+                   f"trip files must all be .parquet or all be .csv; got {sorted(suffixes)}")
         raise DataError(msg)
     return files
 
@@ -199,7 +201,8 @@ def _decode_units(frame: pd.DataFrame, units: Sequence[str]) -> pd.DataFrame:
     return frame
 
 
-def _missing(have: list[str], cols: dict[str, str], *, period: str | None, count: str) -> None:
+def _missing(have: list[str], cols: dict[str, str], *, period: str | None, count: str,
+             files: list[str]) -> None:
     need = [cols["origin"], cols["destination"]]
     if count == "distinct":
         need.append(cols["person"])
@@ -207,8 +210,16 @@ def _missing(have: list[str], cols: dict[str, str], *, period: str | None, count
         need.append(cols["date"])
     gone = [c for c in need if c not in have]
     if gone:
-        msg = f"trip records lack column(s) {gone}; they have {have}. Map them with origin=, destination=, …"
-        raise DataError(msg)
+        name = Path(files[0]).name if len(files) == 1 else f"{Path(files[0]).name} (+{len(files) - 1})"
+        problems = [Problem(file=name, row=1, column=c, value=None,
+                            expected=Text(f"出行记录的列 {c!r}", f"a column {c!r} of the trip records"),
+                            fix=Text(f"现有列为 {have};用 --origin、--destination、--person、--date 指定列名"
+                                     "(或给出 --period)",
+                                     f"the records have {have}; name the columns with --origin, "
+                                     "--destination, --person, --date (or give --period)"))
+                    for c in gone]
+        raise ValidationError(problems, summary=Text(f"{name}: 出行记录缺少列 {gone}",
+                                                     f"{name}: trip records lack column(s) {gone}"))
 
 
 def _indices_below(con: duckdb.DuckDBPyConnection, files: list[str], columns: list[str],
@@ -254,7 +265,7 @@ def _duckdb_query(con: duckdb.DuckDBPyConnection, files: list[str], cols: dict[s
     listed = ", ".join(map(lit, files))
     con.execute(f"CREATE OR REPLACE TEMP VIEW trips AS SELECT * FROM {reader}([{listed}])")
     have = [r[0] for r in con.execute("DESCRIBE trips").fetchall()]
-    _missing(have, cols, period=period, count=count)
+    _missing(have, cols, period=period, count=count, files=files)
     need = [cols["origin"], cols["destination"]]
     need += [cols["person"]] if count == "distinct" else []
     need += [cols["date"]] if period is None else []
@@ -324,7 +335,7 @@ def _pandas(files: list[str], cols: dict[str, str], *, period: str | None, count
         import pyarrow.parquet as pq
 
         have = pq.read_schema(files[0]).names
-        _missing(have, cols, period=period, count=count)
+        _missing(have, cols, period=period, count=count, files=files)
         parts = []
         for f in files:  # only the needed columns; the year as int16 per file, not per frame
             table = pq.read_table(f, columns=need)
@@ -338,7 +349,7 @@ def _pandas(files: list[str], cols: dict[str, str], *, period: str | None, count
         frame = pa.concat_tables(parts).to_pandas()
     else:
         frame = pd.concat([pd.read_csv(f) for f in files], ignore_index=True)
-        _missing(list(frame.columns), cols, period=period, count=count)
+        _missing(list(frame.columns), cols, period=period, count=count, files=files)
         frame = frame[need]
         if period is None:
             frame["period"] = pd.to_datetime(frame[cols["date"]]).dt.year
@@ -376,7 +387,7 @@ def _spark(files: list[str], cols: dict[str, str], *, period: str | None, count:
         df = spark.read.parquet(*files)
     else:
         df = spark.read.option("header", "true").option("inferSchema", "true").csv(files)
-    _missing(df.columns, cols, period=period, count=count)
+    _missing(list(df.columns), cols, period=period, count=count, files=files)
     per = F.lit(period) if period is not None else F.year(F.to_date(F.col(cols["date"])))
     df = df.select(F.col(cols["origin"]).alias("origin"), F.col(cols["destination"]).alias("destination"),
                    per.alias("period"), *([F.col(cols["person"])] if count == "distinct" else []))

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import DataError
+from .._text import Text
 from .od import GROUP_COLUMNS, ODTable
 
 __all__ = [
@@ -168,11 +169,14 @@ def _one_slice(od: ODTable) -> tuple[pd.DataFrame, str]:
     d = od.data
     mixed = [c for c in GROUP_COLUMNS if d[c].nunique() > 1]
     if mixed:
-        msg = (f"the OD table mixes several {', '.join(mixed)}; delineate one at a time "
-               "(od.select(period=..., value_kind=...))")
+        msg = Text(f"OD 表混合了多个 {'、'.join(mixed)};请一次划定一种(od.select("
+                   "period=..., value_kind=...))",
+                   f"the OD table mixes several {', '.join(mixed)}; delineate one at a time "
+                   "(od.select(period=..., value_kind=...))")
         raise DataError(msg)
     if d.empty:
-        msg = "the OD table is empty"
+        msg = Text("OD 表为空",
+                   "the OD table is empty")
         raise DataError(msg)
     label = " ".join(str(d[c].iloc[0]) for c in GROUP_COLUMNS)
     return od.to_matrix(), label
@@ -184,7 +188,8 @@ def _core_sets(cores: Mapping[str, str | Sequence[str]], units: Sequence[str]) -
         codes = [core] if isinstance(core, str) else [str(c) for c in core]
         missing = [c for c in codes if c not in units]
         if missing or not codes:
-            msg = f"core unit(s) {missing or codes} of metro {metro!r} have no flows in the OD table"
+            msg = Text(f"都市圈 {metro!r} 的核心单元 {missing or codes} 在 OD 表中没有流量",
+                       f"core unit(s) {missing or codes} of metro {metro!r} have no flows in the OD table")
             raise DataError(msg)
         out[str(metro)] = codes
     return out
@@ -196,7 +201,8 @@ def _neighbours(adjacency: Adjacency | None) -> dict[str, set[str]] | None:
     nb: dict[str, set[str]] = {}
     if isinstance(adjacency, pd.DataFrame):
         if not {"focal", "neighbor"} <= set(adjacency.columns):
-            msg = "an adjacency table needs the columns 'focal' and 'neighbor' (libpysal Graph style)"
+            msg = Text("相邻关系表需要 'focal' 和 'neighbor' 两列(libpysal Graph 格式)",
+                       "an adjacency table needs the columns 'focal' and 'neighbor' (libpysal Graph style)")
             raise DataError(msg)
         pairs: Iterable[tuple[str, str]] = zip(adjacency["focal"].astype(str),
                                                adjacency["neighbor"].astype(str), strict=True)

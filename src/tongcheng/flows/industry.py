@@ -157,7 +157,8 @@ def unido_similarity(shares: pd.DataFrame) -> pd.Series:
     """
     shares_ = employment_shares(_structure(shares, "shares")).sort_index()
     if len(shares_) < 2:
-        msg = "unido_similarity needs at least two units with a non-zero industry structure"
+        msg = Text("unido_similarity 至少需要两个产业结构非零的单元",
+                   "unido_similarity needs at least two units with a non-zero industry structure")
         raise DataError(msg)
     s = shares_.to_numpy()
     norm = np.sqrt((s**2).sum(axis=1))
@@ -277,9 +278,12 @@ def complementarity(supply: pd.DataFrame, demand: pd.DataFrame) -> pd.Series:
     assessment. World Bank Policy Research Working Paper 1583.
     """
     if supply is demand or (supply.shape == demand.shape and supply.equals(demand)):
-        msg = ("supply and demand are the same table; complementarity needs a demand structure "
-               "(imports, inflows or intermediate demand) distinct from the supply structure. "
-               "For the similarity of two structures use unido_similarity or krugman")
+        msg = Text("供给与需求是同一张表;互补性需要不同于供给结构的需求结构(进口、"
+                   "流入或中间需求)。比较两种结构的相似性请用 unido_similarity 或 "
+                   "krugman",
+                   "supply and demand are the same table; complementarity needs a demand structure "
+                   "(imports, inflows or intermediate demand) distinct from the supply structure. "
+                   "For the similarity of two structures use unido_similarity or krugman")
         raise DataError(msg)
     sup, dem = _structure(supply, "supply"), _structure(demand, "demand")
     industries = sup.columns.union(dem.columns)

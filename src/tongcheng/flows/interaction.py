@@ -87,10 +87,12 @@ def poisson_irls(y: np.ndarray, x: pd.DataFrame, *, offset: np.ndarray | None = 
         msg = "y must be one value per row of x"
         raise DataError(msg)
     if not np.isfinite(y).all() or (y < 0).any():
-        msg = "flows must be finite and ≥ 0 for a Poisson model"
+        msg = Text("泊松模型要求流量为有限且 ≥ 0 的数",
+                   "flows must be finite and ≥ 0 for a Poisson model")
         raise DataError(msg)
     if not np.isfinite(xm).all():
-        msg = "regressors contain missing or infinite values (log of 0?); drop or fix those rows"
+        msg = Text("回归变量含缺失或无穷值(对 0 取了对数?);请删除或更正这些行",
+                   "regressors contain missing or infinite values (log of 0?); drop or fix those rows")
         raise DataError(msg)
     off = np.zeros_like(y) if offset is None else np.asarray(offset, dtype=float)
     mu = y + y.mean() / 2
@@ -112,7 +114,8 @@ def poisson_irls(y: np.ndarray, x: pd.DataFrame, *, offset: np.ndarray | None = 
             break
         dev_old, beta_old = dev, beta
     else:
-        msg = f"IRLS did not converge in {max_iter} iterations; check for separation or scaling"
+        msg = Text(f"IRLS 在 {max_iter} 次迭代内未收敛;请检查完全分离或变量尺度",
+                   f"IRLS did not converge in {max_iter} iterations; check for separation or scaling")
         raise DataError(msg)
     cov = np.linalg.pinv(xm.T @ (xm * mu[:, None]))
     llf = float(np.sum(y * np.log(mu) - mu - gammaln(y + 1)))
@@ -210,8 +213,9 @@ def _design(frame: pd.DataFrame, model: str, cost_function: str, cols: Mapping[s
             codes = frame[cols[side]].astype(str)
             unknown = sorted(set(codes) - set(levels[side]))
             if unknown:
-                msg = (f"{side}(s) {unknown} were not in the fitted data; "
-                       "a constrained model cannot predict them")
+                msg = Text(f"{side} {unknown} 不在拟合数据中;约束模型无法预测它们",
+                           f"{side}(s) {unknown} were not in the fitted data; "
+                           "a constrained model cannot predict them")
                 raise DataError(msg)
             for code in levels[side][1:]:
                 x[f"{prefix}_{code}"] = (codes == code).astype(float)
@@ -321,7 +325,8 @@ def ppml(flows: pd.DataFrame, *, regressors: Sequence[str], value: str = "value"
         Every missing column, non-numeric value and negative flow, located by row and column.
     """
     if not regressors:
-        msg = "ppml needs at least one regressor column (e.g. log_distance)"
+        msg = Text("ppml 至少需要一个回归变量列(如 log_distance)",
+                   "ppml needs at least one regressor column (e.g. log_distance)")
         raise DataError(msg)
     flows = _checked(flows, numeric=[value, *regressors], text=(origin, destination), file=file,
                      value=value)
@@ -368,13 +373,16 @@ def border_expected(  # noqa: PLR0913  (column names are keyword-only)
     unknown = sorted(set(frame.loc[frame["origin_region"].isna(), origin].astype(str))
                      | set(frame.loc[frame["destination_region"].isna(), destination].astype(str)))
     if unknown:
-        msg = f"units {unknown[:10]} have no region; give every unit a region"
+        msg = Text(f"单元 {unknown[:10]} 没有所属区域;请给每个单元指定区域",
+                   f"units {unknown[:10]} have no region; give every unit a region")
         raise DataError(msg)
     same = frame["origin_region"] == frame["destination_region"]
     inside, cross = frame[same], frame[~same].copy()
     if len(inside) < 5 or cross.empty:
-        msg = (f"need at least 5 within-region pairs to calibrate and one cross-region pair to "
-               f"test; got {len(inside)} and {len(cross)}")
+        msg = Text("至少需要 5 个区域内点对用于校准、1 个跨区域点对用于检验;实有 "
+                   f"{len(inside)} 和 {len(cross)}",
+                   f"need at least 5 within-region pairs to calibrate and one cross-region pair to "
+                   f"test; got {len(inside)} and {len(cross)}")
         raise DataError(msg)
     model = fit_gravity(inside, model="unconstrained", cost=cost, cost_function=cost_function,
                         origin=origin, destination=destination, value=value, origin_mass=origin_mass,

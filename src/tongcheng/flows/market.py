@@ -106,19 +106,25 @@ def read_prices(source: str | Path | pd.DataFrame, *, sheet: str | int | None = 
     region_col = region or next((c for c in REGION_ALIASES if c in frame.columns), None)
     if region_col is None or region_col not in frame.columns:
         problems.append(Problem(file, None, region or "region", None,
-                                f"a region column named one of {', '.join(REGION_ALIASES)}",
-                                "add a 'region' column with the province or city code "
-                                "(or pass region='your column')", sheet_name))
+                                Text(f"区域列,名为 {', '.join(REGION_ALIASES)} 之一",
+                                     f"a region column named one of {', '.join(REGION_ALIASES)}"),
+                                Text("添加存放省或市代码的 'region' 列(或传入 region='列名')",
+                                     "add a 'region' column with the province or city code "
+                                     "(or pass region='your column')"), sheet_name))
     for col in PRICE_COLUMNS[1:]:
         if col not in frame.columns:
-            problems.append(Problem(file, None, col, None, f"a column named '{col}'",
-                                    f"add a '{col}' column (see docs/market-segmentation.md)",
+            problems.append(Problem(file, None, col, None,
+                                    Text(f"名为 '{col}' 的列", f"a column named '{col}'"),
+                                    Text(f"添加 '{col}' 列(见 docs/market-segmentation.md)",
+                                         f"add a '{col}' column (see docs/market-segmentation.md)"),
                                     sheet_name))
     if problems or region_col is None:
-        raise ValidationError(problems, summary=f"{len(problems)} missing column(s) in {file or 'input'}")
+        raise ValidationError(problems, summary=Text(f"{file or '输入'} 缺少 {len(problems)} 列",
+                                                     f"{len(problems)} missing column(s) in "
+                                                     f"{file or 'input'}"))
     rows = pd.Series(np.arange(len(frame)) + 2, index=frame.index)  # header is row 1
 
-    def bad(mask: pd.Series, column: str, expected: str, fix: str) -> None:
+    def bad(mask: pd.Series, column: str, expected: Text, fix: Text) -> None:
         for idx in frame.index[mask.fillna(True).to_numpy(dtype=bool)]:
             raw = frame.at[idx, column]
             problems.append(Problem(file, int(rows[idx]), column, None if pd.isna(raw) else str(raw),
@@ -126,20 +132,22 @@ def read_prices(source: str | Path | pd.DataFrame, *, sheet: str | int | None = 
 
     out = pd.DataFrame({"region": _text(frame[region_col]), "category": _text(frame["category"])},
                        index=frame.index)
-    bad(out["region"].isna() | (out["region"] == ""), region_col, "a region code or name",
-        "fill in the region")
-    bad(out["category"].isna() | (out["category"] == ""), "category", "a category label",
-        "fill in the category")
+    bad(out["region"].isna() | (out["region"] == ""), region_col,
+        Text("区域代码或名称", "a region code or name"), Text("填写区域", "fill in the region"))
+    bad(out["category"].isna() | (out["category"] == ""), "category",
+        Text("类别名称", "a category label"), Text("填写类别", "fill in the category"))
     year = pd.to_numeric(_text(frame["year"]), errors="coerce")
-    bad(year.isna() | (year % 1 != 0), "year", "a whole year such as 2019",
-        "write the year as a plain number (no 年)")
+    bad(year.isna() | (year % 1 != 0), "year", Text("整数年份,如 2019", "a whole year such as 2019"),
+        Text("年份写成纯数字(不带「年」)", "write the year as a plain number (no 年)"))
     index = pd.to_numeric(_text(frame["index_prev_year_100"]).str.replace(",", ""), errors="coerce")
-    bad(index.isna(), "index_prev_year_100", "a number (previous year = 100)",
-        "write the index as a plain number, e.g. 102.3")
+    bad(index.isna(), "index_prev_year_100", Text("数值(上年 = 100)", "a number (previous year = 100)"),
+        Text("指数写成纯数字,如 102.3", "write the index as a plain number, e.g. 102.3"))
     lo, hi = INDEX_RANGE
     bad(index.notna() & ((index < lo) | (index > hi)), "index_prev_year_100",
-        f"an index between {lo:g} and {hi:g} (previous year = 100)",
-        "if the yearbook gives a percent change, write 100 + the change (2.3 % -> 102.3)")
+        Text(f"{lo:g} 到 {hi:g} 之间的指数(上年 = 100)", f"an index between {lo:g} and {hi:g} "
+             "(previous year = 100)"),
+        Text("年鉴给的是涨幅时,写 100 + 涨幅(2.3 % → 102.3)",
+             "if the yearbook gives a percent change, write 100 + the change (2.3 % -> 102.3)"))
     out["year"], out["index_prev_year_100"] = year, index
     key = out[["region", "year", "category"]]
     dup = key.duplicated(keep=False) & key.notna().all(axis=1)
@@ -149,13 +157,17 @@ def read_prices(source: str | Path | pd.DataFrame, *, sheet: str | int | None = 
         orig = first[(first["region"] == region_) & (first["year"] == year_)
                      & (first["category"] == cat_)].index[0]
         problems.append(Problem(file, int(rows[idx]), "category", str(cat_),
-                                f"one row per region, year and category (row {int(rows[orig])} "
-                                f"already gives {region_} {int(year_)} {cat_})",
-                                "delete the duplicate row or correct its region, year or category",
+                                Text(f"每个区域、年份和类别只有一行(第 {int(rows[orig])} 行已给出 "
+                                     f"{region_} {int(year_)} {cat_})",
+                                     f"one row per region, year and category (row {int(rows[orig])} "
+                                     f"already gives {region_} {int(year_)} {cat_})"),
+                                Text("删除重复行,或更正其区域、年份或类别",
+                                     "delete the duplicate row or correct its region, year or category"),
                                 sheet_name))
     if problems:
-        raise ValidationError(problems, summary=f"{len(problems)} problem(s) in the price table "
-                                                f"{file or '(input frame)'}")
+        raise ValidationError(problems, summary=Text(f"价格表 {file or '(输入)'} 中有 {len(problems)} 个问题",
+                                                     f"{len(problems)} problem(s) in the price table "
+                                                     f"{file or '(input frame)'}"))
     out = out[~out["category"].isin(set(totals))]
     out["year"] = out["year"].astype(int)
     out["region"] = out["region"].astype(str)
@@ -172,14 +184,17 @@ def _pair_list(regions: list[str], pairs: Iterable[tuple[str, str]] | None) -> l
         a, b = (str(p) for p in pair)
         unknown |= {a, b} - set(regions)
         if a == b:
-            msg = f"pair ({a}, {b}) compares a region with itself; give two different regions"
+            msg = Text(f"区域对 ({a}, {b}) 是同一区域;请给出两个不同的区域",
+                       f"pair ({a}, {b}) compares a region with itself; give two different regions")
             raise DataError(msg)
         key = (min(a, b), max(a, b))
         if key not in out:
             out.append(key)
     if unknown:
-        msg = (f"pairs name regions not in the price table: {', '.join(sorted(unknown))}; "
-               f"the table has {', '.join(regions)}")
+        msg = Text(f"区域对中的区域不在价格表中: {', '.join(sorted(unknown))};价格表中有 "
+                   f"{', '.join(regions)}",
+                   f"pairs name regions not in the price table: {', '.join(sorted(unknown))}; "
+                   f"the table has {', '.join(regions)}")
         raise DataError(msg)
     return out
 
@@ -232,10 +247,13 @@ def relative_price_changes(prices: pd.DataFrame, *, pairs: Iterable[tuple[str, s
     table = read_prices(prices)
     regions = sorted(table["region"].unique())
     if len(regions) < 2:
-        msg = ("relative prices compare regions pairwise, so at least two regions are needed; "
-               f"the table has {len(regions)} ({', '.join(regions) or 'none'}). Add the same "
-               "categories and years for other regions (e.g. from their statistical yearbooks' "
-               "分类价格指数 tables); de-meaning across pairs needs three or more regions")
+        msg = Text(f"相对价格法两两比较区域,至少需要两个区域;表中有 {len(regions)} "
+                   f"个({', '.join(regions) or '无'})。请补充其他区域相同类别和年份的数据("
+                   "如其统计年鉴的分类价格指数表);跨区域对去均值需要三个或以上区域",
+                   "relative prices compare regions pairwise, so at least two regions are needed; "
+                   f"the table has {len(regions)} ({', '.join(regions) or 'none'}). Add the same "
+                   "categories and years for other regions (e.g. from their statistical yearbooks' "
+                   "分类价格指数 tables); de-meaning across pairs needs three or more regions")
         raise DataError(msg)
     table["lp"] = np.log(table["index_prev_year_100"] / 100.0)
     wide = table.pivot(index=["year", "category"], columns="region", values="lp")
@@ -248,7 +266,8 @@ def relative_price_changes(prices: pd.DataFrame, *, pairs: Iterable[tuple[str, s
                                        "category": dq.index.get_level_values("category"),
                                        "abs_dq": dq.to_numpy()}))
     if not parts:
-        msg = "no pair of regions reports a common category in the same year; check years and labels"
+        msg = Text("没有任何区域对在同一年份有共同类别;请检查年份和类别名称",
+                   "no pair of regions reports a common category in the same year; check years and labels")
         raise DataError(msg)
     long = pd.concat(parts, ignore_index=True)
     if demean:
@@ -256,8 +275,10 @@ def relative_price_changes(prices: pd.DataFrame, *, pairs: Iterable[tuple[str, s
             lambda g: len(g.drop_duplicates()))
         single = sorted(int(y) for y in n_pairs.index[n_pairs < 2])
         if single:
-            msg = (f"year(s) {single} have a single pair of regions, so the de-meaned changes are all "
-                   "zero; add a third region, or pass demean=False to keep |ΔQ| unadjusted")
+            msg = Text(f"年份 {single} 只有一个区域对,去均值后的变化全为零;请增加第三个区域,"
+                       "或用 demean=False(命令行 --no-demean)保留未调整的 |ΔQ|",
+                       f"year(s) {single} have a single pair of regions, so the de-meaned changes are all "
+                       "zero; add a third region, or pass demean=False to keep |ΔQ| unadjusted")
             raise DataError(msg)
         mean = long.groupby(["year", "category"])["abs_dq"].transform("mean")
         long["q"] = long["abs_dq"] - mean

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .._errors import DataError, Problem, ValidationError
+from .._errors import DataError, Problem, TongchengError, ValidationError
 from .._text import Text
 
 __all__ = [
@@ -108,6 +108,7 @@ def _validate(frame: pd.DataFrame, *, file: str, sheet: str | None, row_offset: 
     return out
 
 
+_OMX_FILE = Text("OpenMatrix 矩阵文件(.omx)", "an OpenMatrix file (.omx)")
 _OD_FILE = Text("OD 表(起点、终点、流量;.csv、.parquet 或 .xlsx)",
                 "an OD table (origin, destination, value; .csv, .parquet or .xlsx)")
 
@@ -197,21 +198,47 @@ class ODTable:
         ------
         ImportError
             If ``openmatrix`` is not installed.
+        ValidationError
+            If the file is missing, empty, damaged or truncated, not an OMX file, or the matrix
+            is not square or larger than :data:`~tongcheng.network.files.MAX_TABLE_BYTES`
+            (checked from its declared shape before it is read).
+        DataError
+            If the file has no such matrix.
         """
         try:
             import openmatrix as omx
         except ImportError as exc:  # pragma: no cover
             msg = "reading OMX needs the optional package openmatrix: pip install openmatrix"
             raise ImportError(msg) from exc
-        with omx.open_file(str(path), "r") as f:
-            if matrix not in f.list_matrices():
-                msg = f"{Path(path).name} has no matrix {matrix!r}; it has {f.list_matrices()}"
-                raise DataError(msg)
-            values = np.asarray(f[matrix])
-            if mapping is None:
-                codes = [str(i + 1) for i in range(values.shape[0])]
-            else:
-                codes = [str(c) for c in f.mapping(mapping)]
+        import tables
+
+        from ..network.files import MAX_TABLE_BYTES, check_file, file_problem
+
+        path = check_file(path, what=_OMX_FILE)
+        try:
+            with omx.open_file(str(path), "r") as f:
+                if matrix not in f.list_matrices():
+                    msg = Text(f"{path.name} 中没有矩阵 {matrix!r};其中有 {f.list_matrices()}",
+                               f"{path.name} has no matrix {matrix!r}; it has {f.list_matrices()}")
+                    raise DataError(msg)
+                node = f[matrix]
+                size = int(np.prod(node.shape, dtype=np.float64)) * node.dtype.itemsize
+                if len(node.shape) != 2 or node.shape[0] != node.shape[1] or size > MAX_TABLE_BYTES:
+                    gib = MAX_TABLE_BYTES / 1024**3
+                    raise file_problem(path, Text(f"不超过 {gib:.0f} GiB 的方阵",
+                                                  f"a square matrix of at most {gib:.0f} GiB"),
+                                       Text("检查矩阵,或拆分文件", "check the matrix, or split the file"),
+                                       column=matrix,
+                                       value=f"shape {tuple(int(n) for n in node.shape)} of {node.dtype}")
+                values = np.asarray(node)
+                codes = ([str(i + 1) for i in range(values.shape[0])] if mapping is None
+                         else [str(c) for c in f.mapping(mapping)])
+        except (OSError, tables.HDF5ExtError, tables.NoSuchNodeError, LookupError, ValueError) as exc:
+            if isinstance(exc, TongchengError):
+                raise
+            raise file_problem(path, _OMX_FILE, Text("文件已损坏、被截断,或不是 OMX(HDF5)文件;请重新导出",
+                                                     "the file is damaged, truncated or not an OMX (HDF5) "
+                                                     "file; export it again"), value=str(exc)) from exc
         frame = pd.DataFrame(values, index=codes, columns=codes)
         return cls.from_matrix(frame, period=period, kind=kind, value_kind=value_kind)
 
@@ -292,8 +319,9 @@ class ODTable:
         d = self.data
         mixed = [c for c in GROUP_COLUMNS if d[c].nunique() > 1]
         if mixed:
-            msg = (f"the table mixes several {', '.join(mixed)}; call .select(...) first so that "
-                   "one matrix holds one kind of flow")
+            msg = Text(f"表中混合了多个 {'、'.join(mixed)};请先调用 .select(...),使一个矩阵只含一种流量",
+                       f"the table mixes several {', '.join(mixed)}; call .select(...) first so that "
+                       "one matrix holds one kind of flow")
             raise DataError(msg)
         codes = list(units) if units is not None else sorted(set(d["origin"]) | set(d["destination"]))
         mat = d.pivot_table(index="origin", columns="destination", values="value", aggfunc="sum")

@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from .._errors import DataError
+from .._text import Text
 from .od import ODTable
 
 __all__ = ["COMMUTERS", "DERIVED_PREFIX", "od_from_observations", "store_delineation",
@@ -71,8 +72,10 @@ def stored_metro_code(metro: str, version: str) -> str:
     """
     code = f"{metro}@{version}"
     if len(code) > _CODE_LENGTH:
-        msg = (f"the stored metro code {code!r} is longer than {_CODE_LENGTH} characters; "
-               "use a shorter metro name in --cores (e.g. sh=310100) or a shorter version")
+        msg = Text(f"存储的都市圈代码 {code!r} 超过 {_CODE_LENGTH} 个字符;请在 --cores "
+                   "中用更短的都市圈名(如 sh=310100)或更短的版本",
+                   f"the stored metro code {code!r} is longer than {_CODE_LENGTH} characters; "
+                   "use a shorter metro name in --cores (e.g. sh=310100) or a shorter version")
         raise DataError(msg)
     return code
 
@@ -106,12 +109,15 @@ def store_delineation(store: Any, memberships: pd.DataFrame) -> pd.DataFrame:
         If ``memberships`` is empty or not a delineation, or a code gets too long.
     """
     if memberships.empty:
-        msg = "no delineated members to store; the rule left every metro with its core only?"
+        msg = Text("没有可存储的划定成员;规则是否让每个都市圈只剩核心?",
+                   "no delineated members to store; the rule left every metro with its core only?")
         raise DataError(msg)
     docs = memberships["source_doc"].fillna("").astype(str)
     if not docs.str.startswith(("tongcheng delineation", "tongcheng combination")).all():
-        msg = ("only delineations made by tongcheng (source_doc 'tongcheng delineation …') "
-               "are stored this way; store adopted plans with put_metros")
+        msg = Text("只有 tongcheng 划定的结果(source_doc 为 'tongcheng delineation "
+                   "…')以此方式存储;已通过的规划请用 put_metros 存储",
+                   "only delineations made by tongcheng (source_doc 'tongcheng delineation …') "
+                   "are stored this way; store adopted plans with put_metros")
         raise DataError(msg)
     rows = memberships.copy()
     rows["metro_code"] = [stored_metro_code(str(m), str(v))

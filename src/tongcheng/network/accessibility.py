@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import DataError, Problem, ValidationError
+from .._text import Text
 
 __all__ = [
     "LUO_QI_2009_BANDS",
@@ -81,20 +82,25 @@ class Decay:
 
     def __post_init__(self) -> None:
         if self.kind not in _KINDS:
-            msg = f"decay {self.kind!r} is unknown; expected one of {', '.join(_KINDS)}"
+            msg = Text(f"未知的衰减函数 {self.kind!r};应为 {', '.join(_KINDS)} 之一",
+                       f"decay {self.kind!r} is unknown; expected one of {', '.join(_KINDS)}")
             raise DataError(msg)
         if self.cutoff is not None and not (math.isfinite(self.cutoff) and self.cutoff > 0):
-            msg = f"cutoff is {self.cutoff!r}; expected a positive number of minutes"
+            msg = Text(f"cutoff 为 {self.cutoff!r};应为正的分钟数",
+                       f"cutoff is {self.cutoff!r}; expected a positive number of minutes")
             raise DataError(msg)
         if self.kind in ("cumulative", "dai") and self.cutoff is None:
-            msg = f"the {self.kind} decay needs a cutoff (catchment) in minutes"
+            msg = Text(f"{self.kind} 衰减需要以分钟计的时间阈值(--cutoff)",
+                       f"the {self.kind} decay needs a cutoff (catchment) in minutes")
             raise DataError(msg)
         if self.kind in ("exponential", "power", "gaussian") and not (
                 self.beta is not None and math.isfinite(self.beta) and self.beta > 0):
-            msg = f"the {self.kind} decay needs beta > 0; got {self.beta!r}"
+            msg = Text(f"{self.kind} 衰减需要 beta > 0;实为 {self.beta!r}",
+                       f"the {self.kind} decay needs beta > 0; got {self.beta!r}")
             raise DataError(msg)
         if not (math.isfinite(self.min_time) and self.min_time > 0):
-            msg = f"min_time is {self.min_time!r}; expected a positive number of minutes"
+            msg = Text(f"min_time 为 {self.min_time!r};应为正的分钟数",
+                       f"min_time is {self.min_time!r}; expected a positive number of minutes")
             raise DataError(msg)
 
     @classmethod
@@ -113,11 +119,13 @@ class Decay:
             If neither or both of ``beta`` and ``half_life`` are given.
         """
         if (beta is None) == (half_life is None):
-            msg = "give either beta (per minute) or half_life (minutes), not both or neither"
+            msg = Text("请给出 beta(每分钟)或 half_life(分钟)二者之一",
+                       "give either beta (per minute) or half_life (minutes), not both or neither")
             raise DataError(msg)
         if half_life is not None:
             if not half_life > 0:
-                msg = f"half_life is {half_life!r}; expected a positive number of minutes"
+                msg = Text(f"half_life 为 {half_life!r};应为正的分钟数",
+                           f"half_life is {half_life!r}; expected a positive number of minutes")
                 raise DataError(msg)
             beta = math.log(2.0) / half_life
         return cls("exponential", cutoff=cutoff, beta=beta)
@@ -148,8 +156,10 @@ class Decay:
         """
         items = sorted((float(b), float(w)) for b, w in bands.items())
         if not items or items[0][0] <= 0 or any(w < 0 or not math.isfinite(w) for _, w in items):
-            msg = (f"bands are {dict(bands)!r}; expected {{upper bound in minutes: weight ≥ 0}}, "
-                   "e.g. {10: 1, 20: 0.68, 30: 0.22}")
+            msg = Text(f"分段为 {dict(bands)!r};应为 {{以分钟计的上限: ≥ 0 的权重}},"
+                       "如 {10: 1, 20: 0.68, 30: 0.22}",
+                       f"bands are {dict(bands)!r}; expected {{upper bound in minutes: weight ≥ 0}}, "
+                       "e.g. {10: 1, 20: 0.68, 30: 0.22}")
             raise DataError(msg)
         return cls("stepwise", cutoff=items[-1][0], bands=tuple(items))
 
@@ -175,7 +185,7 @@ class Decay:
         return w
 
 
-def _problem(row: int | None, column: str, value: object, expected: str, fix: str) -> Problem:
+def _problem(row: int | None, column: str, value: object, expected: Text, fix: Text) -> Problem:
     return Problem(file="", row=row, column=column, value=None if value is None else str(value),
                    expected=expected, fix=fix)
 
@@ -186,12 +196,13 @@ def _check_values(values: pd.Series, label: str, problems: list[Problem]) -> Non
     bad = np.flatnonzero(~np.isfinite(num) | (num < 0))
     for pos in bad[:_MAX_LISTED]:
         problems.append(_problem(None, label, f"{values.index[pos]!r}: {values.iloc[pos]!r}",
-                                 "a number ≥ 0 for every id",
-                                 "give 0 where there is nothing, or drop the id"))
+                                 Text("每个编号都有 ≥ 0 的数", "a number ≥ 0 for every id"),
+                                 Text("没有时填 0,或删除该编号",
+                                      "give 0 where there is nothing, or drop the id")))
     dup = values.index[values.index.duplicated()].unique()  # (checked before ids are looked up)
     for key in dup[:_MAX_LISTED]:
-        problems.append(_problem(None, label, key, "each id once",
-                                 "sum or deduplicate the rows of this id"))
+        problems.append(_problem(None, label, key, Text("每个编号只出现一次", "each id once"),
+                                 Text("把该编号的行加总或去重", "sum or deduplicate the rows of this id")))
 
 
 def _table(times: pd.DataFrame, unit: str, problems: list[Problem],
@@ -202,20 +213,26 @@ def _table(times: pd.DataFrame, unit: str, problems: list[Problem],
         raise DataError(msg)
     missing = [c for c in _TABLE_COLUMNS if c not in times.columns]
     if missing:
-        msg = (f"the travel-time table lacks column(s) {missing}; expected from_id, to_id, "
-               f"travel_time (got {list(times.columns)}); rename the columns")
+        msg = Text(f"出行时间表缺少列 {missing};应有 from_id、to_id、travel_time"
+                   f"(现有 {list(times.columns)});请改列名",
+                   f"the travel-time table lacks column(s) {missing}; expected from_id, to_id, "
+                   f"travel_time (got {list(times.columns)}); rename the columns")
         raise DataError(msg)
     try:
         t = times["travel_time"].to_numpy(dtype=np.float64) / _UNITS[unit]
     except (TypeError, ValueError) as exc:
-        msg = "travel_time must be numbers (seconds, or minutes with unit='min')"
+        msg = Text("travel_time 须为数值(秒;unit='min' 时为分钟)",
+                   "travel_time must be numbers (seconds, or minutes with unit='min')")
         raise DataError(msg) from exc
     for col in ("from_id", "to_id"):
         for pos in np.flatnonzero(times[col].isna().to_numpy())[:_MAX_LISTED]:
-            problems.append(_problem(int(pos) + 2, col, None, "an id", "fill in or drop the row"))
+            problems.append(_problem(int(pos) + 2, col, None, Text("编号", "an id"),
+                                     Text("填写编号或删除该行", "fill in or drop the row")))
     for pos in np.flatnonzero(t < 0)[:_MAX_LISTED]:
         problems.append(_problem(int(pos) + 2, "travel_time", times["travel_time"].iloc[pos],
-                                 "a time ≥ 0", "fix the time; leave it empty if unreachable"))
+                                 Text("≥ 0 的时间", "a time ≥ 0"),
+                                 Text("更正该时间;不可达时留空",
+                                      "fix the time; leave it empty if unreachable")))
     return times["from_id"], times["to_id"], t
 
 
@@ -229,12 +246,14 @@ def _codes(ids: pd.Series, index: pd.Index, column: str, label: str,
     out[ok] = where[codes[ok]]
     unknown = uniques[where < 0]
     for key in unknown[:_MAX_LISTED]:
-        problems.append(_problem(None, column, key, f"an id of the {label}",
-                                 f"give the {label} of every id in the table (0 if none), "
-                                 "or drop its rows"))
+        problems.append(_problem(None, column, key, Text(f"{label} 中的编号", f"an id of the {label}"),
+                                 Text(f"给出表中每个编号的 {label}(没有时填 0),或删除这些行",
+                                      f"give the {label} of every id in the table (0 if none), "
+                                      "or drop its rows")))
     if len(unknown) > _MAX_LISTED:
         problems.append(_problem(None, column, f"… {len(unknown) - _MAX_LISTED} more ids",
-                                 f"ids of the {label}", "see above"))
+                                 Text(f"{label} 中的编号", f"ids of the {label}"),
+                                 Text("见上", "see above")))
     return out
 
 
@@ -246,8 +265,10 @@ def _duplicates(times: pd.DataFrame, a: np.ndarray, b: np.ndarray, n_b: int,
     rows = key.index[key.duplicated(keep=False).to_numpy()]
     for pos in rows[:_MAX_LISTED]:
         pair = f"{times['from_id'].iloc[pos]!r} → {times['to_id'].iloc[pos]!r}"
-        problems.append(_problem(int(pos) + 2, "from_id,to_id", pair, "each pair once",
-                                 "keep one travel time per (from_id, to_id) pair"))
+        problems.append(_problem(int(pos) + 2, "from_id,to_id", pair,
+                                 Text("每个点对只出现一次", "each pair once"),
+                                 Text("每个 (from_id, to_id) 点对只保留一个时间",
+                                      "keep one travel time per (from_id, to_id) pair")))
 
 
 def _pairs(a: np.ndarray, b: np.ndarray, t: np.ndarray, *, own: np.ndarray, include_self: bool,
@@ -269,7 +290,7 @@ def _pairs(a: np.ndarray, b: np.ndarray, t: np.ndarray, *, own: np.ndarray, incl
               else pd.Series(float(self_time), index=labels[k]))
         values = st.to_numpy(dtype=np.float64)
         if (values < 0).any():
-            msg = "self_time (intra-zonal minutes) must be ≥ 0"
+            msg = Text("self_time(区内时间,分钟)须 ≥ 0", "self_time (intra-zonal minutes) must be ≥ 0")
             raise DataError(msg)
         given = ~np.isnan(values)
         a = np.concatenate([a, k[given]])
@@ -280,7 +301,8 @@ def _pairs(a: np.ndarray, b: np.ndarray, t: np.ndarray, *, own: np.ndarray, incl
 
 def _raise(problems: list[Problem], what: str) -> None:
     if problems:
-        raise ValidationError(problems, summary=f"{len(problems)} problem(s) in the {what} input")
+        raise ValidationError(problems, summary=Text(f"{what} 输入中有 {len(problems)} 个问题",
+                                                     f"{len(problems)} problem(s) in the {what} input"))
 
 
 def hansen_accessibility(

@@ -15,6 +15,7 @@ import pandas as pd
 from numpy.typing import ArrayLike
 
 from .._errors import DataError, Problem, ValidationError
+from .._text import Text
 
 if TYPE_CHECKING:
     import scipy.sparse
@@ -289,19 +290,23 @@ def points_lonlat(points: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndar
         if geo.crs is not None and not geo.crs.equals("EPSG:4326"):
             geo = geo.to_crs("EPSG:4326")
         if not (geo.geom_type == "Point").all():
-            msg = "points must be Point geometries; use .representative_point() on polygons first"
+            msg = Text("点位须为 Point 几何;多边形请先取 .representative_point()",
+                       "points must be Point geometries; use .representative_point() on polygons first")
             raise DataError(msg)
         lon, lat = geo.x.to_numpy(dtype=np.float64), geo.y.to_numpy(dtype=np.float64)
     elif {"lon", "lat"} <= set(points.columns):
         lon = points["lon"].to_numpy(dtype=np.float64)
         lat = points["lat"].to_numpy(dtype=np.float64)
     else:
-        msg = f"points need 'lon' and 'lat' columns or point geometries; got columns {list(points.columns)}"
+        msg = Text(f"点位需要 'lon' 和 'lat' 列或点几何;现有列为 {list(points.columns)}",
+                   f"points need 'lon' and 'lat' columns or point geometries; got columns "
+                   f"{list(points.columns)}")
         raise DataError(msg)
     ids = points["id"].to_numpy() if "id" in points.columns else points.index.to_numpy()
     bad = ~(np.isfinite(lon) & np.isfinite(lat))
     if bad.any():
-        msg = f"points {ids[bad][:5].tolist()} have missing coordinates; drop or locate them first"
+        msg = Text(f"点位 {ids[bad][:5].tolist()} 缺少坐标;请先删除或补上坐标",
+                   f"points {ids[bad][:5].tolist()} have missing coordinates; drop or locate them first")
         raise DataError(msg)
     return ids, lon, lat
 
@@ -360,7 +365,7 @@ def snap_points(
 
     allowed = np.arange(graph.n_nodes) if candidates is None else np.asarray(candidates, dtype=np.int64)
     if len(allowed) == 0:
-        msg = "the graph has no node to snap to"
+        msg = Text("路网中没有可吸附的节点", "the graph has no node to snap to")
         raise DataError(msg)
     _, k = cKDTree(xy(graph.lon[allowed], graph.lat[allowed])).query(xy(lon, lat))
     node = allowed[np.asarray(k, dtype=np.int64)]
@@ -375,11 +380,15 @@ def snap_points(
                 column="geometry",
                 value=f"point {id_list[i]!r} at ({lon[i]:.6f}, {lat[i]:.6f}) is {dist[i]:,.0f} m from the "
                 f"nearest {graph.profile or 'graph'} node",
-                expected=f"a point within {max_distance:g} m of the network",
-                fix="check the point's coordinates and CRS, use a larger extract, or raise max_distance",
+                expected=Text(f"距路网不超过 {max_distance:g} 米的点",
+                              f"a point within {max_distance:g} m of the network"),
+                fix=Text("检查该点的坐标与坐标系、改用更大范围的路网,或调大 --max-snap-distance",
+                         "check the point's coordinates and CRS, use a larger extract, or raise "
+                         "max_distance"),
             )
             for i in far
         ]
-        msg = f"{len(far)} point(s) are off the {graph.profile or 'road'} network"
+        msg = Text(f"{len(far)} 个点不在 {graph.profile or '道路'} 路网附近",
+                   f"{len(far)} point(s) are off the {graph.profile or 'road'} network")
         raise ValidationError(problems, summary=msg)
     return node

@@ -185,12 +185,15 @@ def parse_gtfs_time(values: pd.Series, *, file: str = "", column: str = "") -> n
                 row=int(i) + 2,
                 column=column or None,
                 value=str(text.iloc[i]),
-                expected="a time HH:MM:SS (hours may exceed 23) or blank",
-                fix="write times as HH:MM:SS, e.g. 07:05:00 or 25:10:00 after midnight",
+                expected=Text("HH:MM:SS 格式的时刻(小时可超过 23)或留空",
+                              "a time HH:MM:SS (hours may exceed 23) or blank"),
+                fix=Text("时刻写成 HH:MM:SS,如 07:05:00;过午夜写 25:10:00",
+                         "write times as HH:MM:SS, e.g. 07:05:00 or 25:10:00 after midnight"),
             )
             for i in rows[:50]
         ]
-        msg = f"{len(rows)} time(s) in {file or 'input'} are not HH:MM:SS"
+        msg = Text(f"{file or '输入'} 中有 {len(rows)} 个时刻不是 HH:MM:SS",
+                   f"{len(rows)} time(s) in {file or 'input'} are not HH:MM:SS")
         raise ValidationError(problems, summary=msg)
     nums = parts.astype("float64")
     return (nums[0] * 3600 + nums[1] * 60 + nums[2]).to_numpy(dtype=np.float64)
@@ -279,13 +282,14 @@ def _int_column(frame: pd.DataFrame, column: str, file: str) -> np.ndarray:
                 row=int(i) + 2,
                 column=column,
                 value=str(frame[column].iloc[i]),
-                expected="an integer",
-                fix=f"fill '{column}' with whole numbers",
+                expected=Text("整数", "an integer"),
+                fix=Text(f"'{column}' 列请填整数", f"fill '{column}' with whole numbers"),
             )
             for i in rows[:50]
         ]
         raise ValidationError(
-            problems, summary=f"{len(rows)} non-integer value(s) in {file} column '{column}'"
+            problems, summary=Text(f"{file} 的 '{column}' 列有 {len(rows)} 个值不是整数",
+                                   f"{len(rows)} non-integer value(s) in {file} column '{column}'")
         )
     return num.to_numpy(dtype=np.int64)
 
@@ -304,10 +308,12 @@ def _boarding_allowed(st: pd.DataFrame, column: str, file: str) -> np.ndarray:
         rows = st["row"].to_numpy()[bad]
         problems = [
             Problem(file=file, row=int(r), column=column, value=str(v),
-                    expected="blank, 0, 1, 2 or 3", fix=f"correct {column} (GTFS reference)")
+                    expected=Text("空白、0、1、2 或 3", "blank, 0, 1, 2 or 3"),
+                    fix=Text(f"按 GTFS 规范更正 {column}", f"correct {column} (GTFS reference)"))
             for r, v in zip(rows[:50], raw[bad][:50], strict=True)
         ]
-        raise ValidationError(problems, summary=f"{len(rows)} invalid {column} value(s) in {file}")
+        raise ValidationError(problems, summary=Text(f"{file} 中有 {len(rows)} 个无效的 {column} 值",
+                                                     f"{len(rows)} invalid {column} value(s) in {file}"))
     return raw != "1"
 
 
@@ -404,12 +410,14 @@ def _interpolate(st: pd.DataFrame, lon: np.ndarray, lat: np.ndarray, file: str) 
                 row=int(r),
                 column="arrival_time",
                 value="",
-                expected="times at the first and last stop of every trip",
-                fix="give the first and last stop_times of each trip arrival and departure times",
+                expected=Text("每个班次首末站都有时刻", "times at the first and last stop of every trip"),
+                fix=Text("给每个班次首末站的 stop_times 填写到站与离站时刻",
+                         "give the first and last stop_times of each trip arrival and departure times"),
             )
             for r in rows[:50]
         ]
-        raise ValidationError(problems, summary=f"{len(rows)} trip end(s) without times in {file}")
+        raise ValidationError(problems, summary=Text(f"{file} 中有 {len(rows)} 个班次首末站没有时刻",
+                                                     f"{len(rows)} trip end(s) without times in {file}"))
     if not np.isnan(t_arr).any():
         return st.assign(arr=t_arr, dep=t_dep)
     s = st["stop"].to_numpy()
@@ -484,8 +492,8 @@ def _stops(
             row=int(i) + 2,
             column="stop_lat/stop_lon",
             value=f"{stops['stop_lat'].iloc[i]}, {stops['stop_lon'].iloc[i]}",
-            expected="WGS84 latitude and longitude",
-            fix="give the stop its coordinates",
+            expected=Text("WGS84 纬度和经度", "WGS84 latitude and longitude"),
+            fix=Text("填写该站点的坐标", "give the stop its coordinates"),
         )
         for i in np.flatnonzero(bad.to_numpy())[:50]
     ]
@@ -496,13 +504,14 @@ def _stops(
             row=int(i) + 2,
             column="stop_id",
             value=stop_ids.iloc[i],
-            expected="unique stop ids",
-            fix="remove or rename the duplicate stop",
+            expected=Text("不重复的站点编号", "unique stop ids"),
+            fix=Text("删除或改名重复的站点", "remove or rename the duplicate stop"),
         )
         for i in np.flatnonzero(dup)[:50]
     ]
     if problems:
-        raise ValidationError(problems, summary=f"{len(problems)} problem(s) in {file}")
+        raise ValidationError(problems, summary=Text(f"{file} 中有 {len(problems)} 个问题",
+                                                     f"{len(problems)} problem(s) in {file}"))
     stop_frame = pd.DataFrame(
         {
             "stop_id": prefix + stop_ids,
@@ -564,12 +573,13 @@ def _read_feed(path: Path, prefix: str, date: dt.date, stop_offset: int) -> dict
                 row=int(r),
                 column="stop_id",
                 value=str(v),
-                expected="a stop_id listed in stops.txt",
-                fix="add the stop to stops.txt or correct the id",
+                expected=Text("stops.txt 中列出的 stop_id", "a stop_id listed in stops.txt"),
+                fix=Text("把该站点加入 stops.txt,或更正编号", "add the stop to stops.txt or correct the id"),
             )
             for r, v in zip(rows[:50], st["stop_id"].to_numpy()[stop_pos < 0][:50], strict=True)
         ]
-        raise ValidationError(problems, summary=f"{len(rows)} unknown stop(s) in {file}")
+        raise ValidationError(problems, summary=Text(f"{file} 中有 {len(rows)} 个未知站点",
+                                                     f"{len(rows)} unknown stop(s) in {file}"))
     seq = _int_column(st.reset_index(drop=True), "stop_sequence", file) if len(st) else np.zeros(0, np.int64)
     out = pd.DataFrame(
         {
@@ -785,7 +795,8 @@ def _as_date(date: dt.date | str) -> dt.date:
             return dt.datetime.strptime(text, fmt).date()
         except ValueError:
             pass
-    msg = f"date must be a datetime.date or 'YYYY-MM-DD'; got {date!r}"
+    msg = Text(f"日期应为 datetime.date 或 'YYYY-MM-DD';实为 {date!r}",
+               f"date must be a datetime.date or 'YYYY-MM-DD'; got {date!r}")
     raise DataError(msg)
 
 

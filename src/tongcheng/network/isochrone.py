@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import DataError
+from .._text import Text
 from .graph import RoadGraph, main_component_nodes, points_lonlat, snap_points
 from .matrix import many_to_many, travel_time_matrix
 
@@ -162,11 +163,13 @@ def circle_coverage(
         If a core or a cell is off the network.
     """
     if weight not in cells.columns:
-        msg = f"cells have no column {weight!r}; expected a column to sum (e.g. population)"
+        msg = Text(f"网格/单元中没有 {weight!r} 列;应有一列可加总的数值(如 population)",
+                   f"cells have no column {weight!r}; expected a column to sum (e.g. population)")
         raise DataError(msg)
     w = pd.to_numeric(cells[weight], errors="coerce").to_numpy(dtype=np.float64)
     if np.isnan(w).any() or (w < 0).any():
-        msg = f"column {weight!r} of cells must hold numbers >= 0; fill or drop the bad rows"
+        msg = Text(f"网格/单元的 {weight!r} 列须为 ≥ 0 的数;请补全或删除有问题的行",
+                   f"column {weight!r} of cells must hold numbers >= 0; fill or drop the bad rows")
         raise DataError(msg)
     cell_ids, lon, lat = points_lonlat(cells)
     positions = pd.DataFrame({"id": cell_ids, "lon": lon, "lat": lat})  # order is what counts

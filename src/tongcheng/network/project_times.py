@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from .._errors import DataError, Problem, ValidationError
+from .._text import Text
 from .graph import points_lonlat
 from .matrix import travel_times_seconds
 
@@ -130,15 +131,27 @@ def _points_digest(points: pd.DataFrame) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def _wrong_profile(name: str, profile: str, mode: str) -> DataError:
+    """Return the error for a graph built for another profile than ``mode`` needs."""
+    need = _GRAPH_PROFILE[mode]
+    return DataError(Text(f"{name} 是 {profile or '未命名'} 路网;{mode} 出行时间需要 {need} 路网: "
+                          f"tongcheng network build PBF --profile {need}",
+                          f"{name} is a {profile or 'unnamed'} graph; {mode} times need a {need} graph: "
+                          f"tongcheng network build PBF --profile {need}"))
+
+
 def _unit_points(store: Store, points: pd.DataFrame | None, label: str) -> pd.DataFrame:
     units = store.units()
     if points is None:
         located = units[units["lon"].notna() & units["lat"].notna()]
         if located.empty:
             problem = Problem(file=label, row=None, column="code", value=None,
-                              expected="units with a centroid (lon, lat)",
-                              fix="import the region's units first: tongcheng units import FILE …")
-            raise ValidationError([problem], summary=f"{label} has no located units")
+                              expected=Text("有中心点坐标 (lon, lat) 的单元",
+                                            "units with a centroid (lon, lat)"),
+                              fix=Text("请先导入本地区的单元: tongcheng units import FILE …",
+                                       "import the region's units first: tongcheng units import FILE …"))
+            raise ValidationError([problem], summary=Text(f"{label} 没有带坐标的单元",
+                                                          f"{label} has no located units"))
         return pd.DataFrame({"id": located.index.astype(str),
                              "lon": located["lon"].to_numpy(np.float64),
                              "lat": located["lat"].to_numpy(np.float64)})
@@ -147,11 +160,14 @@ def _unit_points(store: Store, points: pd.DataFrame | None, label: str) -> pd.Da
     unknown = [(pos, code) for pos, code in enumerate(text) if code not in units.index]
     if unknown:
         problems = [Problem(file=label, row=pos + 1, column="id", value=code,
-                            expected="the code of a unit stored in the project (rows are points, "
-                                     "counted from 1)",
-                            fix="use the unit codes of `tongcheng units list` as point ids")
+                            expected=Text("项目中已存单元的代码(行号为点的序号,从 1 起)",
+                                          "the code of a unit stored in the project (rows are points, "
+                                          "counted from 1)"),
+                            fix=Text("用 `tongcheng units list` 中的单元代码作为点编号",
+                                     "use the unit codes of `tongcheng units list` as point ids"))
                     for pos, code in unknown]
-        raise ValidationError(problems, summary=f"{len(unknown)} point(s) are not units of the project")
+        raise ValidationError(problems, summary=Text(f"{len(unknown)} 个点不是项目中的单元",
+                                                     f"{len(unknown)} point(s) are not units of the project"))
     out = points.copy()
     if "id" in out.columns:
         out["id"] = text
@@ -179,8 +195,10 @@ def _feed_identity(graph_path: Path, feeds: list[Path]) -> tuple[list[str], list
         return [f.name for f in feeds], [_sha256(f) for f in feeds], ""
     embedded = graph_feeds(graph_path)
     if not embedded:
-        msg = (f"{graph_path.name} holds no GTFS feeds: pass feeds, or build the graph with "
-               f"`tongcheng network build PBF --profile walk --gtfs FEED`")
+        msg = Text(f"{graph_path.name} 中没有 GTFS 时刻表: 请给出时刻表,或用 "
+                   "`tongcheng network build PBF --profile walk --gtfs FEED` 重新构建",
+                   f"{graph_path.name} holds no GTFS feeds: pass feeds, or build the graph with "
+                   f"`tongcheng network build PBF --profile walk --gtfs FEED`")
         raise DataError(msg)
     return [f.name for f in embedded], [f.sha256 for f in embedded], " (stored in the graph)"
 
@@ -255,16 +273,16 @@ def store_travel_times(  # noqa: PLR0913
         msg = f"mode={mode!r}; use one of {', '.join(MODE_INDICATORS)}"
         raise DataError(msg)
     if (mode != "transit" and feeds) or (mode == "transit" and not date):
-        msg = ("transit times need GTFS feeds and a service date (without feeds: the feeds stored "
-               "in the graph by `tongcheng network build --gtfs`); road modes take neither")
+        msg = Text("公交出行时间需要 GTFS 时刻表和运营日期(不给时刻表时使用 "
+                   "`tongcheng network build --gtfs` 存入路网的时刻表);道路方式两者都不需要",
+                   "transit times need GTFS feeds and a service date (without feeds: the feeds stored "
+                   "in the graph by `tongcheng network build --gtfs`); road modes take neither")
         raise DataError(msg)
     path = Path(graph_path)
     _step(progress, "graph")
     graph = graph_from_npz(path)
     if graph.profile != _GRAPH_PROFILE[mode]:
-        msg = (f"{path.name} is a {graph.profile or 'unnamed'} graph; {mode} times need a "
-               f"{_GRAPH_PROFILE[mode]} graph: tongcheng network build PBF --profile {_GRAPH_PROFILE[mode]}")
-        raise DataError(msg)
+        raise _wrong_profile(path.name, graph.profile, mode)
     label = f"project {project.root.name}"
     with project.store() as store:
         origins = _unit_points(store, origins, label)
