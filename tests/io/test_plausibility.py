@@ -145,3 +145,18 @@ def test_out_of_range_reasons_and_gaps() -> None:
     obs = pd.DataFrame({"indicator": ["gdp", "gdp", "share", "share", "growth", "unknown"],
                         "value": [1.0, np.nan, 101.0, -np.inf, -50.0, -1.0]})
     assert out_of_range(obs, rules).tolist() == ["", "", "above", "not finite", "", ""]
+
+
+def test_stored_predecessors_across_gaps_and_between_the_files_periods(store: Store) -> None:
+    _record(store, _obs([("gdp", "320500", "2010", 1000.0), ("gdp", "320100", "2019", 1000.0),
+                         ("gdp", "320000", "1980", 100.0), ("gdp", "320500", "2016Q4", 250.0)]),
+            "history.csv")
+    # 2020 follows the stored 2010 (ten years back); 2021 follows the stored 2019 of its own unit
+    obs = _obs([("gdp", "320500", "2020", 10_000_000.0), ("gdp", "320100", "2018", 1000.0),
+                ("gdp", "320100", "2021", 5_000_000.0), ("gdp", "320500", "2017Q1", 2.5)])
+    problems = _check(obs, store)
+    assert [(p.row, "history.csv" in str(p.expected)) for p in problems] == [(2, True), (4, True), (5, True)]
+    assert "of 2010" in str(problems[0].expected) and "of 2019" in str(problems[1].expected)
+    # more than thirty years back is no predecessor: 1980 to 2016 is growth, not a slip
+    assert not _check(_obs([("gdp", "320000", "2016", 100_000.0)]), store)
+    assert len(_check(_obs([("gdp", "320000", "2000", 100_000.0)]), store)) == 1

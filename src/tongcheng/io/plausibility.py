@@ -57,6 +57,14 @@ def _fmt(value: float) -> str:
     return f"{float(value):.10g}"
 
 
+def _vintage(vintage: object) -> Text:
+    """Name a vintage in a message ("no vintage" when it is empty)."""
+    text = "" if vintage is None or (isinstance(vintage, float) and np.isnan(vintage)) else str(vintage)
+    if not text:
+        return Text("未注明版本", "no vintage")
+    return Text("版本「{v}」", "vintage '{v}'").format(v=text)
+
+
 def plausibility_rules(catalogue: pd.DataFrame, *, default_jump: float | None = DEFAULT_MAX_JUMP,
                        ) -> pd.DataFrame:
     """Return each indicator's range and jump factor.
@@ -188,12 +196,65 @@ def _range_problems(obs: pd.DataFrame, reason: pd.Series, rules: pd.DataFrame, *
     return problems
 
 
-def _stored(store: Store | None, codes: list[str]) -> pd.DataFrame:
+_STORED_COLUMNS = ["indicator", "subject_key", "period", "vintage", "value", "import_id"]
+#: How far back (in periods of each frequency) a predecessor is looked for, widening step by step.
+_LOOKBACK = {"A": (1, 10, 30), "Q": (1, 8, 40), "M": (1, 24, 120)}
+
+
+def _period_names(freq: str, first: int, last: int) -> list[str]:
+    """Return the periods of one frequency with ordinals ``first`` to ``last`` (see :func:`_period_order`)."""
+    out = []
+    for o in range(max(first, 1), last + 1):
+        if freq == "A":
+            out.append(f"{o}")
+        elif freq == "Q":
+            out.append(f"{(o - 1) // 4}Q{(o - 1) % 4 + 1}")
+        else:
+            out.append(f"{(o - 1) // 12}-{(o - 1) % 12 + 1:02d}")
+    return out
+
+
+def _read_stored(store: Store, new: pd.DataFrame) -> pd.DataFrame:
+    """Read the stored values a new file is compared with, period window by period window.
+
+    Only the periods the file spans and, before them, the nearest stored period of each of its
+    subjects are read (widening the look-back only for subjects not found yet), so a long
+    stored history is not read for every import.
+    """
+    codes = sorted(set(new["indicator"]))
+    order = pd.concat([new[["indicator", "subject_key"]], _period_order(new["period"])], axis=1)
+    order = order.dropna(subset=["_ord"])
+    parts: list[pd.DataFrame] = []
+
+    def read(periods: list[str]) -> pd.DataFrame:
+        got = store.observations(indicators=codes, periods=periods, latest_vintage=True)[_STORED_COLUMNS]
+        parts.append(got)
+        return got
+
+    for freq, grp in order.groupby("_freq"):
+        first, last = int(grp["_ord"].min()), int(grp["_ord"].max())
+        span = read(_period_names(str(freq), first, last))
+        # subjects whose first period in the file has no stored predecessor found yet
+        starts = grp.groupby(["indicator", "subject_key"])["_ord"].min().rename("_start")
+        earlier = pd.concat([span[["indicator", "subject_key"]], _period_order(span["period"])], axis=1)
+        earlier = earlier.join(starts, on=["indicator", "subject_key"], how="inner")
+        earlier = earlier[earlier["_ord"] < earlier["_start"]]
+        waiting = set(starts.index) - set(zip(earlier["indicator"], earlier["subject_key"], strict=True))
+        done = 0
+        for back in _LOOKBACK[str(freq)]:
+            if not waiting:
+                break
+            got = read(_period_names(str(freq), first - back, first - 1 - done))
+            waiting -= set(zip(got["indicator"], got["subject_key"], strict=True))
+            done = back
+    return pd.concat(parts, ignore_index=True).drop_duplicates(["indicator", "subject_key", "period"])
+
+
+def _stored(store: Store | None, new: pd.DataFrame) -> pd.DataFrame:
     """Latest stored value per (indicator, subject, period), with the import that brought it."""
-    cols = ["indicator", "subject_key", "period", "vintage", "value", "import_id"]
-    if store is None or not codes:
-        return pd.DataFrame(columns=[*cols, "_origin"])
-    stored = store.observations(indicators=codes, latest_vintage=True)[cols]
+    if store is None or new.empty:
+        return pd.DataFrame(columns=[*_STORED_COLUMNS, "_origin_en", "_origin_zh"])
+    stored = _read_stored(store, new)
     stored = stored[stored["value"].notna()]
     imports = store.imports()
     names = (pd.Series(imports["file_name"].to_numpy(), index=imports["id"].astype("Int64"))
@@ -233,15 +294,15 @@ def _jump_problems(hits: pd.DataFrame, which: str, rules: pd.DataFrame, *, file:
         shown = grp.head(_SHOWN_PER_GROUP)
         for i, (_, row) in enumerate(shown.iterrows()):
             expected = Text(
-                "{code} 在 {subject} 的值与{what}相差不超过 {limit} 倍：{period} 期（版本「{vintage}」）"
-                "的 {value} 是{what} {prev_period} 期（版本「{prev_vintage}」，来自{origin_zh}）"
+                "{code} 在 {subject} 的值与{what}相差不超过 {limit} 倍：{period} 期（{vintage}）"
+                "的 {value} 是{what} {prev_period} 期（{prev_vintage}，来自{origin_zh}）"
                 "的 {prev_value} 的 {factor} 倍",
                 "a value of {code} for {subject} within a factor {limit} of {what}: {value} in "
-                "{period} (vintage '{vintage}') is {factor}× the {prev_value} of {prev_period} "
-                "(vintage '{prev_vintage}', from {origin_en})",
+                "{period} ({vintage}) is {factor}× the {prev_value} of {prev_period} "
+                "({prev_vintage}, from {origin_en})",
             ).format(code=code, subject=row["subject_key"], what=what, limit=limit,
-                     period=row["period"], vintage=row["vintage"], value=_fmt(row["value"]),
-                     prev_period=row["_prev_period"], prev_vintage=row["_prev_vintage"],
+                     period=row["period"], vintage=_vintage(row["vintage"]), value=_fmt(row["value"]),
+                     prev_period=row["_prev_period"], prev_vintage=_vintage(row["_prev_vintage"]),
                      prev_value=_fmt(row["_prev_value"]), origin_zh=row["_prev_origin_zh"],
                      origin_en=row["_prev_origin_en"], factor=f"{row['_factor']:.3g}")
             extra = _more_rows(rows, _SHOWN_PER_GROUP) if i == len(shown) - 1 else Text("", "")
@@ -352,7 +413,7 @@ def check_plausibility(observations: pd.DataFrame, *, catalogue: pd.DataFrame,
     checked = sound[sound["indicator"].map(rules["max_jump"]).notna()]
     if checked.empty:
         return problems
-    stored = _stored(store, sorted(set(checked["indicator"])))
+    stored = _stored(store, checked)
     keep = ["indicator", "subject_key", "period", "vintage", "value", "_row", "_col"]
     new = checked[keep]
     by_period = _jumps(_previous_period(new, stored, file=file), rules)
@@ -464,11 +525,11 @@ def screen_observations(observations: pd.DataFrame, *, catalogue: pd.DataFrame,
                       id=int(import_id), file=row["file_name"]))
         vintage = str(row.get("vintage", "") or "")
         messages.append(Text(
-            "{subject}：{code} 在 {period} 期（版本「{vintage}」）的值 {value} 不合理，应为 {expected}；"
+            "{subject}：{code} 在 {period} 期（{vintage}）的值 {value} 不合理，应为 {expected}；"
             "来自{origin}。已在本次计算中排除（未删除）",
-            "{subject}: {code} = {value} in {period} (vintage '{vintage}') is implausible, expected "
+            "{subject}: {code} = {value} in {period} ({vintage}) is implausible, expected "
             "{expected}; from {origin}. Left out of this computation (not deleted)",
-        ).format(subject=Text(zh, en), code=code, period=row["period"], vintage=vintage,
+        ).format(subject=Text(zh, en), code=code, period=row["period"], vintage=_vintage(vintage),
                  value=_fmt(row["value"]), expected=expected, origin=origin))
     excluded["message"] = messages
     return kept, excluded
