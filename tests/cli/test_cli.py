@@ -71,6 +71,9 @@ def test_import_ok_in_english(yrd_project: Project, tmp_path: Path) -> None:
 def test_not_a_project(tmp_path: Path) -> None:
     out = CliRunner().invoke(cli, ["units", "list", "--project", str(tmp_path)])
     assert out.exit_code == 1
+    assert "不是 tongcheng 项目" in out.output and "tongcheng init" in out.output
+    out = CliRunner().invoke(cli, ["units", "list", "--project", str(tmp_path), "--lang", "en"])
+    assert out.exit_code == 1
     assert "is not a tongcheng project" in out.output and "tongcheng init" in out.output
 
 
