@@ -12,8 +12,14 @@ Jumps are factors, so they are measured only for indicators whose range starts a
 or above (counts, amounts, times, shares) and only between two values of the same sign
 that are not zero: a growth rate going from 0.1 % to 5 % is no unit slip.
 
-Everything is vectorised with pandas merges, so checking a 100 000-row import costs a
-fraction of a second beyond reading the stored values it is compared with.
+A value's previous period is the nearest earlier period of the same frequency (year,
+quarter, month) with a value for the same indicator and subject, in the file or stored —
+looked for up to 30 years, 40 quarters or 120 months back; only those stored periods are
+read. Its earlier vintage is the latest stored value of the same period under another
+vintage. A single slipped row is reported once (not again when the next row jumps back).
+
+Everything is vectorised with pandas merges: on the 2-core test machine a 100 000-row file
+checked against 100 000 stored values takes about 1–2 s of an import's minute.
 """
 
 from __future__ import annotations
@@ -368,7 +374,9 @@ def check_plausibility(observations: pd.DataFrame, *, catalogue: pd.DataFrame,
         (missing columns or empty cells: open range, project default jump).
     store
         The project's store, whose values of earlier periods and vintages the new ones are
-        compared with; ``None`` compares only within the file.
+        compared with; ``None`` compares only within the file. Call
+        :func:`fill_missing_rules` first for a project created before the catalogue had
+        plausibility columns.
     default_jump
         Jump factor for indicators without ``max_jump`` (``None``: no jump check for them).
     strict
