@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from tongcheng.project import Project
-from tongcheng.reports import render_report_html
+from tongcheng.reports import render_report_html, shown_values
 from tongcheng.reports._names import display_units
 from tongcheng.reports.i18n import unit_label
 from tongcheng.reports.model import validate_report_data
@@ -88,6 +88,25 @@ def test_values_of_units_off_the_map_get_their_own_tables(data) -> None:
     assert len(counties) > 250 and counties.index.isin(data.cities.index).sum() == 0
     assert counties.loc["320106", ["name_en", "parent_en"]].tolist() == ["Gulou (Nanjing)", "Nanjing"]
     assert counties[[m.code for m in data.county_indicators]].notna().any(axis=1).all()  # rows with data
+
+
+def test_every_value_shown_is_the_stored_one_of_its_period(data, own_project: Project) -> None:
+    shown = shown_values(data)
+    assert set(shown["table"]) == {"cities", "provinces", "counties", "pairs"}  # metros: not computed
+    retail = shown[(shown["indicator"] == "retail_sales") & (shown["table"] == "cities")]
+    assert sorted(retail["subject"]) == sorted(CITIES) and set(retail["period"]) == {"2024"}
+    assert set(retail["source"]) == {SOURCE} and set(retail["vintage"]) == {"bulletin"}
+    with own_project.store() as store:
+        stored = store.observations(subject_kind="unit", latest_vintage=True)
+    units = shown[shown["table"].isin(["cities", "provinces", "counties"])]
+    both = units.merge(stored.assign(period=stored["period"].astype(str)),
+                       left_on=["indicator", "subject", "period"],
+                       right_on=["indicator", "unit_code", "period"], how="left", suffixes=("", "_stored"))
+    assert len(both) == len(units) > 10_000
+    assert (both["value"] == both["value_stored"]).all()  # each value is the stored one of its period
+    latest = stored.dropna(subset=["value"]).groupby(["indicator", "unit_code"])["period"].max()
+    assert (units.set_index(["indicator", "subject"])["period"]
+            == latest.reindex(units.set_index(["indicator", "subject"]).index)).all()  # and the latest
 
 
 def test_curated_indicators_first_then_the_catalogue(data) -> None:

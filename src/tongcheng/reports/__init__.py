@@ -6,7 +6,8 @@ inline; it opens from disk with no server and loads nothing from the network.
 Public API
 ----------
 - :class:`ReportData`, :class:`IndicatorMeta`, :class:`MethodNote`, :class:`DataSource`,
-  :class:`Section` -- the input contract (``model.py``).
+  :class:`Section`, :class:`TimeSeries` -- the input contract (``model.py``);
+  :func:`shown_values` -- every value the tables show, with its period, vintage and source.
 - :func:`render_report` -- write ``out_dir/index.html``.
 - :func:`register_section`, :func:`unregister_section`, :func:`section_providers`,
   :class:`ReportContext` -- how features add sections.
@@ -31,6 +32,8 @@ from .model import (
     MethodNote,
     ReportData,
     Section,
+    TimeSeries,
+    shown_values,
     validate_report_data,
 )
 from .render import embed_json, render_report, render_report_html
@@ -57,6 +60,7 @@ __all__ = [
     "ReportData",
     "Section",
     "SectionProvider",
+    "TimeSeries",
     "builtin_section_providers",
     "check_in_browser",
     "embed_json",
@@ -66,6 +70,7 @@ __all__ = [
     "render_report",
     "render_report_html",
     "section_providers",
+    "shown_values",
     "t",
     "unregister_section",
     "validate_report_data",

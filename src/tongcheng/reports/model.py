@@ -28,6 +28,7 @@ __all__ = [
     "ReportData",
     "Section",
     "TimeSeries",
+    "shown_values",
     "validate_report_data",
 ]
 
@@ -419,6 +420,40 @@ def validate_report_data(data: ReportData) -> ReportData:
     if problems:
         raise ValidationError(problems, summary=f"{len(problems)} problem(s) in the report data")
     return replace(data, cities=_to_wgs84(data.cities), metros=_to_wgs84(data.metros))
+
+
+SHOWN_COLUMNS = ("table", "indicator", "column", "subject", "period", "vintage", "source", "value")
+
+
+def shown_values(data: ReportData) -> pd.DataFrame:
+    """Return every value the report's tables show, one row each, with where it comes from.
+
+    Parameters
+    ----------
+    data
+        The report input (e.g. from :func:`tongcheng.reports.project_report.project_report_data`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``table`` (``cities``, ``provinces``, ``counties``, ``metros`` or ``pairs``),
+        ``indicator`` (catalogue code), ``column``, ``subject`` (unit or metro code, ``"a>b"``
+        for a pair), ``period``, ``vintage``, ``source`` (``""`` where the report was given
+        none) and ``value``; missing values are left out.
+    """
+    rows = []
+    tables = (("cities", data.cities, data.city_indicators), ("provinces", data.provinces,
+              data.province_indicators), ("counties", data.counties, data.county_indicators),
+              ("metros", data.metros, data.metro_indicators), ("pairs", data.pairs, data.pair_indicators))
+    for table, frame, metas in tables:
+        if frame is None:
+            continue
+        for meta in metas:
+            for key, value in frame[meta.code].dropna().items():
+                period, vintage, source = meta.provenance.get(str(key), (meta.period, "", ""))
+                rows.append((table, meta.catalogue_code, meta.code, str(key), period, vintage, source,
+                             float(value)))
+    return pd.DataFrame(rows, columns=list(SHOWN_COLUMNS))
 
 
 def _to_wgs84(frame: geopandas.GeoDataFrame) -> geopandas.GeoDataFrame:
