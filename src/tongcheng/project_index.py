@@ -495,6 +495,14 @@ def build_project_index(project: Project, *, framework: Path | None = None,
         The data cannot make an index (e.g. no metropolitan area for the pair inputs).
     """
     fw, rec, fw_path = read_definition(project, framework=framework, recipe=recipe)
+    if rec.step("aggregate") is None:
+        problem = Problem(rec.source, rec.lines.get("steps"), "steps", None,
+                          Text("含 aggregate 步的构建步骤(指数是各层的加权汇总)",
+                               "steps with an aggregate step (the index aggregates the tree)"),
+                          Text("在 steps 末尾加一项 - name: aggregate",
+                               "add '- name: aggregate' at the end of steps"))
+        raise ValidationError([problem], summary=Text(f"构建步骤 {rec.source} 不能构建指数",
+                                                      f"recipe {rec.source} cannot build an index"))
     with project.store() as store:
         inputs = index_data(store, fw, rec)
         if inputs.data.empty:

@@ -45,6 +45,8 @@ RECIPES = [
      ["steps[1]", "did you mean normalise"], ["改为 normalise"]),
     ("steps_out_of_order", "steps:\n  - name: aggregate\n  - name: normalise\n",
      ["row 3 column 'steps[1]'", "in the order"], ["的顺序"]),
+    ("no_aggregate_step", "steps:\n  - name: normalise\n", ["an aggregate step"], ["aggregate 步"]),
+    ("no_steps", "steps: []\n", ["an aggregate step"], ["aggregate 步"]),
     ("document_is_a_list", "- normalise\n- aggregate\n", ["a mapping with a list 'steps'"],
      ["含 steps 列表的映射"]),
     ("empty_file", "", ["a mapping with a list 'steps'"], ["含 steps 列表的映射"]),
@@ -154,8 +156,10 @@ def test_good_definitions_of_the_corpus_build(yrd_project: Project, tmp_path: Pa
     assert "98 city pairs" in out.output
 
 
-def test_missing_definition_file_is_bilingual(yrd_project: Project, tmp_path: Path) -> None:
-    for lang, word in (("en", "is not a file"), ("zh", "找不到文件")):
-        out = CliRunner().invoke(cli, ["index", "run", "--recipe", str(tmp_path / "nope.yaml"),
-                                       "--project", str(yrd_project.root), "--lang", lang])
-        assert out.exit_code == 1 and word in out.output and "nope.yaml" in out.output, out.output
+def test_missing_definition_file_is_bilingual(shared: Project, tmp_path: Path) -> None:
+    (tmp_path / "folder").mkdir()
+    for option, path in (("--recipe", tmp_path / "nope.yaml"), ("--framework", tmp_path / "folder")):
+        for lang, word in (("en", "is not a file"), ("zh", "找不到文件")):
+            out = CliRunner().invoke(cli, ["index", "run", option, str(path), "--project", str(shared.root),
+                                           "--lang", lang])
+            assert out.exit_code == 1 and word in out.output and path.name in out.output, out.output

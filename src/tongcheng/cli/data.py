@@ -178,10 +178,10 @@ def export(fmt: str, project_dir: Path, lang: str | None) -> None:
 
 
 @click.command("run")
-@click.option("--framework", "framework_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("--framework", "framework_path", type=click.Path(path_type=Path), default=None,
               help="Indicator tree (CSV or YAML) naming indicators of the project "
                    "(default: PROJECT/index/pair_framework.csv). 指标体系。")
-@click.option("--recipe", "recipe_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("--recipe", "recipe_path", type=click.Path(path_type=Path), default=None,
               help="Recipe (YAML or JSON; default: PROJECT/index/pair_recipe.yaml). 构建步骤。")
 @project_option
 @LANG
