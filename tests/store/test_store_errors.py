@@ -110,3 +110,21 @@ def test_unreachable_server_message_is_bilingual() -> None:
     assert "Is the PostgreSQL server running" in info.value.render("en")
     assert "服务器是否在运行" in info.value.render("zh")
     _assert_no_sql(info.value)
+
+
+def test_refused_rows_are_listed_in_both_languages(
+        loaded: Store, make_obs: Callable[..., pd.DataFrame],
+        new_record: Callable[..., ImportRecord]) -> None:
+    obs = make_obs().astype({"value": object})
+    obs.loc[1, "value"] = "n/a"
+    obs.loc[2, "subject_key"] = "苏州"
+    with pytest.raises(StoreError) as info:
+        loaded.record_import(new_record(), obs)
+    en, zh = info.value.render("en"), info.value.render("zh")
+    assert "Importing 'gdp.csv': 2 problem(s) found; nothing was written" in en
+    assert "column 'value' is not a number in 1 row(s) (rows 1)" in en
+    assert "subject_key does not fit subject_kind 'unit' (rows 2)" in en
+    assert "导入 'gdp.csv': 发现 2 个问题,未写入任何数据" in zh
+    assert "「value」列有 1 行不是数字(第 1 行)" in zh
+    assert "subject_key 与 subject_kind 'unit' 不符(第 2 行)" in zh
+    assert loaded.imports().empty

@@ -78,13 +78,14 @@ def raise_problems(problems: Sequence[str | Text], *, what: str | Text) -> None:
                               "\n  - ".join(render(x, "en") for x in lines)))
 
 
-def _rows_hint(frame: pd.DataFrame, mask: pd.Series) -> str:
-    labels = [str(x) for x in frame.index[mask.to_numpy()][:_MAX_SHOWN]]
-    more = int(mask.sum()) - len(labels)
-    return f" (rows {', '.join(labels)}{f' and {more} more' if more > 0 else ''})"
+def _rows_hint(frame: pd.DataFrame, mask: pd.Series) -> Text:
+    labels = ", ".join(str(x) for x in frame.index[mask.to_numpy()][:_MAX_SHOWN])
+    more = int(mask.sum()) - min(int(mask.sum()), _MAX_SHOWN)
+    return Text(f"(第 {labels} 行{f' 等另 {more} 行' if more > 0 else ''})",
+                f" (rows {labels}{f' and {more} more' if more > 0 else ''})")
 
 
-def require_columns(frame: pd.DataFrame, required: Iterable[str], *, what: str) -> None:
+def require_columns(frame: pd.DataFrame, required: Iterable[str], *, what: str | Text) -> None:
     """Raise :class:`StoreError` naming every required column ``frame`` lacks."""
     if not isinstance(frame, pd.DataFrame):
         msg = f"{what}: expected a pandas DataFrame, got {type(frame).__name__}."
@@ -92,8 +93,10 @@ def require_columns(frame: pd.DataFrame, required: Iterable[str], *, what: str) 
     missing = [c for c in required if c not in frame.columns]
     if missing:
         have = ", ".join(map(str, frame.columns)) or "none"
-        msg = (f"{what}: missing column(s) {', '.join(missing)} (columns present: {have}). "
-               "Add them, or rename the columns to the store's names.")
+        msg = Text("{what}: 缺少列 {cols}(现有列: {have})。请补上,或把列名改为数据库使用的名称。",
+                   "{what}: missing column(s) {cols} (columns present: {have}). Add them, or "
+                   "rename the columns to the store's names.").format(
+                       what=what, cols=", ".join(missing), have=have)
         raise StoreError(msg)
 
 
@@ -132,7 +135,7 @@ def _derived_codes(key: pd.Series, kind: pd.Series) -> dict[str, pd.Series]:
 
 
 def prepare_observations(
-    frame: pd.DataFrame, *, defaults: Mapping[str, str], what: str
+    frame: pd.DataFrame, *, defaults: Mapping[str, str], what: str | Text
 ) -> pd.DataFrame:
     """Validate an observations frame and return it in the store's canonical form.
 
@@ -165,35 +168,46 @@ def prepare_observations(
         out[col] = _text_or_default(frame, col, None)
     for col in ("value_kind", "vintage", "source", "flags"):
         out[col] = _text_or_default(frame, col, defaults.get(col, ""))
-    problems: list[str] = []
+    problems: list[Text] = []
     for col in ("indicator", "subject_kind", "subject_key", "period"):
         bad = out[col].isna() | (out[col] == "")
         if bad.any():
-            problems.append(f"column '{col}' is empty in {int(bad.sum())} row(s)"
-                            f"{_rows_hint(out, bad)}; every observation needs one")
+            problems.append(Text("「{col}」列有 {n} 行为空{rows};每个观测值都需要它",
+                                 "column '{col}' is empty in {n} row(s){rows}; every observation "
+                                 "needs one").format(col=col, n=int(bad.sum()),
+                                                     rows=_rows_hint(out, bad)))
     out["unit"] = out["unit"].fillna("")
     for col, allowed in (("subject_kind", SUBJECT_KINDS), ("value_kind", VALUE_KINDS)):
         bad = out[col].notna() & ~out[col].isin(allowed)
         if bad.any():
             seen = ", ".join(sorted(set(out.loc[bad, col].astype(str)))[:_MAX_SHOWN])
-            problems.append(f"column '{col}' has {seen}{_rows_hint(out, bad)}; expected one of "
-                            f"{', '.join(allowed)}")
+            problems.append(Text("「{col}」列有 {seen}{rows};应为 {allowed} 之一",
+                                 "column '{col}' has {seen}{rows}; expected one of {allowed}").format(
+                                     col=col, seen=seen, rows=_rows_hint(out, bad),
+                                     allowed=", ".join(allowed)))
     for kind, pattern in _KEY_PATTERNS.items():
         rows = (out["subject_kind"] == kind) & out["subject_key"].notna()
         bad = rows & ~out["subject_key"].str.match(pattern).fillna(False).astype(bool)
         if bad.any():
-            problems.append(f"subject_key does not fit subject_kind '{kind}'{_rows_hint(out, bad)}"
-                            f", e.g. {out.loc[bad, 'subject_key'].iloc[0]!r}; expected keys like "
-                            f"{_KEY_EXAMPLES[kind]}")
+            problems.append(Text(
+                "subject_key 与 subject_kind '{kind}' 不符{rows},例如 {key};应为 {like} 这样的键",
+                "subject_key does not fit subject_kind '{kind}'{rows}, e.g. {key}; expected keys "
+                "like {like}").format(kind=kind, rows=_rows_hint(out, bad),
+                                      key=repr(out.loc[bad, "subject_key"].iloc[0]),
+                                      like=_KEY_EXAMPLES[kind]))
     values = pd.to_numeric(frame["value"], errors="coerce").astype("float64")
     bad = values.isna() & frame["value"].notna() & (as_text(frame["value"]) != "")
     if bad.any():
-        problems.append(f"column 'value' is not a number in {int(bad.sum())} row(s)"
-                        f"{_rows_hint(out, bad)}; leave a cell empty for a missing value")
+        problems.append(Text("「value」列有 {n} 行不是数字{rows};缺失的值请留空",
+                             "column 'value' is not a number in {n} row(s){rows}; leave a cell "
+                             "empty for a missing value").format(n=int(bad.sum()),
+                                                                 rows=_rows_hint(out, bad)))
     infinite = values.abs() == np.inf
     if infinite.any():
-        problems.append(f"column 'value' is infinite in {int(infinite.sum())} row(s)"
-                        f"{_rows_hint(out, infinite)}; store a missing value (NaN) instead")
+        problems.append(Text("「value」列有 {n} 行为无穷大{rows};请改存缺失值 (NaN)",
+                             "column 'value' is infinite in {n} row(s){rows}; store a missing "
+                             "value (NaN) instead").format(n=int(infinite.sum()),
+                                                           rows=_rows_hint(out, infinite)))
     out["value"] = values
     derived = _derived_codes(out["subject_key"], out["subject_kind"])
     for col, series in derived.items():
@@ -201,8 +215,11 @@ def prepare_observations(
     dup = out.duplicated(list(KEY_COLUMNS), keep=False)
     if dup.any():
         first = out.loc[dup, list(KEY_COLUMNS)].iloc[0].to_dict()
-        problems.append(f"{int(dup.sum())} row(s) repeat the key (indicator, subject_key, period, "
-                        f"vintage){_rows_hint(out, dup)}, e.g. {first}; keep one row per key")
+        problems.append(Text("{n} 行的键 (indicator, subject_key, period, vintage) 重复{rows},"
+                             "例如 {first};每个键只保留一行",
+                             "{n} row(s) repeat the key (indicator, subject_key, period, vintage)"
+                             "{rows}, e.g. {first}; keep one row per key").format(
+                                 n=int(dup.sum()), rows=_rows_hint(out, dup), first=first))
     raise_problems(problems, what=what)
     return out[list(OBSERVATION_INPUT_COLUMNS)]
 
