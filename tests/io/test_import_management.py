@@ -91,6 +91,11 @@ def test_unspecified_is_recorded_and_warned_about(yrd_project: Project, tmp_path
     assert record["n_warnings"] == 2
     mine = obs[obs["import_id"] == record["id"]]
     assert set(mine["vintage"]) == {"unspecified"} and set(mine["source"]) == {"unspecified"}
+    code, out = _run(yrd_project, "import", "show", str(record["id"]))
+    assert code == 0 and "警告: 2" in out
+    assert "    - 警告 gdp.csv 「--vintage」列: 值为 'unspecified'；应为 数据的版本" in out
+    code, out = _run(yrd_project, "import", "show", str(record["id"]), lang="en")
+    assert "    - warning: gdp.csv column '--source': got 'unspecified'; expected the source" in out
 
 
 def test_a_known_source_and_vintage_give_no_warning(yrd_project: Project, tmp_path: Path) -> None:
