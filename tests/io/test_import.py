@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
-import pytest
 from openpyxl import Workbook
 
-from tongcheng import ValidationError
+from tongcheng import Problem, ValidationError
 from tongcheng.project import Project
 
+Rejected = Callable[..., ValidationError]  # the `rejected` fixture of conftest.py
 
-def state(project: Project) -> tuple[int, int, list[str]]:
-    """Observations, imports and kept raw files: what must not change on a failed import."""
-    with project.store() as store:
-        n_obs = len(store.observations(latest_vintage=False))
-        n_imp = len(store.imports())
-    return n_obs, n_imp, sorted(p.name for p in project.raw_dir.iterdir())
+
+def only_error(exc: ValidationError) -> Problem:
+    assert len(exc.errors) == 1, exc.render("en")
+    return exc.errors[0]
 
 
 def write_csv(path: Path, text: str, encoding: str = "utf-8") -> Path:
@@ -25,23 +24,11 @@ def write_csv(path: Path, text: str, encoding: str = "utf-8") -> Path:
     return path
 
 
-def rejected(project: Project, path: Path, **kwargs: object) -> ValidationError:
-    before = state(project)
-    with pytest.raises(ValidationError) as info:
-        project.import_stats(path, **kwargs)
-    assert state(project) == before, "a failed import must write nothing"
-    return info.value
-
-
-def only_error(exc: ValidationError):
-    assert len(exc.errors) == 1, exc
-    return exc.errors[0]
-
-
 GOOD = "code,indicator,period,value,unit\n320500,gdp,2024,26700.0,亿元\n310100,gdp,2024,53926.7,亿元\n"
 
 
-def test_good_file_imports_and_reimport_is_noop(yrd_project: Project, tmp_path: Path) -> None:
+def test_good_file_imports_and_reimport_is_noop(yrd_project: Project, tmp_path: Path,
+                                                state: Callable[[Project], tuple]) -> None:
     path = write_csv(tmp_path / "gdp.csv", GOOD)
     before = state(yrd_project)
     first = yrd_project.import_stats(path, source="统计公报", vintage="2024-bulletin")
@@ -61,7 +48,7 @@ def test_good_file_imports_and_reimport_is_noop(yrd_project: Project, tmp_path: 
     assert imp["n_rows_read"] == 2 and imp["vintage"] == "2024-bulletin"
 
 
-def test_revision_keeps_both_vintages(yrd_project: Project, tmp_path: Path) -> None:
+def test_revision_keeps_both_vintages(yrd_project: Project, tmp_path: Path, rejected: Rejected) -> None:
     yrd_project.import_stats(write_csv(tmp_path / "v1.csv", GOOD), vintage="2024-bulletin")
     revised = GOOD.replace("26700.0", "26727.5")
     exc = rejected(yrd_project, write_csv(tmp_path / "v2.csv", revised), vintage="2024-bulletin")
@@ -76,13 +63,13 @@ def test_revision_keeps_both_vintages(yrd_project: Project, tmp_path: Path) -> N
     assert latest.set_index("subject_key").loc["320500", "value"] == 26727.5
 
 
-def test_unknown_code(yrd_project: Project, tmp_path: Path) -> None:
+def test_unknown_code(yrd_project: Project, tmp_path: Path, rejected: Rejected) -> None:
     exc = rejected(yrd_project, write_csv(tmp_path / "u.csv", GOOD.replace("310100", "999999")))
     problem = only_error(exc)
     assert (problem.file, problem.row, problem.column, problem.value) == ("u.csv", 3, "code", "999999")
 
 
-def test_ambiguous_name_lists_candidates(yrd_project: Project, tmp_path: Path) -> None:
+def test_ambiguous_name_lists_candidates(yrd_project: Project, tmp_path: Path, rejected: Rejected) -> None:
     text = "name,indicator,period,value\nSuzhou,gdp,2024,1\n苏州,gdp,2023,2\n苏州市,gdp,2022,3\n"
     exc = rejected(yrd_project, write_csv(tmp_path / "a.csv", text))
     problem = only_error(exc)
@@ -90,27 +77,27 @@ def test_ambiguous_name_lists_candidates(yrd_project: Project, tmp_path: Path) -
     assert "320500" in str(problem.fix) and "341300" in str(problem.fix)
 
 
-def test_text_in_number_column(yrd_project: Project, tmp_path: Path) -> None:
+def test_text_in_number_column(yrd_project: Project, tmp_path: Path, rejected: Rejected) -> None:
     exc = rejected(yrd_project, write_csv(tmp_path / "t.csv", GOOD.replace("53926.7", "约5.4万")))
     problem = only_error(exc)
     assert (problem.row, problem.column, problem.value) == (3, "value", "约5.4万")
     assert str(problem.expected) == "a number"
 
 
-def test_duplicate_key(yrd_project: Project, tmp_path: Path) -> None:
+def test_duplicate_key(yrd_project: Project, tmp_path: Path, rejected: Rejected) -> None:
     text = GOOD + "苏州市,gdp,2024,26700.0,亿元\n"
     exc = rejected(yrd_project, write_csv(tmp_path / "d.csv", text))
     problem = only_error(exc)
     assert problem.row == 4 and "row 2" in str(problem.fix)
 
 
-def test_missing_column(yrd_project: Project, tmp_path: Path) -> None:
+def test_missing_column(yrd_project: Project, tmp_path: Path, rejected: Rejected) -> None:
     text = "code,indicator,value\n320500,gdp,1\n"
     problem = only_error(rejected(yrd_project, write_csv(tmp_path / "m.csv", text)))
     assert problem.column == "period" and problem.row is None
 
 
-def test_wrong_sheet_and_empty_file(yrd_project: Project, tmp_path: Path) -> None:
+def test_wrong_sheet_and_empty_file(yrd_project: Project, tmp_path: Path, rejected: Rejected) -> None:
     book = Workbook()
     book.active.title = "GDP"
     for row in [["code", "indicator", "period", "value"], ["320500", "gdp", 2024, 1.0]]:
@@ -122,7 +109,7 @@ def test_wrong_sheet_and_empty_file(yrd_project: Project, tmp_path: Path) -> Non
     assert "empty" in str(only_error(rejected(yrd_project, empty)))
 
 
-def test_gbk_csv(yrd_project: Project, tmp_path: Path) -> None:
+def test_gbk_csv(yrd_project: Project, tmp_path: Path, rejected: Rejected) -> None:
     text = "name,indicator,period,value\n苏州,gdp,2024,1.5\n"
     path = write_csv(tmp_path / "gbk.csv", text, encoding="gbk")
     problem = only_error(rejected(yrd_project, path))
@@ -130,7 +117,7 @@ def test_gbk_csv(yrd_project: Project, tmp_path: Path) -> None:
     assert yrd_project.import_stats(path, encoding="gbk").n_observations == 1
 
 
-def test_all_problems_reported_at_once(yrd_project: Project, tmp_path: Path) -> None:
+def test_all_problems_reported_at_once(yrd_project: Project, tmp_path: Path, rejected: Rejected) -> None:
     text = ("code,indicator,period,value,unit\n999999,gdp,2024,1,亿元\n320500,gdpp,2024,2,亿元\n"
             "320500,gdp,20x4,3,亿元\n320500,gdp,2023,x,亿元\n320500,gdp,2022,4,万元\n")
     exc = rejected(yrd_project, write_csv(tmp_path / "many.csv", text))
@@ -166,7 +153,7 @@ def test_wide_layouts_and_pairs(yrd_project: Project, tmp_path: Path) -> None:
     assert {"2022", "2023"} <= set(gdp[gdp["vintage"] == "y"]["period"])
 
 
-def test_metro_table(yrd_project: Project, tmp_path: Path) -> None:
+def test_metro_table(yrd_project: Project, tmp_path: Path, rejected: Rejected) -> None:
     extra = pd.DataFrame([{"code": "cross_city_commuters", "name_zh": "跨城通勤人数",
                            "name_en": "Cross-city commuters", "unit": "persons",
                            "subject_kind": "metro", "kind": "raw"}])
@@ -187,13 +174,14 @@ def test_metro_table(yrd_project: Project, tmp_path: Path) -> None:
     assert "metro" in str(problem.expected)
 
 
-def test_computed_indicators_cannot_be_imported(yrd_project: Project, tmp_path: Path) -> None:
+def test_computed_indicators_cannot_be_imported(yrd_project: Project, tmp_path: Path,
+                                                rejected: Rejected) -> None:
     text = "code,indicator,period,value\n320500,urbanisation_rate,2020,81.7\n"
     problem = only_error(rejected(yrd_project, write_csv(tmp_path / "c.csv", text)))
     assert problem.value == "urbanisation_rate" and "computes" in str(problem.fix)
 
 
-def test_overlong_vintage_is_located(yrd_project: Project, tmp_path: Path) -> None:
+def test_overlong_vintage_is_located(yrd_project: Project, tmp_path: Path, rejected: Rejected) -> None:
     text = "code,indicator,period,value,vintage\n320500,gdp,2024,1," + "x" * 121 + "\n"
     problem = only_error(rejected(yrd_project, write_csv(tmp_path / "v.csv", text)))
     assert (problem.row, problem.column) == (2, "vintage") and "120" in str(problem.expected)

@@ -9,35 +9,22 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
 
-from tongcheng import ValidationError
+from tongcheng import Problem, ValidationError
 from tongcheng.io import tables
 from tongcheng.io.stats import parse_stats
 from tongcheng.io.tables import read_table
 from tongcheng.project import Project
 
-
-def state(project: Project) -> tuple[int, int, list[str]]:
-    """Observations, imports and kept raw files: what must not change on a failed import."""
-    with project.store() as store:
-        n_obs = len(store.observations(latest_vintage=False))
-        n_imp = len(store.imports())
-    return n_obs, n_imp, sorted(p.name for p in project.raw_dir.iterdir())
+Rejected = Callable[..., ValidationError]  # the `rejected` fixture of conftest.py
 
 
-def rejected(project: Project, path: Path, **kwargs: object) -> ValidationError:
-    before = state(project)
-    with pytest.raises(ValidationError) as info:
-        project.import_stats(path, **kwargs)
-    assert state(project) == before, "a failed import must write nothing"
-    return info.value
-
-
-def only_error(exc: ValidationError):
+def only_error(exc: ValidationError) -> Problem:
     assert len(exc.errors) == 1, exc.render("en")
     return exc.errors[0]
 
@@ -75,7 +62,7 @@ def patch_sheet(path: Path, edit, part: str = "xl/worksheets/sheet1.xml") -> Pat
 # -- 1. a name that contradicts the code of its row --------------------------------------------
 
 
-def test_name_contradicting_code_names_both(yrd_project: Project, tmp_path: Path) -> None:
+def test_name_contradicting_code_names_both(yrd_project: Project, tmp_path: Path, rejected: Rejected) -> None:
     text = "code,name,indicator,period,value\n320500,南京市,gdp,2024,1\n320100,南京市,gdp,2024,2\n"
     problem = only_error(rejected(yrd_project, csv_file(tmp_path / "c.csv", text), vintage="t"))
     assert (problem.row, problem.column, problem.value) == (2, "name", "南京市")
@@ -120,7 +107,8 @@ def test_empty_cells_are_counted_not_reported(yrd_project: Project, tmp_path: Pa
 # -- 3. row numbers and columns as a spreadsheet shows them ------------------------------------
 
 
-def test_rows_count_title_lines_and_blank_rows_in_csv(yrd_project: Project, tmp_path: Path) -> None:
+def test_rows_count_title_lines_and_blank_rows_in_csv(yrd_project: Project, tmp_path: Path,
+                                                      rejected: Rejected) -> None:
     text = ("2024年各市地区生产总值\n单位: 亿元\n\ncode,indicator,period,value\n320500,gdp,2024,1\n\n"
             "\n310100,gdp,2024,约5万\n")
     exc = rejected(yrd_project, csv_file(tmp_path / "t.csv", text), vintage="t")
@@ -130,7 +118,8 @@ def test_rows_count_title_lines_and_blank_rows_in_csv(yrd_project: Project, tmp_
     assert [p.row for p in titles] == [1, 2] and "row 4" in str(titles[0].expected)
 
 
-def test_rows_count_title_lines_and_blank_rows_in_xlsx(yrd_project: Project, tmp_path: Path) -> None:
+def test_rows_count_title_lines_and_blank_rows_in_xlsx(yrd_project: Project, tmp_path: Path,
+                                                       rejected: Rejected) -> None:
     rows = [["2024年统计"], [], ["code", "period", "gdp", "pop_resident_yearend"],
             ["320500", 2024, 26700, 1295.8], [], ["310100", 2024, 53926.7, "n.a.x"]]
     path = workbook(tmp_path / "t.xlsx", {"数据": rows})
@@ -139,13 +128,15 @@ def test_rows_count_title_lines_and_blank_rows_in_xlsx(yrd_project: Project, tmp
         "数据", 6, "pop_resident_yearend", "n.a.x")
 
 
-def test_wide_by_period_names_the_year_column(yrd_project: Project, tmp_path: Path) -> None:
+def test_wide_by_period_names_the_year_column(yrd_project: Project, tmp_path: Path,
+                                              rejected: Rejected) -> None:
     text = "地区,指标,2022年,2023年\n苏州,gdp,23958.3,24653.4\n\n无锡,gdp,15000,一万六\n"
     problem = only_error(rejected(yrd_project, csv_file(tmp_path / "y.csv", text), vintage="t"))
     assert (problem.row, problem.column, problem.value) == (4, "2023年", "一万六")
 
 
-def test_duplicate_rows_named_by_spreadsheet_row(yrd_project: Project, tmp_path: Path) -> None:
+def test_duplicate_rows_named_by_spreadsheet_row(yrd_project: Project, tmp_path: Path,
+                                                 rejected: Rejected) -> None:
     text = "标题\ncode,indicator,period,value\n320500,gdp,2024,1\n\n320500,gdp,2024,2\n"
     problem = only_error(rejected(yrd_project, csv_file(tmp_path / "d.csv", text), vintage="t"))
     assert problem.row == 5 and "row 3" in str(problem.fix)
@@ -154,7 +145,8 @@ def test_duplicate_rows_named_by_spreadsheet_row(yrd_project: Project, tmp_path:
 # -- 4. unknown is "not found", with close candidates ------------------------------------------
 
 
-def test_unknown_name_is_not_found_with_candidates(yrd_project: Project, tmp_path: Path) -> None:
+def test_unknown_name_is_not_found_with_candidates(yrd_project: Project, tmp_path: Path,
+                                                   rejected: Rejected) -> None:
     text = "name,indicator,period,value\n苏洲市,gdp,2024,1\n"
     problem = only_error(rejected(yrd_project, csv_file(tmp_path / "n.csv", text), vintage="t"))
     assert (problem.row, problem.column, problem.value) == (2, "name", "苏洲市")
@@ -166,7 +158,8 @@ def test_unknown_name_is_not_found_with_candidates(yrd_project: Project, tmp_pat
 # -- 5. separators, decimal commas, ragged rows, quotes ----------------------------------------
 
 
-def test_decimal_comma_in_semicolon_file_is_refused(yrd_project: Project, tmp_path: Path) -> None:
+def test_decimal_comma_in_semicolon_file_is_refused(yrd_project: Project, tmp_path: Path,
+                                                    rejected: Rejected) -> None:
     text = "地区;指标;2022年;2023年\n苏州;gdp;23958,3;24653,4\n"
     exc = rejected(yrd_project, csv_file(tmp_path / "s.csv", text), vintage="t")
     located = {(p.row, p.column, p.value) for p in exc.errors}
@@ -177,7 +170,7 @@ def test_decimal_comma_in_semicolon_file_is_refused(yrd_project: Project, tmp_pa
 
 
 def test_thousands_separators_are_read_and_other_commas_refused(yrd_project: Project,
-                                                                tmp_path: Path) -> None:
+                                                                tmp_path: Path, rejected: Rejected) -> None:
     good = 'code,indicator,period,value\n320500,gdp,2024,"24,653.4"\n'
     yrd_project.import_stats(csv_file(tmp_path / "k.csv", good), vintage="t")
     with yrd_project.store() as store:
@@ -188,20 +181,21 @@ def test_thousands_separators_are_read_and_other_commas_refused(yrd_project: Pro
     assert (problem.row, problem.column, problem.value) == (2, "value", "24653,4")
 
 
-def test_unquoted_decimal_comma_is_a_ragged_row(yrd_project: Project, tmp_path: Path) -> None:
+def test_unquoted_decimal_comma_is_a_ragged_row(yrd_project: Project, tmp_path: Path,
+                                                rejected: Rejected) -> None:
     text = "code,indicator,period,value\n320500,gdp,2024,1\n310100,gdp,2024,24653,4\n"
     problem = only_error(rejected(yrd_project, csv_file(tmp_path / "r.csv", text), vintage="t"))
     assert (problem.row, problem.column, problem.value) == (3, "E", "4")
     assert "24653.4" in str(problem.fix) and "5 cells" in str(problem.fix)
 
 
-def test_unbalanced_quote_is_located(yrd_project: Project, tmp_path: Path) -> None:
+def test_unbalanced_quote_is_located(yrd_project: Project, tmp_path: Path, rejected: Rejected) -> None:
     text = 'code,indicator,period,value\n320500,gdp,2024,1\n310100,"gdp,2024,2\n320100,gdp,2024,3\n'
     problem = only_error(rejected(yrd_project, csv_file(tmp_path / "q.csv", text), vintage="t"))
     assert problem.row == 3 and "quote" in str(problem.expected)
 
 
-def test_wrong_separator_is_detected(yrd_project: Project, tmp_path: Path) -> None:
+def test_wrong_separator_is_detected(yrd_project: Project, tmp_path: Path, rejected: Rejected) -> None:
     text = "code indicator period value\n320500 gdp 2024 1\n"
     problem = only_error(rejected(yrd_project, csv_file(tmp_path / "sp.csv", text), vintage="t"))
     assert problem.row == 1 and "separator" in str(problem.expected)
@@ -228,7 +222,8 @@ def test_first_visible_sheet_is_read_and_hidden_one_warns(yrd_project: Project, 
     assert values["visible"] == 26701 and values["hidden"] == 25999
 
 
-def test_formula_without_cached_value_asks_to_save_in_excel(yrd_project: Project, tmp_path: Path) -> None:
+def test_formula_without_cached_value_asks_to_save_in_excel(yrd_project: Project, tmp_path: Path,
+                                                            rejected: Rejected) -> None:
     rows = [["code", "indicator", "period", "value"], ["320500", "gdp", 2024, "=1+1"]]
     path = workbook(tmp_path / "f.xlsx", {"数据": rows})
     problem = only_error(rejected(yrd_project, path, vintage="t"))
@@ -240,7 +235,8 @@ def test_formula_without_cached_value_asks_to_save_in_excel(yrd_project: Project
     assert read_table(cached).frame.iloc[0]["value"] == "2"
 
 
-def test_sheet_declaring_a_million_rows_is_stopped(yrd_project: Project, tmp_path: Path) -> None:
+def test_sheet_declaring_a_million_rows_is_stopped(yrd_project: Project, tmp_path: Path,
+                                                   rejected: Rejected) -> None:
     path = workbook(tmp_path / "big.xlsx", {"数据": [["code", "indicator", "period", "value"],
                                                      ["320500", "gdp", 2024, 1]]})
     bomb = patch_sheet(path, lambda xml: re.sub(rb'<dimension ref="[^"]+"/>',
@@ -250,7 +246,8 @@ def test_sheet_declaring_a_million_rows_is_stopped(yrd_project: Project, tmp_pat
     assert "1,048,576 rows" in problem.value and "cells" in str(problem.expected)
 
 
-def test_oversized_csv_is_stopped_before_reading(yrd_project: Project, tmp_path: Path) -> None:
+def test_oversized_csv_is_stopped_before_reading(yrd_project: Project, tmp_path: Path,
+                                                 rejected: Rejected) -> None:
     path = tmp_path / "huge.csv"
     with path.open("wb") as handle:  # a sparse file: large on paper, nothing written
         handle.truncate(tables.MAX_FILE_BYTES + 1)
@@ -267,7 +264,8 @@ def test_cell_limit_while_reading(monkeypatch: pytest.MonkeyPatch, tmp_path: Pat
     assert info.value.problems[0].row == 21 and "40" in str(info.value.problems[0].expected)
 
 
-def test_old_mac_line_endings_and_infinite_numbers(yrd_project: Project, tmp_path: Path) -> None:
+def test_old_mac_line_endings_and_infinite_numbers(yrd_project: Project, tmp_path: Path,
+                                                   rejected: Rejected) -> None:
     text = "code,indicator,period,value\r320500,gdp,2024,26700\r310100,gdp,2024,inf\r"
     problem = only_error(rejected(yrd_project, csv_file(tmp_path / "cr.csv", text), vintage="t"))
     assert (problem.row, problem.column, problem.value) == (3, "value", "inf")

@@ -111,6 +111,12 @@ def _refuse(path: Path, expected: str | Text, fix: str | Text, *, sheet: str | N
                                                    f"{path.name}: cannot be read; nothing was written"))
 
 
+def _too_large(path: Path, size: int, limit: int, what: Text, fix: Text) -> ValidationError:
+    mb = limit >> 20
+    return _refuse(path, Text(f"一个不超过 {mb} MB 的{what.zh}", f"a {what.en} of at most {mb} MB"), fix,
+                   value=f"{size / 2**20:.0f} MB")
+
+
 def column_letter(index: int) -> str:
     """Return the spreadsheet letter of a 0-based column index (0 → ``"A"``, 27 → ``"AB"``)."""
     out = ""
@@ -363,11 +369,10 @@ def _check_unzipped_size(path: Path) -> None:
     with zipfile.ZipFile(path) as archive:
         total = sum(i.file_size for i in archive.infolist())
     if total > MAX_UNZIPPED_BYTES:
-        raise _refuse(path, Text(f"一个解压后不超过 {MAX_UNZIPPED_BYTES >> 20} MB 的工作簿",
-                                 f"a workbook of at most {MAX_UNZIPPED_BYTES >> 20} MB unzipped"),
-                      Text("该文件解压后过大;只把需要的表格复制到新工作簿中再导入",
-                           "the file is far too large unzipped; copy the table you need into a new "
-                           "workbook and import that"), value=f"{total >> 20} MB")
+        raise _too_large(path, total, MAX_UNZIPPED_BYTES, Text("工作簿(解压后)", "workbook (unzipped)"),
+                         Text("该文件解压后过大;只把需要的表格复制到新工作簿中再导入",
+                              "the file is far too large unzipped; copy the table you need into a new "
+                              "workbook and import that"))
 
 
 def _pick_sheet(path: Path, book: object, sheet: str | None) -> tuple[str, list[Problem]]:
@@ -692,11 +697,10 @@ def read_table(path: str | Path, *, sheet: str | None = None,
         raise _refuse(path, _ROWS_NEEDED, Text("文件是空的 (0 字节),请重新导出表格",
                                                "the file is empty (0 bytes); export the table again"))
     if size > MAX_FILE_BYTES:
-        raise _refuse(path, Text(f"一个不超过 {MAX_FILE_BYTES >> 20} MB 的表格文件",
-                                 f"a table file of at most {MAX_FILE_BYTES >> 20} MB"),
-                      Text("把表格拆成几个文件分别导入,或确认选对了文件",
-                           "split the table into several files and import them one by one, or check "
-                           "that this is the right file"), value=f"{size / 2**20:.0f} MB")
+        raise _too_large(path, size, MAX_FILE_BYTES, Text("表格文件", "table file"),
+                         Text("把表格拆成几个文件分别导入,或确认选对了文件",
+                              "split the table into several files and import them one by one, or "
+                              "check that this is the right file"))
     with path.open("rb") as handle:
         head = handle.read(8)
     refused = _not_a_table(path, head)
