@@ -271,3 +271,21 @@ def own_project_metros(project: Project) -> list[str]:
 def display_name(project: Project, code: str) -> str:
     with project.store() as store:
         return str(display_units(store.units()).loc[code, "name_en"])
+
+
+def test_a_city_index_is_a_column_of_the_city_table(yrd_project: Project, tmp_path: Path) -> None:
+    from tongcheng.project_index import build_project_index
+
+    (tmp_path / "fw.csv").write_text("code,level,parent,direction\ngdp,1,economy,1\npop_resident,1,people,1\n"
+                                     "economy,2,city_index,1\npeople,2,city_index,1\ncity_index,3,,1\n",
+                                     encoding="utf-8")
+    (tmp_path / "recipe.yaml").write_text(
+        "name: own city index\nsteps:\n  - name: normalise\n"
+        "    params: {method: minmax, params: {l_u: [0, 100]}}\n"
+        "  - name: aggregate\n    params: {method: amean}\n", encoding="utf-8")
+    result = build_project_index(yrd_project, framework=tmp_path / "fw.csv", recipe=tmp_path / "recipe.yaml")
+    html = write_project_report(yrd_project).read_text(encoding="utf-8")  # no pair section to break
+    data = project_report_data(yrd_project)
+    assert result.code in [m.code for m in data.city_indicators]
+    assert data.cities[result.code].notna().sum() == len(result.subjects)
+    assert f'value="{result.code}"' in html and 'id="sec-index"' not in html

@@ -430,10 +430,10 @@ def index_section_provider(project: Project) -> SectionProvider | None:
         pillars = [c for c in catalogue.index if c.startswith("tc_pair_") and c != root
                    and not c.startswith(f"{root}_") and catalogue.loc[c, "kind"] == "computed"]
         codes = [root, *pillars, f"{root}_rank", f"{root}_rank_best", f"{root}_rank_worst"]
-        obs = store.observations(indicators=codes)
+        obs = store.observations(indicators=codes, subject_kind="pair")
         units = display_units(store.units())
         memberships = store.metro_memberships()
-    if obs.empty:
+    if obs.empty:  # no run, or an index of units or metros: its scores are columns of their tables
         return None
     metro_names = memberships.drop_duplicates("metro_code").set_index("metro_code")[["name_zh", "name_en"]]
     metro_names["name_en"] = metro_names["name_en"].fillna(metro_names["name_zh"])
