@@ -279,3 +279,11 @@ def test_workbook_without_a_visible_sheet_lists_the_hidden_ones(tmp_path: Path) 
     with pytest.raises(ValidationError) as info:
         read_table(path)
     assert "a (hidden)" in str(info.value.problems[0].fix) and "--sheet" in str(info.value.problems[0].fix)
+
+
+def test_unknown_column_is_located_at_the_header_row(yrd_project: Project, tmp_path: Path,
+                                                     rejected: Rejected) -> None:
+    text = "2024年\ncode,period,gdp,gdpp\n320500,2024,26700,1\n"
+    problem = only_error(rejected(yrd_project, csv_file(tmp_path / "h.csv", text), vintage="t"))
+    assert (problem.row, problem.column, problem.value) == (2, "gdpp", "gdpp")
+    assert "gdp" in str(problem.fix)

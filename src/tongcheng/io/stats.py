@@ -144,7 +144,7 @@ def _layout(table: RawTable, problems: list[Problem], catalogue: _Catalogue,
         return None
     if "value" in have:
         for col in extra:
-            problems.append(table.problem(None, col, None, expected=_IGNORED[0], fix=_IGNORED[1],
+            problems.append(table.header_problem(col, expected=_IGNORED[0], fix=_IGNORED[1],
                                           severity="warning"))
         missing = [c for c in ("indicator", "period") if c not in have]
         for col in missing:
@@ -163,7 +163,7 @@ def _layout(table: RawTable, problems: list[Problem], catalogue: _Catalogue,
             close = catalogue.close(col)
             hint = Text(f"(是否指 {', '.join(close)}?)", f" (did you mean {', '.join(close)}?)") if close \
                 else Text("", "")
-            problems.append(table.problem(None, col, col, expected=Text(
+            problems.append(table.header_problem(col, expected=Text(
                 "本项目的一个指标代码或名称", "an indicator code or name of this project"),
                 fix=Text("把列名改为已知指标", "rename the column to a known indicator") + hint
                 + Text(";`tongcheng template` 列出全部指标", "; `tongcheng template` lists them")))
@@ -192,7 +192,7 @@ def _wide_by_period(table: RawTable, frame: pd.DataFrame, id_cols: list[str], ex
         return None
     for col in extra:
         if col not in periods:
-            problems.append(table.problem(None, col, None, expected=Text(
+            problems.append(table.header_problem(col, expected=Text(
                 "一个年份列(如 2020、2020年、2020-06、2020Q1)或已知的列",
                 "a year column (2020, 2020年, 2020-06, 2020Q1) or a known column"),
                 fix=_IGNORED[1], severity="warning"))

@@ -101,6 +101,12 @@ class RawTable:
         return Problem(file=self.file, sheet=self.sheet, row=row, column=column,
                        value=text, expected=expected, fix=fix, severity=severity)
 
+    def header_problem(self, column: str, *, expected: str | Text, fix: str | Text,
+                       severity: str = "error") -> Problem:
+        """Build a problem of a column header, located at the header's row."""
+        return Problem(file=self.file, sheet=self.sheet, row=self.header_row, column=column,
+                       value=column, expected=expected, fix=fix, severity=severity)
+
 
 def _refuse(path: Path, expected: str | Text, fix: str | Text, *, sheet: str | None = None,
             row: int | None = None, column: str | None = None,
