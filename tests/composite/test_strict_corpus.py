@@ -163,3 +163,47 @@ def test_missing_definition_file_is_bilingual(shared: Project, tmp_path: Path) -
             out = CliRunner().invoke(cli, ["index", "run", option, str(path), "--project", str(shared.root),
                                            "--lang", lang])
             assert out.exit_code == 1 and word in out.output and path.name in out.output, out.output
+
+
+TOY_FRAMEWORK = "code,level,parent,direction\na,1,I,1\nb,1,I,-1\nI,2,,1\n"
+TOY_DATA = "uCode,a,b\n310000,1,3\n320500,2,2\n330100,3,1\n"
+DATA = [
+    ("text_value", TOY_DATA.replace("320500,2,2", "320500,two,2"), ".csv",
+     ["column 'a'", "a number (unit 320500)"], ["「a」列", "单元 320500 的数值"]),
+    ("ragged", TOY_DATA.replace("320500,2,2", "320500,2,2,7"), ".csv", ["row 3", "as many fields"],
+     ["第 3 行"]),
+    ("gbk", TOY_DATA.replace("uCode", "单元").encode("gbk"), ".csv", ["UTF-8 text"], ["UTF-8 文本"]),
+    ("missing_column", TOY_DATA.replace(",b\n", ",c\n"), ".csv", ["column 'b'", "a data column"],
+     ["数据与指标体系不符"]),
+    ("not_excel", b"this is not a workbook", ".xlsx", ["a readable Excel file"], ["可读的 Excel 文件"]),
+    ("empty", "", ".csv", ["a header row"], ["表头行"]),
+]
+
+
+@pytest.mark.parametrize(("name", "text", "suffix", "en", "zh"), DATA, ids=[d[0] for d in DATA])
+def test_broken_data_table_of_index_build_is_located(tmp_path: Path, name: str, text: str | bytes,
+                                                     suffix: str, en: list[str], zh: list[str]) -> None:
+    data = tmp_path / f"{name}{suffix}"
+    if isinstance(text, bytes):
+        data.write_bytes(text)
+    else:
+        data.write_text(text, encoding="utf-8")
+    (tmp_path / "fw.csv").write_text(TOY_FRAMEWORK, encoding="utf-8")
+    (tmp_path / "r.yaml").write_text("steps:\n  - name: normalise\n  - name: aggregate\n", encoding="utf-8")
+    args = ["index", "build", "--framework", str(tmp_path / "fw.csv"), "--data", str(data),
+            "--recipe", str(tmp_path / "r.yaml"), "--out", str(tmp_path / "out")]
+    for lang, words in (("en", en), ("zh", zh)):
+        out = CliRunner().invoke(cli, [*args, "--lang", lang])
+        assert out.exit_code == 2, (name, out.output)
+        assert "Traceback" not in out.output and "tongcheng-bug" not in out.output, out.output
+        assert all(w in out.output for w in words), (name, lang, out.output)
+    assert not (tmp_path / "out").exists()
+
+
+def test_index_build_names_a_missing_input_in_both_languages(tmp_path: Path) -> None:
+    (tmp_path / "fw.csv").write_text(TOY_FRAMEWORK, encoding="utf-8")
+    args = ["index", "build", "--framework", str(tmp_path / "fw.csv"), "--data", str(tmp_path / "nope.csv"),
+            "--recipe", str(tmp_path / "fw.csv"), "--out", str(tmp_path / "out")]
+    for lang, word in (("en", "is not a file"), ("zh", "找不到文件")):
+        out = CliRunner().invoke(cli, [*args, "--lang", lang])
+        assert out.exit_code == 1 and word in out.output and "nope.csv" in out.output, out.output

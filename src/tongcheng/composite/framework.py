@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import difflib
 import math
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -26,7 +25,7 @@ import yaml
 
 from .._errors import DataError, Problem, ValidationError
 from .._text import Text
-from .recipe import load_yaml, read_utf8
+from .recipe import load_yaml, read_csv_table, read_utf8
 
 __all__ = ["Framework", "Node", "UnitSet", "pair_key", "roll_up"]
 
@@ -178,7 +177,8 @@ class Framework:
     @classmethod
     def from_coinr_imeta(cls, path: str | Path) -> Framework:
         """Read COINr's ``iMeta`` CSV (iCode, iName, Level, Parent, Direction, Weight, Type, …)."""
-        return cls.from_table(_read_csv(Path(path)), source=Path(path).name)
+        name = Path(path).name
+        return cls.from_table(read_csv_table(Path(path), summary=_summary(name, 1)), source=name)
 
     @classmethod
     def from_csv(cls, path: str | Path) -> Framework:
@@ -190,7 +190,8 @@ class Framework:
             The file is not a readable CSV (encoding, quoting, empty) or its rows break the
             rules of the tree (every problem, located by row and column).
         """
-        return cls.from_table(_read_csv(Path(path)), source=Path(path).name)
+        name = Path(path).name
+        return cls.from_table(read_csv_table(Path(path), summary=_summary(name, 1)), source=name)
 
     @classmethod
     def from_yaml(cls, path: str | Path) -> Framework:
@@ -435,28 +436,6 @@ def _missing_fix(col: str, columns: Iterable[object]) -> Text:
     if close:
         return Text(f"把「{close[0]}」列改名为 {col}", f"rename column '{close[0]}' to {col}")
     return Text(f"添加 {col} 列", f"add the column {col}")
-
-
-def _read_csv(path: Path) -> pd.DataFrame:
-    """Read a framework CSV; an unreadable one is a located problem, not an exception."""
-    import io
-
-    text = read_utf8(path, summary=_summary(path.name, 1))
-    try:
-        return pd.read_csv(io.StringIO(text), keep_default_na=True)
-    except pd.errors.EmptyDataError as exc:
-        problem = Problem(path.name, None, None, None, Text("表头行及至少一行数据", "a header row and rows"),
-                          Text("写入表头 code,level,parent,… 及各行",
-                               "write the header code,level,parent,… and rows"))
-        raise ValidationError([problem], summary=_summary(path.name, 1)) from exc
-    except pd.errors.ParserError as exc:
-        found = re.search(r"line (\d+)", str(exc))
-        line = int(found.group(1)) if found else None
-        problem = Problem(path.name, line, None, None, Text("每行列数与表头相同",
-                                                            "as many fields as the header"),
-                          Text(f"改正该行的逗号或引号 ({exc})",
-                               f"correct the commas or quotes of the row ({exc})"))
-        raise ValidationError([problem], summary=_summary(path.name, 1)) from exc
 
 
 def _node_problems(node: Node, row: int | None, src: str) -> list[Problem]:

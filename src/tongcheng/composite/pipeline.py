@@ -28,7 +28,7 @@ from . import steps as st
 from .aggregate import aggregate_tree
 from .framework import Framework
 from .normalise import normalise, normalise_panel
-from .recipe import STAGES, Recipe, Step, sha256_file, sha256_frame
+from .recipe import STAGES, Recipe, Step, read_csv_table, sha256_file, sha256_frame
 
 __all__ = ["STAGES", "Build", "PanelBuild", "Recipe", "Step", "build", "build_panel", "sha256_file",
            "sha256_frame"]
@@ -151,8 +151,16 @@ def _prepare(data: pd.DataFrame, framework: Framework, unit: str | None) -> pd.D
         dup = df.index[df.index.duplicated()].unique().tolist()
         problems.append(Problem("", None, unit or "index", ", ".join(map(str, dup[:10])),
                                 "one row per unit", "drop or merge the duplicate rows"))
+    for code in framework.indicators:
+        if code in df.columns and not pd.api.types.is_numeric_dtype(df[code]):
+            values = pd.to_numeric(df[code], errors="coerce")
+            bad = df.index[values.isna() & df[code].notna()]
+            problems += [Problem("", None, code, str(df.at[u, code]), Text(f"单元 {u} 的数值",
+                                                                           f"a number (unit {u})"),
+                                 Text("改为数值, 缺失值留空", "write a number; leave missing values empty"))
+                         for u in bad[:20]]
     if problems:
-        raise ValidationError(problems, summary="data do not fit the framework")
+        raise ValidationError(problems, summary=Text("数据与指标体系不符", "data do not fit the framework"))
     df = df.copy()
     df.index = df.index.astype(str)
     df.index.name = "uCode"
@@ -491,12 +499,24 @@ def build_panel(recipe: Recipe, panel: pd.DataFrame, framework: Framework, *,
 def read_table(path: str | Path, *, unit: str | None = None, set_index: bool = True) -> pd.DataFrame:
     """Read a CSV/Excel/Parquet data table; ``uCode`` (or ``unit``) becomes the index if present."""
     p = str(path).lower()
-    if p.endswith(".parquet"):
-        df = pd.read_parquet(path)
-    elif p.endswith((".xlsx", ".xls")):
-        df = pd.read_excel(path)
-    else:
-        df = pd.read_csv(path)
+    name = Path(path).name
+    summary = Text(f"数据表 {name} 无法读取", f"data table {name} cannot be read")
+    try:
+        if p.endswith(".parquet"):
+            df = pd.read_parquet(path)
+        elif p.endswith((".xlsx", ".xls")):
+            df = pd.read_excel(path)
+        else:
+            df = read_csv_table(Path(path), summary=summary)
+    except (ValueError, OSError, ImportError, KeyError) as exc:
+        if isinstance(exc, ValidationError):
+            raise
+        kind = "Parquet" if p.endswith(".parquet") else "Excel"
+        raise ValidationError([Problem(name, None, None, None, Text(f"可读的 {kind} 文件",
+                                                                    f"a readable {kind} file"),
+                                       Text(f"用 {kind} 重新保存该文件 ({type(exc).__name__}: {exc})",
+                                            f"save the file again as {kind} ({type(exc).__name__}: {exc})"))],
+                              summary=summary) from exc
     key = unit or next((c for c in ("uCode", "code", "unit") if c in df.columns), None)
     return df if not set_index or key is None or key not in df.columns else df.set_index(key)
 

@@ -27,8 +27,8 @@ from .. import __version__
 from .._errors import Problem, ValidationError
 from .._text import Text
 
-__all__ = ["LEVELS", "RECIPE_KEYS", "STAGES", "STEP_KEYS", "Recipe", "Step", "load_yaml", "read_utf8",
-           "sha256_file", "sha256_frame"]
+__all__ = ["LEVELS", "RECIPE_KEYS", "STAGES", "STEP_KEYS", "Recipe", "Step", "load_yaml", "read_csv_table",
+           "read_utf8", "sha256_file", "sha256_frame"]
 
 STAGES: dict[str, str] = {"denominate": "denominated", "impute": "imputed", "screen": "screened",
                           "treat": "treated", "normalise": "normalised", "aggregate": "aggregated"}
@@ -438,6 +438,27 @@ def read_utf8(path: Path, *, summary: Text) -> str:
                                        Text("以 UTF-8 编码另存该文件(Excel: CSV UTF-8)",
                                             "save the file as UTF-8 (Excel: CSV UTF-8)"))],
                               summary=summary) from exc
+
+
+def read_csv_table(path: Path, *, summary: Text) -> pd.DataFrame:
+    """Read a UTF-8 CSV table; an empty or ragged file is a problem located at its line."""
+    import io
+    import re
+
+    text = read_utf8(path, summary=summary)
+    try:
+        return pd.read_csv(io.StringIO(text), keep_default_na=True)
+    except pd.errors.EmptyDataError as exc:
+        problem = Problem(path.name, None, None, None, Text("表头行及至少一行数据", "a header row and rows"),
+                          Text("写入表头行及各行数据", "write the header row and the rows"))
+        raise ValidationError([problem], summary=summary) from exc
+    except pd.errors.ParserError as exc:
+        found = re.search(r"line (\d+)", str(exc))
+        problem = Problem(path.name, int(found.group(1)) if found else None, None, None,
+                          Text("每行列数与表头相同", "as many fields as the header"),
+                          Text(f"改正该行的逗号或引号 ({exc})",
+                               f"correct the commas or quotes of the row ({exc})"))
+        raise ValidationError([problem], summary=summary) from exc
 
 
 def load_yaml(text: str, *, source: str, summary: Text) -> Any:
