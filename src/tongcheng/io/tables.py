@@ -432,14 +432,16 @@ def _is_formula(value: object) -> bool:
         "ArrayFormula", "DataTableFormula")
 
 
-def _excel_rows(path: Path, sheet: str) -> Iterator[tuple[int, list[str]]]:
-    """Yield (row, cells) of a sheet; formulas without a stored result are a located error."""
-    values = _open_book(path, data_only=True)
+def _excel_rows(path: Path, values: object, sheet: str) -> Iterator[tuple[int, list[str]]]:
+    """Yield (row, cells) of a sheet of the open workbook ``values`` (cached results).
+
+    Formulas without a stored result are a located error.
+    """
     formulas = _open_book(path, data_only=False) if _has_formulas(path) else None
     missing: list[str] = []
     row = 0
     try:
-        ws = values[sheet]
+        ws = values[sheet]  # type: ignore[index]
         _declared_cells(path, ws, sheet)
         ws.reset_dimensions()
         value_rows: Iterable[tuple[object, ...]] = ws.iter_rows(values_only=True)
@@ -466,7 +468,6 @@ def _excel_rows(path: Path, sheet: str) -> Iterator[tuple[int, list[str]]]:
                       sheet=sheet, row=row + 1 if row else None,
                       value=f"{type(exc).__name__}: {str(exc)[:200]}") from exc
     finally:
-        values.close()
         if formulas is not None:
             formulas.close()
     if missing:
@@ -489,9 +490,9 @@ def _read_excel(path: Path, sheet: str | None) -> RawTable:
     book = _open_book(path, data_only=True)
     try:
         sheet, notes = _pick_sheet(path, book, sheet)
+        return _build(path, _excel_rows(path, book, sheet), sheet=sheet, delimiter=None, notes=notes)
     finally:
         book.close()
-    return _build(path, _excel_rows(path, sheet), sheet=sheet, delimiter=None, notes=notes)
 
 
 def _cell_text(value: object) -> str:
