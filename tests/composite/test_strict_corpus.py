@@ -199,11 +199,3 @@ def test_broken_data_table_of_index_build_is_located(tmp_path: Path, name: str, 
         assert all(w in out.output for w in words), (name, lang, out.output)
     assert not (tmp_path / "out").exists()
 
-
-def test_index_build_names_a_missing_input_in_both_languages(tmp_path: Path) -> None:
-    (tmp_path / "fw.csv").write_text(TOY_FRAMEWORK, encoding="utf-8")
-    args = ["index", "build", "--framework", str(tmp_path / "fw.csv"), "--data", str(tmp_path / "nope.csv"),
-            "--recipe", str(tmp_path / "fw.csv"), "--out", str(tmp_path / "out")]
-    for lang, word in (("en", "is not a file"), ("zh", "找不到文件")):
-        out = CliRunner().invoke(cli, [*args, "--lang", lang])
-        assert out.exit_code == 1 and word in out.output and "nope.csv" in out.output, out.output

@@ -18,13 +18,13 @@ def index() -> None:
 
 @index.command("build")
 @click.option("--framework", "framework_path", required=True,
-              type=click.Path(path_type=Path),
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Indicator tree: CSV (ours or COINr iMeta) or YAML. 指标体系。")
 @click.option("--data", "data_path", required=True,
-              type=click.Path(path_type=Path),
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Data table (CSV, Excel or Parquet), one row per unit (per period for a panel). 数据。")
 @click.option("--recipe", "recipe_path", required=True,
-              type=click.Path(path_type=Path),
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Recipe (YAML or JSON). 构建步骤。")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Output folder: one CSV per stage, aggregated.csv, recipe.resolved.yaml. 输出目录。")
@@ -47,7 +47,6 @@ def build_cmd(*, framework_path: Path, data_path: Path, recipe_path: Path, out_d
     from ..composite.pipeline import Recipe, build, build_panel, read_table, sha256_file, summary
 
     lang = _lang(lang, project_dir)
-    _need_files(framework_path, data_path, recipe_path)
     framework = Framework.read(framework_path)
     recipe = Recipe.read(recipe_path)
     recipe.inputs.update({"files": {p.name: sha256_file(p)
@@ -80,16 +79,6 @@ def _lang(lang: str | None, project_dir: Path) -> str:
     return pick_lang(lang, Project.open(project_dir) if (project_dir / SETTINGS_FILE).is_file() else None)
 
 
-def _need_files(*paths: Path) -> None:
-    """Check that every input is a file (a message in both languages, unlike click's own)."""
-    from .._errors import DataError
-    from .._text import Text
-
-    for path in paths:
-        if not path.is_file():
-            raise DataError(Text(f"找不到文件 {path}; 请检查路径", f"{path} is not a file; check the path"))
-
-
 def _echo_summary(s: dict[str, object], *, label: str, lang: str) -> None:
     click.echo(msg("h5_summary_head", lang, root=s["root"], units=s["units"],
                    label=f", {label}" if label else ""))
@@ -101,13 +90,13 @@ def _echo_summary(s: dict[str, object], *, label: str, lang: str) -> None:
 
 @index.command("sensitivity")
 @click.option("--framework", "framework_path", required=True,
-              type=click.Path(path_type=Path), help="Indicator tree. 指标体系。")
+              type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Indicator tree. 指标体系。")
 @click.option("--data", "data_path", required=True,
-              type=click.Path(path_type=Path), help="Data table. 数据。")
+              type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Data table. 数据。")
 @click.option("--recipe", "recipe_path", required=True,
-              type=click.Path(path_type=Path), help="Nominal recipe. 构建步骤。")
+              type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Nominal recipe. 构建步骤。")
 @click.option("--factors", "factors_path", required=True,
-              type=click.Path(path_type=Path),
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Uncertain assumptions (YAML/JSON), e.g. examples/asem/factors.yaml. 不确定因素。")
 @click.option("--n", "n", required=True, type=click.IntRange(min=2),
               help="Runs (ua) or base sample size N (sa: N(k+2) runs). 样本量。")
@@ -135,7 +124,6 @@ def sensitivity_cmd(  # noqa: PLR0913  (one parameter per option)
     from ..composite.uncertainty import read_factors, uncertainty_analysis
 
     lang = _lang(lang, project_dir)
-    _need_files(framework_path, data_path, recipe_path, factors_path)
     b = build(Recipe.read(recipe_path), read_table(data_path, unit=unit_col), Framework.read(framework_path))
     res = uncertainty_analysis(b, factors=read_factors(factors_path), n=n, method=method,  # type: ignore[arg-type]
                                rng=seed, n_boot=n_boot)

@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-
 from .._errors import DataError
 from .sensitivity import Factor
 
@@ -185,10 +183,38 @@ def parse_factors(spec: Mapping[str, Any] | Sequence[Mapping[str, Any]]) -> tupl
 
 
 def read_factors(path: str | Path) -> tuple[RecipeFactor, ...]:
-    """Read a factor spec from a YAML or JSON file (see :func:`parse_factors`)."""
-    text = Path(path).read_text(encoding="utf-8")
-    doc = json.loads(text) if str(path).lower().endswith(".json") else yaml.safe_load(text)
-    return parse_factors(doc)
+    """Read a factor spec from a YAML or JSON file (see :func:`parse_factors`).
+
+    Raises
+    ------
+    ValidationError
+        The file is not UTF-8, not valid YAML/JSON (with its line), or not a factor spec; the
+        problem names the file.
+    """
+    from .._errors import Problem, ValidationError
+    from .._text import Text
+    from .recipe import load_yaml, read_utf8
+
+    name = Path(path).name
+    summary = Text(f"不确定因素文件 {name} 有问题", f"factor file {name}: 1 problem")
+    text = read_utf8(Path(path), summary=summary)
+    if str(path).lower().endswith(".json"):
+        try:
+            doc = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ValidationError([Problem(name, exc.lineno, None, None, Text("有效的 JSON", "valid JSON"),
+                                           Text(f"改正该行的写法 ({exc.msg})",
+                                                f"correct the line ({exc.msg})"))],
+                                  summary=summary) from exc
+    else:
+        doc = load_yaml(text, source=name, summary=summary)
+    try:
+        return parse_factors(doc)
+    except DataError as exc:
+        raise ValidationError([Problem(name, None, None, None,
+                                       Text("因素说明(见 examples/asem/factors.yaml)",
+                                            "a factor spec (see examples/asem/factors.yaml)"),
+                                       exc.text or str(exc))], summary=summary) from exc
 
 
 # -- the model --------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ at once (normalisation with ``global: true``, imputation in time), like COINr's 
 from __future__ import annotations
 
 import copy
+import zipfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -145,17 +146,20 @@ STEP_FUNCTIONS: dict[str, StepFunc] = {
 
 def _prepare(data: pd.DataFrame, framework: Framework, unit: str | None) -> pd.DataFrame:
     df = data.set_index(unit) if unit is not None else data
-    problems = [Problem("", None, code, None, "a data column for every indicator", "add the column")
+    src = str(data.attrs.get("source", ""))
+    problems = [Problem(src, None, code, None, Text("每个指标一列数据", "a data column for every indicator"),
+                        Text("添加该列(列名为指标代码)", "add the column (named by the indicator code)"))
                 for code in framework.indicators if code not in df.columns]
     if not df.index.is_unique:
         dup = df.index[df.index.duplicated()].unique().tolist()
-        problems.append(Problem("", None, unit or "index", ", ".join(map(str, dup[:10])),
-                                "one row per unit", "drop or merge the duplicate rows"))
+        problems.append(Problem(src, None, unit or "index", ", ".join(map(str, dup[:10])),
+                                Text("每个单元一行", "one row per unit"),
+                                Text("删除或合并重复的行", "drop or merge the duplicate rows")))
     for code in framework.indicators:
         if code in df.columns and not pd.api.types.is_numeric_dtype(df[code]):
             values = pd.to_numeric(df[code], errors="coerce")
             bad = df.index[values.isna() & df[code].notna()]
-            problems += [Problem("", None, code, str(df.at[u, code]), Text(f"单元 {u} 的数值",
+            problems += [Problem(src, None, code, str(df.at[u, code]), Text(f"单元 {u} 的数值",
                                                                            f"a number (unit {u})"),
                                  Text("改为数值, 缺失值留空", "write a number; leave missing values empty"))
                          for u in bad[:20]]
@@ -508,7 +512,7 @@ def read_table(path: str | Path, *, unit: str | None = None, set_index: bool = T
             df = pd.read_excel(path)
         else:
             df = read_csv_table(Path(path), summary=summary)
-    except (ValueError, OSError, ImportError, KeyError) as exc:
+    except (ValueError, OSError, ImportError, KeyError, zipfile.BadZipFile) as exc:
         if isinstance(exc, ValidationError):
             raise
         kind = "Parquet" if p.endswith(".parquet") else "Excel"
@@ -518,7 +522,9 @@ def read_table(path: str | Path, *, unit: str | None = None, set_index: bool = T
                                             f"save the file again as {kind} ({type(exc).__name__}: {exc})"))],
                               summary=summary) from exc
     key = unit or next((c for c in ("uCode", "code", "unit") if c in df.columns), None)
-    return df if not set_index or key is None or key not in df.columns else df.set_index(key)
+    out = df if not set_index or key is None or key not in df.columns else df.set_index(key)
+    out.attrs["source"] = name  # problems found later name the file
+    return out
 
 
 def summary(b: Build, *, top: int = 6) -> dict[str, Any]:
