@@ -287,3 +287,12 @@ def test_unknown_column_is_located_at_the_header_row(yrd_project: Project, tmp_p
     problem = only_error(rejected(yrd_project, csv_file(tmp_path / "h.csv", text), vintage="t"))
     assert (problem.row, problem.column, problem.value) == (2, "gdpp", "gdpp")
     assert "gdp" in str(problem.fix)
+
+
+def test_a_table_of_empty_cells_parses_to_nothing(yrd_project: Project, tmp_path: Path) -> None:
+    path = csv_file(tmp_path / "blank.csv", "code,period,gdp\n320500,2024,\n310100,2024,-\n")
+    with yrd_project.store() as store:
+        parsed = parse_stats(read_table(path), resolver=yrd_project.resolver(store),
+                             catalogue=store.indicators())
+    assert parsed.ok and parsed.n_empty == 2 and parsed.observations.empty
+    assert {"_pos", "_col"} <= set(parsed.observations.columns)  # what the importer reads

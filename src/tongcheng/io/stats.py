@@ -17,7 +17,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -38,6 +38,8 @@ OBSERVATION_COLUMNS = (
 )
 _MISSING = {"", "-", "—", "–", "..", "...", "na", "n/a", "nan", "null", "none", "无", "空"}
 _PERIOD = re.compile(r"^(\d{4})(?:年)?(?:-(0[1-9]|1[0-2])|Q([1-4]))?$")
+#: Repeated rows listed one by one before the rest are counted in one line.
+MAX_LISTED = 50
 _VALUE_KINDS = ("reported", "estimated", "sample", "computed")
 _KIND_COLUMNS = {"pair": Text("起点/终点 (from/to) 两列", "from/to columns"),
                  "metro": Text("都市圈 (metro) 列", "a metro (都市圈) column"),
@@ -77,6 +79,14 @@ class ParsedStats:
     def ok(self) -> bool:
         """``True`` when no problem is an error."""
         return not any(p.severity == "error" for p in self.problems)
+
+
+def _each_distinct(values: pd.Series, func: Callable[[object], object]) -> pd.Series:
+    """Apply ``func`` once per distinct value (a table repeats its codes and names many times)."""
+    positions, distinct = pd.factorize(values, use_na_sentinel=False)
+    results = np.empty(len(distinct), dtype=object)
+    results[:] = [func(v) for v in distinct]
+    return pd.Series(results[positions], index=values.index, dtype=object)
 
 
 def _norm(text: str) -> str:
@@ -231,7 +241,7 @@ def _parse_values(text: pd.Series, delimiter: str | None = None,
     never in a semicolon-separated file, where ``24653,4`` is a decimal comma: such values
     are reported, not read as 246534.
     """
-    clean = text.map(lambda s: unicodedata.normalize("NFKC", str(s)).strip())
+    clean = _each_distinct(text, lambda s: unicodedata.normalize("NFKC", str(s)).strip())
     missing = clean.str.lower().isin(_MISSING)
     spaced = clean.str.replace(r"\s", "", regex=True)
     has_comma = spaced.str.contains(",", regex=False) & ~missing
@@ -254,7 +264,7 @@ def _resolve_metros(table: RawTable, long: pd.DataFrame, metros: pd.DataFrame | 
                 if isinstance(key, str) and key:
                     lookup.setdefault(_norm(key), str(row["metro_code"]))
     query = long["metro"].astype(str)
-    codes = query.map(lambda q: lookup.get(_norm(q)))
+    codes = _each_distinct(query, lambda q: lookup.get(_norm(q)))
     bad = codes.isna()
     known = ", ".join(sorted(set(lookup.values())))
     fix = (Text(f"使用代码 {known} 之一或其名称", f"use one of the codes {known} or their names") if known
@@ -373,7 +383,7 @@ def _name_conflicts(table: RawTable, long: pd.DataFrame, resolver: object,
 def _check_periods(table: RawTable, long: pd.DataFrame, problems: list[Problem],
                    header: str | None) -> pd.Series:
     """Normalise periods to YYYY, YYYY-MM or YYYYQn; report the others."""
-    text = long["period"].astype(str).map(lambda s: unicodedata.normalize("NFKC", s).strip())
+    text = _each_distinct(long["period"].astype(str), lambda s: unicodedata.normalize("NFKC", s).strip())
     match = text.str.extract(_PERIOD)
     year = pd.to_numeric(match[0], errors="coerce")
     last = date.today().year + 1
@@ -420,7 +430,7 @@ def parse_stats(table: RawTable, *, resolver: object, catalogue: pd.DataFrame,
     problems: list[Problem] = list(table.notes)
     cat = _Catalogue(catalogue)
     long = _layout(table, problems, cat)
-    empty = pd.DataFrame(columns=list(OBSERVATION_COLUMNS))
+    empty = pd.DataFrame(columns=[*OBSERVATION_COLUMNS, "_pos", "_col"])
     if long is None:
         return ParsedStats(empty, problems, len(table.frame))
     names = {canonical_column(h) or h: h for h in table.frame.columns}
@@ -476,7 +486,7 @@ class _Checks:
         """Match indicator codes or names; unknown and computed ones are errors."""
         long, header = self.long, self.names.get("indicator")
         text = long["indicator"].astype(str)
-        codes = text.map(lambda s: self.cat.match(s) if s else None)
+        codes = _each_distinct(text, lambda s: self.cat.match(s) if s else None)
         for q, grp in long[codes.isna()].groupby(text[codes.isna()], sort=False):
             close = ", ".join(dict.fromkeys(self.cat.lookup[c] for c in self.cat.close(str(q))))
             hint = Text(f"是否指 {close}?", f"did you mean {close}? ") if close else Text("", "")
@@ -486,7 +496,7 @@ class _Checks:
                 fix=hint + Text("`tongcheng template` 列出全部指标。",
                                 "`tongcheng template` lists the indicators.")
                 + _rows_text(list(grp["_pos"]), self.table)))
-        computed = codes.map(lambda c: isinstance(c, str)
+        computed = _each_distinct(codes, lambda c: isinstance(c, str)
                              and str(self.cat.rows[c].get("kind", "raw")) == "computed")
         self._add(computed, text, header,
                   expected=Text("一个需要导入(而非计算得出)的指标",
@@ -521,7 +531,7 @@ class _Checks:
     def units(self) -> pd.Series:
         """Return each row's catalogue unit; a different unit in the table is an error."""
         meta, long = self.cat.rows, self.long
-        expected = long["indicator"].map(lambda c: str(meta[c]["unit"]) if c in meta else "")
+        expected = _each_distinct(long["indicator"], lambda c: str(meta[c]["unit"]) if c in meta else "")
         if "unit" in long.columns:
             given = long["unit"].astype(str)
             mismatch = (given != "") & long["indicator"].notna() & (
@@ -540,8 +550,8 @@ class _Checks:
     def subject_kinds(self, kind: str) -> None:
         """Each indicator's subject kind (unit, pair, metro) must match the table's."""
         meta, long = self.cat.rows, self.long
-        wanted = long["indicator"].map(
-            lambda c: str(meta[c].get("subject_kind", "unit")) if c in meta else "")
+        wanted = _each_distinct(
+            long["indicator"], lambda c: str(meta[c].get("subject_kind", "unit")) if c in meta else "")
         wrong = long["indicator"].notna() & (wanted != kind)
         for ind_kind, grp in long[wrong].groupby(wanted[wrong], sort=False):
             need = _KIND_COLUMNS.get(str(ind_kind), Text(str(ind_kind), str(ind_kind)))
@@ -578,22 +588,33 @@ class _Checks:
                            "shorten it (e.g. '2024 yearbook'); put longer notes into the source"))
 
     def duplicates(self, obs: pd.DataFrame) -> None:
-        """Two rows with the same indicator, subject, period and vintage are an error."""
+        """Two rows with the same indicator, subject, period and vintage are an error.
+
+        The first :data:`MAX_LISTED` repeated rows are listed one by one; the last problem
+        listed counts the rest (a file pasted twice does not print a hundred thousand lines).
+        """
         key = ["indicator", "subject_key", "period", "vintage"]
         valid = obs.dropna(subset=["indicator", "subject_key", "period"])
-        dup = valid[valid.duplicated(key, keep=False)]
-        for _, grp in dup.groupby(key, sort=False):
-            first = grp.iloc[0]
-            at = self.table.row_number(int(first["_pos"]))
-            what = f"{first['indicator']} / {first['subject_key']} / {first['period']}"
-            for _, row in grp.iloc[1:].iterrows():
-                self.problems.append(self.table.problem(
-                    int(row["_pos"]), str(row["_col"]), row["value"],
-                    expected=Text("每个地区、指标、时期和版本只有一个数值",
-                                  "one value per region, indicator, period and vintage"),
-                    fix=Text(f"第 {at} 行已给出 {what} 的数值;删除两行中的一行",
-                             f"row {at} already gives {first['indicator']} for {first['subject_key']} "
-                             f"in {first['period']}; delete one of the two rows")))
+        repeated = valid[valid.duplicated(key, keep="first")]
+        if repeated.empty:
+            return
+        firsts = valid.drop_duplicates(key, keep="first").set_index(key)["_pos"]
+        shown = repeated.iloc[:MAX_LISTED]
+        first_pos = firsts.loc[pd.MultiIndex.from_frame(shown[key])].to_numpy()
+        rest = len(repeated) - len(shown)
+        for i, (pos, col, value, ind, subject, period, first) in enumerate(zip(
+                shown["_pos"], shown["_col"], shown["value"], shown["indicator"], shown["subject_key"],
+                shown["period"], first_pos, strict=True)):
+            at = self.table.row_number(int(first))
+            more = (Text(f" 另有 {rest} 行重复,未逐一列出。", f" {rest} more repeated rows are not listed.")
+                    if rest and i == len(shown) - 1 else Text("", ""))
+            self.problems.append(self.table.problem(
+                int(pos), str(col), value,
+                expected=Text("每个地区、指标、时期和版本只有一个数值",
+                              "one value per region, indicator, period and vintage"),
+                fix=Text(f"第 {at} 行已给出 {ind} / {subject} / {period} 的数值;删除两行中的一行",
+                         f"row {at} already gives {ind} for {subject} in {period}; delete one of the "
+                         "two rows") + more))
 
 
 def _with_subjects(obs: pd.DataFrame, kind: str, subjects: dict[str, pd.Series]) -> pd.DataFrame:
