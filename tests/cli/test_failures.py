@@ -49,7 +49,7 @@ def test_store_errors_never_show_sql_or_parameters() -> None:
 
 def test_a_bug_is_reported_as_one_with_the_traceback_in_a_log(tmp_path: Path) -> None:
     try:
-        {}["missing"]  # noqa: B018 - a real KeyError with a traceback
+        {}["missing"]  # a real KeyError with a traceback
     except KeyError as exc:
         text, status = describe_failure(exc, lang="zh")
     assert status == 70 and BUG_MARKER in text and "KeyError" in text

@@ -67,7 +67,8 @@ def _observations(project: Project) -> pd.DataFrame:
 
 
 @pytest.mark.slow
-def test_analyst_flow_template_to_report_and_back(yrd_project: Project, tmp_path: Path) -> None:
+def test_analyst_flow_template_to_report_and_back(  # noqa: PLR0915 - one user's session, in order
+yrd_project: Project, tmp_path: Path) -> None:
     root = yrd_project.root
     p = ["--project", root]
     _run("indicators", "compute", *p)

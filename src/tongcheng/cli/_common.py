@@ -54,7 +54,7 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         except TongchengError as exc:
             click.echo(f"{_error_word(_lang_of(kwargs))}: {exc.render(_lang_of(kwargs))}", err=True)
             sys.exit(1)
-        except BaseException as exc:  # noqa: BLE001 - the last line of defence, see docstring
+        except BaseException as exc:  # the last line of defence, see the docstring
             lang = _lang_of(kwargs)
             text, status = describe_failure(exc, lang=lang)
             click.echo(f"{_error_word(lang)}: {text}", err=True)
@@ -68,7 +68,7 @@ def _error_word(lang: str) -> str:
 
 
 def _lang_of(kwargs: dict[str, Any]) -> str:
-    """The language a command speaks: ``--lang``, else its project's, else Chinese."""
+    """Return the language a command speaks: ``--lang``, else its project's, else Chinese."""
     lang = kwargs.get("lang")
     if lang in ("zh", "en"):
         return str(lang)
@@ -76,7 +76,7 @@ def _lang_of(kwargs: dict[str, Any]) -> str:
     if root is not None:
         try:
             return Settings.read(Path(root)).lang
-        except Exception:  # noqa: BLE001 - an unreadable project speaks the default
+        except Exception:  # an unreadable project speaks the default
             return "zh"
     return "zh"
 

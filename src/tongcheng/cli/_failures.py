@@ -73,24 +73,9 @@ def describe_failure(exc: BaseException, *, lang: str) -> tuple[str, int]:
         return Text("已中断;每次写入都是一个事务,已完成的保持不变,未完成的未写入",
                     "interrupted; every write is one transaction: what finished is kept, "
                     "what did not was not written").render(lang), 130
-    if isinstance(exc, MemoryError):
-        return Text("内存不足:文件过大或计算规模过大;请拆分文件,或在内存更大的机器上运行",
-                    "out of memory: the file or the computation is too large; split the "
-                    "file or run on a machine with more memory").render(lang), 1
-    if isinstance(exc, OSError) and exc.errno in _OS_ERRORS:
-        path = exc.filename or exc.filename2 or "?"
-        return _OS_ERRORS[exc.errno].format(path=path).render(lang), 1
-    if isinstance(exc, zipfile.BadZipFile | zipfile.LargeZipFile):
-        return Text("压缩文件已损坏或不是 zip 文件: {why}",
-                    "a compressed file is corrupt or not a zip file: {why}").format(
-                        why=str(exc)).render(lang), 1
-    store = _store_failure(exc)
-    if store is not None:
-        return store.render(lang), 1
-    if isinstance(exc, OSError):
-        path = exc.filename or "?"
-        return Text("读写 {path} 失败: {why}", "reading or writing {path} failed: {why}").format(
-            path=path, why=exc.strerror or str(exc)).render(lang), 1
+    known = _environment_failure(exc)
+    if known is not None:
+        return known.render(lang), 1
     log = _write_bug_log(exc)
     return Text(
         "内部错误({marker}): {kind}。这是 tongcheng 的缺陷,不是您的错;已存数据未受影响。"
@@ -100,8 +85,28 @@ def describe_failure(exc: BaseException, *, lang: str) -> tuple[str, int]:
     ).format(marker=BUG_MARKER, kind=type(exc).__name__, log=log).render(lang), 70
 
 
+def _environment_failure(exc: BaseException) -> Text | None:
+    """Describe a failure of the machine or the store (``None``: not one, a bug)."""
+    if isinstance(exc, MemoryError):
+        return Text("内存不足:文件过大或计算规模过大;请拆分文件,或在内存更大的机器上运行",
+                    "out of memory: the file or the computation is too large; split the "
+                    "file or run on a machine with more memory")
+    if isinstance(exc, OSError) and exc.errno in _OS_ERRORS:
+        return _OS_ERRORS[exc.errno].format(path=exc.filename or exc.filename2 or "?")
+    if isinstance(exc, zipfile.BadZipFile | zipfile.LargeZipFile):
+        return Text("压缩文件已损坏或不是 zip 文件: {why}",
+                    "a compressed file is corrupt or not a zip file: {why}").format(why=str(exc))
+    store = _store_failure(exc)
+    if store is not None:
+        return store
+    if isinstance(exc, OSError):
+        return Text("读写 {path} 失败: {why}", "reading or writing {path} failed: {why}").format(
+            path=exc.filename or "?", why=exc.strerror or str(exc))
+    return None
+
+
 def _store_failure(exc: BaseException) -> Text | None:
-    """A database failure, without SQL text or parameter rows."""
+    """Describe a database failure without SQL text or parameter rows (``None``: not one)."""
     try:
         from sqlalchemy.exc import DBAPIError, SQLAlchemyError
     except ImportError:  # pragma: no cover - SQLAlchemy is a dependency
