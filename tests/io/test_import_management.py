@@ -191,3 +191,17 @@ def test_plausibility_errors_stop_the_import_and_strict_turns_jumps_into_errors(
     result = yrd_project.import_stats(jump, source="s", vintage="v")
     assert result.status == "imported"
     assert [w.row for w in result.warnings if w.column == "value"] == [2]
+
+
+def test_a_file_without_values_is_refused_not_recorded(yrd_project: Project, tmp_path: Path) -> None:
+    empty = _csv(tmp_path / "empty.csv", "code,indicator,period,value,unit\n320500,gdp,2024,,亿元\n")
+    with yrd_project.store() as store:
+        n_imports = len(store.imports())
+    code, out = _run(yrd_project, "import", "stats", str(empty), "--source", "s", "--vintage", "v")
+    assert code == 2 and "empty.csv: 没有任何数值,未写入任何数据" in out and "--sheet" in out
+    code, out = _run(yrd_project, "import", "stats", str(empty), "--source", "s", "--vintage", "v",
+                     lang="en")
+    assert code == 2 and "no values in the file; nothing was written" in out
+    with yrd_project.store() as store:
+        assert len(store.imports()) == n_imports
+    assert not list(yrd_project.raw_dir.glob("*empty.csv"))

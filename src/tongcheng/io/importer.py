@@ -245,6 +245,10 @@ def import_stats(store: Store, path: str | Path, *, raw_dir: Path, resolver: obj
             f"{path.name}: 发现 {len(parsed.problems)} 个问题,未写入任何数据",
             f"{path.name}: {len(parsed.problems)} problem(s); nothing was written"))
     obs = parsed.observations
+    if obs.empty:
+        raise ValidationError([*parsed.problems, _no_values(table)], Text(
+            f"{path.name}: 没有任何数值,未写入任何数据",
+            f"{path.name}: no values in the file; nothing was written"))
     row_of = _row_numbers(table)
     plausible = check_plausibility(obs, catalogue=catalogue, store=store,
                                    default_jump=default_jump, strict=strict, file=table.file,
@@ -308,6 +312,15 @@ def _write(store: Store, obs: pd.DataFrame, base: ImportRecord, raw: _RawCopy, *
     return ImportResult(status="imported" if existing is None else "reapplied", record=stored,
                         n_observations=len(new), n_unchanged=len(obs) - len(new),
                         warnings=warnings)
+
+
+def _no_values(table: RawTable) -> Problem:
+    return Problem(
+        file=table.file, sheet=table.sheet, row=None, column=None, value=None,
+        expected=Text("至少一个填写了数值的单元格", "at least one cell with a value"),
+        fix=Text("填写数值后再导入(空单元格表示缺失值);若选错了工作表,请用 --sheet 指定",
+                 "fill in the values, then import it (an empty cell is a missing value); if "
+                 "this is the wrong sheet, name the right one with --sheet"))
 
 
 def _unchanged(existing: ImportRecord, raw: _RawCopy) -> ImportResult:
