@@ -274,3 +274,14 @@ def test_missing_names_fall_back_to_the_other_language(tmp_path: Path) -> None:
     values = [c.value for row in book[INSTRUCTIONS_SHEET].iter_rows() for c in row]
     assert "nan" not in [str(v).lower() for v in values]
 
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_an_unfilled_template_is_no_bug(yrd_project: Project, tmp_path: Path, lang: str) -> None:
+    path = make_template(yrd_project, tmp_path, "--period", "2024", lang=lang)
+    result = CliRunner().invoke(cli, ["import", "stats", str(path), "--source", "市统计局",
+                                      "--vintage", "empty", "--project", str(yrd_project.root),
+                                      "--lang", lang])
+    assert BUG not in result.output and "Traceback" not in result.output, result.output
+    with yrd_project.store() as store:
+        obs = store.observations(latest_vintage=False)
+    assert (obs["vintage"] == "empty").sum() == 0
