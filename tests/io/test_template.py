@@ -282,6 +282,7 @@ def test_an_unfilled_template_is_no_bug(yrd_project: Project, tmp_path: Path, la
                                       "--vintage", "empty", "--project", str(yrd_project.root),
                                       "--lang", lang])
     assert BUG not in result.output and "Traceback" not in result.output, result.output
+    assert result.exit_code != 0 and path.name in result.output  # located: the file is named
     with yrd_project.store() as store:
         obs = store.observations(latest_vintage=False)
     assert (obs["vintage"] == "empty").sum() == 0
