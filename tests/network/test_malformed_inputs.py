@@ -339,3 +339,25 @@ def test_broken_omx_matrices_are_located(tmp_path: Path) -> None:
         assert info.value.problems[0].file == name
         assert CJK.search(info.value.render("zh")), info.value.render("zh")
     assert "shape (200000, 200000)" in str(info.value)
+
+
+@pytest.mark.parametrize("argv", [
+    lambda b, e: ["network", "build", b, "--out", e["folder"] / "g.npz"],
+    lambda b, e: ["network", "matrix", "--graph", b, "--origins", e["points"],
+                  "--out", e["folder"] / "m.csv"],
+    lambda b, e: ["network", "accessibility", "--times", b, "--opportunities", e["places"],
+                  "--supply-column", "jobs", "--cutoff", 30, "--out", e["folder"] / "a.csv"],
+    lambda b, e: ["flows", "gravity", b, "--cost", "distance", "--out", e["folder"] / "g.csv"],
+    lambda b, e: ["flows", "delineate", e["od"], "--cores", "A", "--adjacency", b,
+                  "--out", e["folder"] / "d.csv"],
+], ids=["build", "matrix", "accessibility", "gravity", "adjacency"])
+def test_a_missing_file_or_a_folder_is_named_in_the_commands_language(argv: Argv,
+                                                                       env: dict[str, Path]) -> None:
+    folder = env["folder"] / "a_folder.csv"
+    folder.mkdir(exist_ok=True)
+    for bad, zh, en in ((env["folder"] / "no_such_file.csv", "找不到该文件", "does not exist"),
+                        (folder, "请给出文件,而不是目录", "give a file, not a folder")):
+        for lang, words in (("zh", zh), ("en", en)):
+            out = CliRunner().invoke(cli, [*map(str, argv(bad, env)), "--lang", lang])
+            assert out.exit_code == 2, out.output
+            assert bad.name in out.output and words in out.output, out.output

@@ -13,13 +13,13 @@ from .._errors import Problem, ValidationError
 from .._text import Text
 from ._common import LANG, handle_errors, pick_lang
 from ._messages import msg
-from .network import _TABLE_SUFFIXES, _check_suffix, _write_table, network
+from .network import _TABLE_SUFFIXES, UserFile, _check_suffix, _write_table, network
 
 if TYPE_CHECKING:
     from ..network.accessibility import Decay
 
 _TIMES_COLUMNS = ("from_id", "to_id", "travel_time", "from_id,to_id")
-_IN = click.Path(exists=True, dir_okay=False, path_type=Path)
+_IN = UserFile()
 
 
 def _read(path: Path, *, numeric: tuple[str, ...], ids: tuple[str, ...], counts: bool = False,

@@ -11,6 +11,7 @@ import pandas as pd
 from .._text import Text
 from ._common import LANG, _lang_of, handle_errors
 from ._messages import msg
+from .network import UserFile
 
 _TABLE_SUFFIXES = {".csv", ".parquet"}
 _RULES = {"oecd": "oecd_fua", "omb": "omb_cbsa", "japan_uea": "japan_uea",
@@ -33,7 +34,7 @@ _DIRECTION = click.option("--direction", type=click.Choice(["out", "in", "either
                           help="out: residents working in the core; in: jobs held by core residents; "
                                "either: the larger (default: the rule's; custom: out). 通勤方向。")
 _ADJACENCY = click.option("--adjacency", "adjacency_path", default=None,
-                          type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                          type=UserFile(),
                           help="Neighbours as a table with columns focal, neighbor (.csv or .parquet), "
                                "for contiguity and enclaves. 相邻关系表。")
 _PERIOD = click.option("--period", default=None,
@@ -204,7 +205,7 @@ def aggregate_cmd(records: str, out_path: Path, backend: str, origin: str,  # no
 
 @flows.command("delineate")
 @click.argument("od_path", metavar="[OD]", required=False,
-                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+                type=UserFile())
 @_CORES
 @_RULE
 @_THRESHOLD
@@ -250,7 +251,7 @@ def delineate_cmd(od_path: Path, cores_spec: str, rule_name: str, threshold: flo
 
 
 @flows.command("sensitivity")
-@click.argument("od_path", metavar="OD", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("od_path", metavar="OD", type=UserFile())
 @_CORES
 @click.option("--thresholds", default=_DEFAULT_THRESHOLDS, show_default=True,
               help="Thresholds in percent, separated by commas. 阈值(%,逗号分隔)。")
@@ -288,7 +289,7 @@ def sensitivity_cmd(od_path: Path, cores_spec: str, thresholds: str, rule_name: 
 
 
 @flows.command("gravity")
-@click.argument("flows_path", metavar="FLOWS", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("flows_path", metavar="FLOWS", type=UserFile())
 @click.option("--model", type=click.Choice(["unconstrained", "production", "attraction", "doubly"]),
               default="unconstrained", show_default=True,
               help="Which totals the model reproduces (production: origins'; attraction: "
@@ -356,7 +357,7 @@ def _echo_coefficients(fit: Any, out_path: Path, lang: str) -> None:
 
 
 @flows.command("ppml")
-@click.argument("flows_path", metavar="FLOWS", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("flows_path", metavar="FLOWS", type=UserFile())
 @click.option("--regressors", required=True,
               help="Pair regressor columns separated by commas, e.g. log_dist,contiguous. "
                    "回归变量列(逗号分隔)。")
@@ -408,9 +409,9 @@ def _regions(path: Path | None, project_dir: Path | None, lang: str) -> dict[str
 
 
 @flows.command("border")
-@click.argument("flows_path", metavar="FLOWS", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("flows_path", metavar="FLOWS", type=UserFile())
 @click.option("--regions", "regions_path", default=None,
-              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              type=UserFile(),
               help="Table code, region giving each unit's region (.csv or .parquet). 单元所属区域表。")
 @click.option("--project", "project_dir", default=None, type=click.Path(file_okay=False, path_type=Path),
               help="Take each unit's province from this project instead. 从项目读取所属省份。")
@@ -445,13 +446,13 @@ def border_cmd(flows_path: Path, regions_path: Path | None, project_dir: Path | 
 
 
 @flows.command("industry")
-@click.argument("table_path", metavar="TABLE", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("table_path", metavar="TABLE", type=UserFile())
 @click.option("--measure", type=click.Choice(["similarity", "krugman", "lq", "complementarity"]),
               default="similarity", show_default=True,
               help="similarity: UNIDO coefficient; krugman: specialisation index; lq: location "
                    "quotients; complementarity: Michaely (needs --demand). 指标。")
 @click.option("--demand", "demand_path", default=None,
-              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              type=UserFile(),
               help="Demand table (same layout) for complementarity. 需求结构表。")
 @_OUT
 @LANG
@@ -486,11 +487,11 @@ def industry_cmd(table_path: Path, measure: str, demand_path: Path | None, out_p
 
 
 @flows.command("market")
-@click.argument("prices_path", metavar="PRICES", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("prices_path", metavar="PRICES", type=UserFile())
 @click.option("--level", type=click.Choice(["pair", "region"]), default="pair", show_default=True,
               help="pair: every pair of regions; region: mean over each region's pairs. 城市对或区域。")
 @click.option("--pairs", "pairs_path", default=None,
-              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              type=UserFile(),
               help="Pairs to compare (columns from_code, to_code), e.g. adjacent provinces; "
                    "default every pair. 比较的区域对。")
 @click.option("--no-demean", is_flag=True, help="Keep |ΔQ| without removing the common component. 不去均值。")
@@ -524,9 +525,9 @@ def market_cmd(prices_path: Path, level: str, pairs_path: Path | None, no_demean
 
 
 @flows.command("combine")
-@click.argument("od_path", metavar="OD", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("od_path", metavar="OD", type=UserFile())
 @click.option("--memberships", "memberships_path", required=True,
-              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              type=UserFile(),
               help="Metro memberships (e.g. written by `flows delineate`). 都市圈成员表。")
 @_THRESHOLD
 @_ADJACENCY

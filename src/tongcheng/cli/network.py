@@ -13,8 +13,26 @@ import pandas as pd
 from ._common import LANG, Bar, _lang_of, handle_errors, pick_lang
 from ._messages import msg
 
+
+class UserFile(click.Path):
+    """A file a person gives: it must exist and not be a folder, which the library checks.
+
+    click would refuse a missing file or a folder in English only; the library's check names the
+    file in the command's language (``--lang``, which click may not have read yet at this point)
+    together with what the file should be. ``exists`` stays ``True`` for whoever inspects the
+    command's parameters: the file is required to exist, only the check is deferred.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(exists=True, dir_okay=False, path_type=Path)
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> Path:
+        """Return the path as given; existence is checked where the file is read."""
+        return value if isinstance(value, Path) else Path(str(value))
+
+
 _GRAPH = click.option("--graph", "graph_path", required=True,
-                      type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                      type=UserFile(),
                       help="Graph file from `tongcheng network build`. 路网文件。")
 _THREADS = click.option("--threads", type=click.IntRange(min=1), default=2, show_default=True,
                         help="Threads. 线程数。")
@@ -90,10 +108,10 @@ def network() -> None:
 
 
 @network.command("build")
-@click.argument("pbf", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("pbf", type=UserFile())
 @click.option("--profile", type=click.Choice(["car", "walk", "bike"]), default="car", show_default=True,
               help="Travel mode. 出行方式。")
-@click.option("--gtfs", "feeds", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+@click.option("--gtfs", "feeds", multiple=True, type=UserFile(),
               help="GTFS feed (.zip), repeatable, stored inside the graph file (bytes, name, SHA-256) "
                    "so `network matrix --mode transit` needs no other file; with --profile walk only. "
                    "存入路网文件的公交/轨道时刻表(可多个,仅限步行路网)。")
@@ -151,7 +169,7 @@ def build_cmd(pbf: Path, profile: str, feeds: tuple[Path, ...], out_path: Path, 
                    "出行方式: 道路方式须与路网的 --profile 一致;transit 用 --gtfs 或路网内存的时刻表。")
 @click.option("--cutoff", type=click.FloatRange(min=0, min_open=True), default=None,
               help="Ignore trips longer than this many minutes (left empty). 时间上限(分钟)。")
-@click.option("--gtfs", "feeds", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+@click.option("--gtfs", "feeds", multiple=True, type=UserFile(),
               help="GTFS feed (.zip), repeatable: public transport with walking access/egress on a walk "
                    "graph; overrides the feeds stored by `network build --gtfs`. "
                    "公交/轨道时刻表(可多个,优先于路网内存的时刻表)。")

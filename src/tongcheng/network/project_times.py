@@ -192,7 +192,10 @@ def _feed_identity(graph_path: Path, feeds: list[Path]) -> tuple[list[str], list
     from .io import graph_feeds
 
     if feeds:
-        return [f.name for f in feeds], [_sha256(f) for f in feeds], ""
+        from .files import check_file
+
+        what = Text("GTFS 时刻表(.zip)", "a GTFS feed (.zip)")
+        return [f.name for f in feeds], [_sha256(check_file(f, what=what)) for f in feeds], ""
     embedded = graph_feeds(graph_path)
     if not embedded:
         msg = Text(f"{graph_path.name} 中没有 GTFS 时刻表: 请给出时刻表,或用 "
