@@ -210,7 +210,10 @@ def test_off_network_point_and_bad_options(built: tuple[Path, Path]) -> None:
     far = folder / "far.csv"
     far.write_text("id,lon,lat\nparis,2.35,48.85\n", encoding="utf-8")
     out = invoke("matrix", "--graph", folder / "andorra.npz", "--origins", far, "--out", folder / "y.csv")
-    assert out.exit_code != 0 and "paris" in out.output
+    assert out.exit_code != 0 and "paris" in out.output and "far.csv row 2 column 'lon,lat'" in out.output
+    out = invoke("matrix", "--graph", folder / "andorra.npz", "--origins", far, "--out", folder / "y.csv",
+                 lang=None)  # Chinese by default, the point located in its file
+    assert out.exit_code != 0 and "far.csv 第 2 行" in out.output and "距路网不超过 250 米的点" in out.output
     out = invoke(
         "matrix",
         "--graph",

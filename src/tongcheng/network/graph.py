@@ -351,7 +351,9 @@ def snap_points(
     Raises
     ------
     ValidationError
-        Listing every point farther than ``max_distance`` from the network, by id.
+        Listing every point farther than ``max_distance`` from the network, by id; located by
+        file and row when ``points.attrs`` holds ``file`` and ``first_row`` (the row of index label
+        0), as :func:`~tongcheng.network.io.points_from_file` sets them.
     """
     from scipy.spatial import cKDTree
 
@@ -373,11 +375,14 @@ def snap_points(
     far = np.flatnonzero(dist > max_distance)
     id_list = np.asarray(ids).tolist()
     if len(far):
+        first = points.attrs.get("first_row")  # the row of index label 0 (rows in file order)
+        labels = points.index.to_numpy()
+        located = isinstance(first, int) and np.issubdtype(labels.dtype, np.integer)
         problems = [
             Problem(
-                file="",
-                row=None,
-                column="geometry",
+                file=str(points.attrs.get("file", "")),
+                row=int(first + labels[i]) if located else None,
+                column=str(points.attrs.get("coordinates", "geometry")),
                 value=f"point {id_list[i]!r} at ({lon[i]:.6f}, {lat[i]:.6f}) is {dist[i]:,.0f} m from the "
                 f"nearest {graph.profile or 'graph'} node",
                 expected=Text(f"距路网不超过 {max_distance:g} 米的点",

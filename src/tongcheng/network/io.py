@@ -497,7 +497,12 @@ def _points_from_table(path: Path, id_column: str, encoding: str | None) -> pd.D
     out = frame.drop(columns=[lon_col, lat_col]).rename(columns={id_col: "id"})
     out.insert(1, "lon", pd.to_numeric(frame[lon_col]).astype(np.float64))
     out.insert(2, "lat", pd.to_numeric(frame[lat_col]).astype(np.float64))
-    return _numeric_extras(out)
+    out = _numeric_extras(out)
+    out.attrs.update(file=table.file, coordinates=f"{lon_col},{lat_col}")
+    contiguous = len(out) and table.row_number(len(out) - 1) - table.row_number(0) == len(out) - 1
+    if contiguous and out.index.equals(pd.RangeIndex(len(out))):
+        out.attrs["first_row"] = table.row_number(0)  # rows are contiguous: row of label i = first_row + i
+    return out
 
 
 def _coordinate_problems(table: Any, column: str, low: float, high: float) -> list[Problem]:
@@ -589,10 +594,12 @@ def _points_from_geofile(path: Path, id_column: str, layer: str | None) -> pd.Da
     geo = gdf.geometry.to_crs("EPSG:4326")
     out = pd.DataFrame(gdf.drop(columns=gdf.geometry.name)).rename(columns={id_column: "id"})
     rest = [c for c in out.columns if c not in ("id", "lon", "lat")]
-    return pd.DataFrame(
+    points = pd.DataFrame(
         {"id": out["id"].to_numpy(), "lon": geo.x.to_numpy(), "lat": geo.y.to_numpy()}
         | {c: out[c].to_numpy() for c in rest}
     )
+    points.attrs.update(file=path.name, first_row=1, coordinates="geometry")
+    return points
 
 
 def points_from_file(
