@@ -176,15 +176,18 @@ DATA = [
     ("missing_column", TOY_DATA.replace(",b\n", ",c\n"), ".csv", ["column 'b'", "a data column"],
      ["数据与指标体系不符"]),
     ("not_excel", b"this is not a workbook", ".xlsx", ["a readable Excel file"], ["可读的 Excel 文件"]),
-    ("empty", "", ".csv", ["a header row"], ["表头行"]),
+    ("empty", "", ".csv", ["the file is empty"], ["数据表"]),
+    ("folder", None, "", ["give a file, not a folder"], ["数据表"]),
 ]
 
 
 @pytest.mark.parametrize(("name", "text", "suffix", "en", "zh"), DATA, ids=[d[0] for d in DATA])
-def test_broken_data_table_of_index_build_is_located(tmp_path: Path, name: str, text: str | bytes,
+def test_broken_data_table_of_index_build_is_located(tmp_path: Path, name: str, text: str | bytes | None,
                                                      suffix: str, en: list[str], zh: list[str]) -> None:
     data = tmp_path / f"{name}{suffix}"
-    if isinstance(text, bytes):
+    if text is None:
+        data.mkdir()
+    elif isinstance(text, bytes):
         data.write_bytes(text)
     else:
         data.write_text(text, encoding="utf-8")

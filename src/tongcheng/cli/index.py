@@ -9,6 +9,7 @@ import click
 
 from ._common import LANG, handle_errors, project_option
 from ._messages import msg
+from .network import UserFile
 
 
 @click.group()
@@ -18,13 +19,13 @@ def index() -> None:
 
 @index.command("build")
 @click.option("--framework", "framework_path", required=True,
-              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              type=UserFile(),
               help="Indicator tree: CSV (ours or COINr iMeta) or YAML. 指标体系。")
 @click.option("--data", "data_path", required=True,
-              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              type=UserFile(),
               help="Data table (CSV, Excel or Parquet), one row per unit (per period for a panel). 数据。")
 @click.option("--recipe", "recipe_path", required=True,
-              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              type=UserFile(),
               help="Recipe (YAML or JSON). 构建步骤。")
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
               help="Output folder: one CSV per stage, aggregated.csv, recipe.resolved.yaml. 输出目录。")
@@ -47,6 +48,7 @@ def build_cmd(*, framework_path: Path, data_path: Path, recipe_path: Path, out_d
     from ..composite.pipeline import Recipe, build, build_panel, read_table, sha256_file, summary
 
     lang = _lang(lang, project_dir)
+    _check_files(framework=framework_path, data=data_path, recipe=recipe_path)
     framework = Framework.read(framework_path)
     recipe = Recipe.read(recipe_path)
     recipe.inputs.update({"files": {p.name: sha256_file(p)
@@ -79,6 +81,21 @@ def _lang(lang: str | None, project_dir: Path) -> str:
     return pick_lang(lang, Project.open(project_dir) if (project_dir / SETTINGS_FILE).is_file() else None)
 
 
+_WHAT = {"framework": ("指标体系(CSV 或 YAML)", "an indicator tree (CSV or YAML)"),
+         "data": ("数据表(CSV、Excel 或 Parquet)", "a data table (CSV, Excel or Parquet)"),
+         "recipe": ("构建步骤(YAML 或 JSON)", "a recipe (YAML or JSON)"),
+         "factors": ("不确定因素(YAML 或 JSON)", "uncertain assumptions (YAML or JSON)")}
+
+
+def _check_files(**paths: Path) -> None:
+    """Name a missing, empty or unreadable input in the command's language (click would in English)."""
+    from .._text import Text
+    from ..network.files import check_file
+
+    for key, path in paths.items():
+        check_file(path, what=Text(*_WHAT[key]))
+
+
 def _echo_summary(s: dict[str, object], *, label: str, lang: str) -> None:
     click.echo(msg("h5_summary_head", lang, root=s["root"], units=s["units"],
                    label=f", {label}" if label else ""))
@@ -90,13 +107,13 @@ def _echo_summary(s: dict[str, object], *, label: str, lang: str) -> None:
 
 @index.command("sensitivity")
 @click.option("--framework", "framework_path", required=True,
-              type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Indicator tree. 指标体系。")
+              type=UserFile(), help="Indicator tree. 指标体系。")
 @click.option("--data", "data_path", required=True,
-              type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Data table. 数据。")
+              type=UserFile(), help="Data table. 数据。")
 @click.option("--recipe", "recipe_path", required=True,
-              type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Nominal recipe. 构建步骤。")
+              type=UserFile(), help="Nominal recipe. 构建步骤。")
 @click.option("--factors", "factors_path", required=True,
-              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              type=UserFile(),
               help="Uncertain assumptions (YAML/JSON), e.g. examples/asem/factors.yaml. 不确定因素。")
 @click.option("--n", "n", required=True, type=click.IntRange(min=2),
               help="Runs (ua) or base sample size N (sa: N(k+2) runs). 样本量。")
@@ -124,6 +141,7 @@ def sensitivity_cmd(  # noqa: PLR0913  (one parameter per option)
     from ..composite.uncertainty import read_factors, uncertainty_analysis
 
     lang = _lang(lang, project_dir)
+    _check_files(framework=framework_path, data=data_path, recipe=recipe_path, factors=factors_path)
     b = build(Recipe.read(recipe_path), read_table(data_path, unit=unit_col), Framework.read(framework_path))
     res = uncertainty_analysis(b, factors=read_factors(factors_path), n=n, method=method,  # type: ignore[arg-type]
                                rng=seed, n_boot=n_boot)
