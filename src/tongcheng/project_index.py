@@ -231,7 +231,9 @@ def index_data(store: Store, framework: Framework, recipe: Recipe) -> IndexData:
     obs = store.observations(indicators=stored, latest_vintage=True) if stored else None
     problems = [_unknown(framework, c, known) for c in stored if c not in known]
     rows = {c: g for c, g in obs.groupby("indicator")} if obs is not None else {}
-    problems += [_no_values(framework, c, recipe, rows.get(c)) for c in stored if c in known
+    problems += [_no_values(framework, c, recipe, rows.get(c),
+                            None if c in rows else _close_with_values(store, c, known))
+                 for c in stored if c in known
                  and (c not in rows or (recipe.period and not (rows[c]["period"] == recipe.period).any()))]
     if problems:
         raise ValidationError(problems, summary=_summary(framework, len(problems)))
@@ -351,12 +353,22 @@ def _unknown(framework: Framework, code: str, known: set[str]) -> Problem:
                          "(tongcheng import stats FILE)"))
 
 
-def _no_values(framework: Framework, code: str, recipe: Recipe, rows: pd.DataFrame | None) -> Problem:
+def _close_with_values(store: Store, code: str, known: set[str]) -> list[str]:
+    """Return catalogue codes close to ``code`` that have values (for the hint of an empty one)."""
+    close = difflib.get_close_matches(code, sorted(known - {code}), n=6, cutoff=0.5)
+    have = set(store.observations(indicators=close)["indicator"]) if close else set()
+    return [c for c in close if c in have][:3]
+
+
+def _no_values(framework: Framework, code: str, recipe: Recipe, rows: pd.DataFrame | None,
+               with_values: list[str] | None = None) -> Problem:
     if rows is None:
+        hint = Text(f"; 相近且有值的代码: {', '.join(with_values)}",
+                    f"; close codes with values: {', '.join(with_values)}") if with_values else ""
         return _problem(framework, code, Text("数据库中有值的指标", "an indicator with values in the store"),
                         Text("先导入 (tongcheng import stats FILE) 或计算 (tongcheng indicators compute)",
                              "import it (tongcheng import stats FILE) or compute it (tongcheng indicators "
-                             "compute) first"))
+                             "compute) first") + hint)
     periods = ", ".join(sorted(set(rows["period"])))
     return _problem(framework, code, Text(f"配方指定的时期 {recipe.period} 的值",
                                           f"values for the recipe's period "

@@ -148,7 +148,8 @@ def test_default_pair_index_is_the_metro_pair_build(yrd_project: Project) -> Non
     ("code,level,parent\nscore_a,1,own\nscor_b,1,own\nown,2,\n", RECIPE, 3,
      "use a close code (score_b", "改为相近的代码 (score_b"),
     ("code,level,parent\nscore_a,1,own\nscore_c,1,own\nown,2,\n", RECIPE, 3,
-     "an indicator with values in the store", "数据库中有值的指标"),
+     "with values in the store. Fix: import it (tongcheng import stats FILE) or compute it (tongcheng "
+     "indicators compute) first; close codes with values: score_", "相近且有值的代码: score_"),
     ("code,level,parent\nscore_a,1,own\nrail_time_min,1,own\nown,2,\n", RECIPE, 3,
      "is a pair indicator", "是城市对指标"),
     ("code,level,parent\nscore_a,1,own\nown,2,\n", RECIPE + "period: '1999'\n", 2,
