@@ -205,3 +205,39 @@ def test_a_file_without_values_is_refused_not_recorded(yrd_project: Project, tmp
     with yrd_project.store() as store:
         assert len(store.imports()) == n_imports
     assert not list(yrd_project.raw_dir.glob("*empty.csv"))
+
+
+def test_empty_cells_are_counted_in_the_summary_not_reported(yrd_project, tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from tongcheng.cli.main import cli
+
+    path = tmp_path / "gaps.csv"
+    path.write_text("code,period,gdp,pop_resident_yearend\n320500,2024,26700,\n320100,2024,,\n",
+                    encoding="utf-8")
+    result = yrd_project.import_stats(path, source="s", vintage="v")
+    assert result.n_observations == 1 and result.n_empty == 3 and not result.warnings
+    again = tmp_path / "gaps2.csv"
+    again.write_text("code,period,gdp\n330100,2024,\n310100,2024,1\n", encoding="utf-8")
+    out = CliRunner().invoke(cli, ["import", "stats", str(again), "--source", "s", "--vintage", "v",
+                                   "--project", str(yrd_project.root)])
+    assert out.exit_code == 0, out.output
+    assert "空单元格 1 个" in out.output
+
+
+def test_a_catalogue_stored_before_its_rules_gets_them_on_import(yrd_project, tmp_path) -> None:
+    import pytest
+    from sqlalchemy import text
+
+    from tongcheng import ValidationError
+
+    with yrd_project.store() as store, store.engine.begin() as conn:  # as a project made before 0005
+        conn.execute(text("UPDATE indicators SET direction = NULL, min_value = NULL, "
+                          "max_value = NULL, max_jump = NULL"))
+    path = tmp_path / "negative.csv"
+    path.write_text("code,indicator,period,value\n320500,gdp,2024,-5\n", encoding="utf-8")
+    with pytest.raises(ValidationError) as info:
+        yrd_project.import_stats(path, source="s", vintage="v")
+    assert "negative.csv row 2" in str(info.value)
+    with yrd_project.store() as store:
+        assert store.indicators().set_index("code").at["gdp", "min_value"] == 0

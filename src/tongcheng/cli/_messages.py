@@ -194,6 +194,7 @@ MESSAGES["zh"].update({
     "imp_reapplied": ("已重新应用 {file}: {n} 条观测值 (导入编号 #{id} 此前已撤销, 未变 {same} 条, "
                       "警告 {warn} 条)"),
     "imp_none": "项目中还没有导入",
+    "imp_empty": "空单元格 {n} 个: 视为未填报,不是错误,未存储任何值",
     "imp_col_id": "编号", "imp_col_file": "文件", "imp_col_source": "来源", "imp_col_vintage": "版本",
     "imp_col_rows": "读取行数", "imp_col_obs": "观测值", "imp_col_by": "导入者", "imp_col_when": "时间 (UTC)",
     "imp_col_state": "状态",
@@ -220,6 +221,7 @@ MESSAGES["en"].update({
     "imp_reapplied": ("Re-applied {file}: {n} observations (import #{id} had been reverted, "
                       "{same} unchanged, {warn} warnings)"),
     "imp_none": "The project has no imports yet",
+    "imp_empty": "{n} empty cell(s): taken as not reported, not an error; nothing stored for them",
     "imp_col_id": "id", "imp_col_file": "file", "imp_col_source": "source", "imp_col_vintage": "vintage",
     "imp_col_rows": "rows", "imp_col_obs": "observations", "imp_col_by": "by",
     "imp_col_when": "when (UTC)", "imp_col_state": "state",

@@ -31,7 +31,7 @@ def import_group() -> None:
 @click.option("--vintage", default=None,
               help=f"Release the figures belong to, a revision needs a new one (required; "
                    f"'{UNSPECIFIED}' if unknown). 数据版本(必填)。")
-@click.option("--sheet", default=None, help="Excel sheet (default: the first). 工作表。")
+@click.option("--sheet", default=None, help="Excel sheet (default: the first visible one). 工作表(默认: 第一个可见的)。")
 @click.option("--encoding", default=None,
               help="CSV encoding if not UTF-8, e.g. gbk. 非UTF-8编码时指定,如 gbk。")
 @click.option("--strict", is_flag=True,
@@ -65,11 +65,13 @@ def import_stats(file: Path, source: str | None, vintage: str | None, sheet: str
     key = "imp_reapplied" if result.status == "reapplied" else "imported"
     click.echo(msg(key, lang, file=file.name, n=result.n_observations, id=result.record.id,
                    same=result.n_unchanged, warn=len(result.warnings)))
+    if result.n_empty:
+        click.echo(msg("imp_empty", lang, n=result.n_empty))
 
 
 @import_group.command("metros")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--sheet", default=None, help="Excel sheet (default: the first). 工作表。")
+@click.option("--sheet", default=None, help="Excel sheet (default: the first visible one). 工作表(默认: 第一个可见的)。")
 @click.option("--encoding", default=None,
               help="CSV encoding if not UTF-8, e.g. gbk. 非UTF-8编码时指定,如 gbk。")
 @project_option

@@ -28,7 +28,7 @@ from .._text import Text
 from ..store import ImportRecord, Store
 from ..store.db import pause_point
 from ..store.records import current_user
-from .plausibility import check_plausibility
+from .plausibility import check_plausibility, fill_missing_rules
 from .stats import OBSERVATION_COLUMNS, parse_stats
 from .tables import RawTable, read_table
 
@@ -57,6 +57,9 @@ class ImportResult:
         Observations written by this import (0 when unchanged).
     n_unchanged
         Rows whose identical value (same key and vintage) was already stored.
+    n_empty
+        Value cells left empty in the file (not reported as problems: nothing is stored for
+        them).
     warnings
         Problems of severity ``"warning"`` (e.g. old codes mapped through the crosswalk, an
         implausible jump, an unspecified source or vintage).
@@ -67,6 +70,7 @@ class ImportResult:
     n_observations: int = 0
     n_unchanged: int = 0
     warnings: list[Problem] = field(default_factory=list)
+    n_empty: int = 0
 
 
 def file_sha256(path: Path, *, sheet: str | None = None) -> str:
@@ -201,7 +205,7 @@ def import_stats(store: Store, path: str | Path, *, raw_dir: Path, resolver: obj
         :data:`UNSPECIFIED` when they are not known: it is recorded and warned about (as is
         an empty one).
     sheet
-        Excel sheet (default: the first).
+        Excel sheet (default: the first visible one).
     encoding
         CSV encoding when it is not UTF-8 (e.g. ``"gbk"``).
     strict
@@ -237,6 +241,7 @@ def import_stats(store: Store, path: str | Path, *, raw_dir: Path, resolver: obj
     existing = store.find_import(sha)
     if existing is not None and existing.reverted_at is None:
         return _unchanged(existing, raw)
+    fill_missing_rules(store)  # a catalogue stored before revision 0005 gets its rules
     catalogue = store.indicators()
     parsed = parse_stats(table, resolver=resolver, catalogue=catalogue,
                          source=source, vintage=vintage, metros=store.metro_memberships())
@@ -269,7 +274,8 @@ def import_stats(store: Store, path: str | Path, *, raw_dir: Path, resolver: obj
     retries = 1
     while True:
         try:
-            return _write(store, obs, base, raw, table=table, row_of=row_of, warnings=warnings)
+            result = _write(store, obs, base, raw, table=table, row_of=row_of, warnings=warnings)
+            return replace(result, n_empty=parsed.n_empty)
         except StoreError as exc:
             # Another process imported meanwhile: this file (nothing left to do), or rows
             # with the same keys (check once more, now against what it stored).
