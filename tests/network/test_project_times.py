@@ -129,6 +129,18 @@ def test_stored_times_equal_dijkstra_between_snapped_centroids(project: Path, gr
                  "--store-as", profile, "--max-snap-distance", snap, "--period", "2015", "--lang", "en")
     assert "nothing changed" in again
     assert len(_stored(project, f"{profile}_time_min")[1]) == 1
+    # reverted, the same run stores its times again under its own import
+    import_id = int(imports["id"].iloc[0])
+    _run("import", "revert", str(import_id), "--project", str(project), "--lang", "en")
+    assert _stored(project, f"{profile}_time_min")[0].empty
+    _run("network", "matrix", "--graph", str(graph_file), "--project", str(project),
+         "--store-as", profile, "--max-snap-distance", snap, "--period", "2015", "--lang", "en")
+    back, imports = _stored(project, f"{profile}_time_min")
+    pd.testing.assert_frame_equal(back.drop(columns=["id", "created_at"]).reset_index(drop=True),
+                                  obs.drop(columns=["id", "created_at"]).reset_index(drop=True))
+    assert len(imports) == 1 and imports["reverted_at"].isna().all()
+    with Project.open(project).store() as store:
+        assert list(store.import_events(import_id)["action"]) == ["imported", "reverted", "reapplied"]
     listed = _run("units", "list", "--format", "csv", "--project", str(project))
     assert len(pd.read_csv(io.StringIO(listed))) == 11
 

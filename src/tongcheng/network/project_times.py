@@ -26,6 +26,7 @@ the walk from a point to its node is not added (as in
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -310,7 +311,7 @@ def store_travel_times(  # noqa: PLR0913
     run_sha = hashlib.sha256(json.dumps(options, sort_keys=True).encode()).hexdigest()
     with project.store() as store:
         previous = store.find_import(run_sha)
-    if previous is not None:
+    if previous is not None and previous.reverted_at is None:
         return previous, False
     _step(progress, "route")
     if mode == "transit":
@@ -336,4 +337,6 @@ def store_travel_times(  # noqa: PLR0913
         n_warnings=len(unreachable), warnings_json=json.dumps(unreachable[:100]))
     _step(progress, "store")
     with project.store() as store:
+        if previous is not None:  # the same run was stored and reverted: store it again
+            return store.reapply_import(dataclasses.replace(record, id=previous.id), rows), True
         return store.record_import(record, rows), True
