@@ -5,7 +5,7 @@ that names an existing file (``click.Path(exists=True)``) or that is documented 
 (``FILE_TEXT_PARAMS``) must have a row in ``ENTRY_POINTS`` — a new command that reads files fails
 ``test_every_file_entry_point_is_in_the_corpus`` until it is added here.
 
-Each entry point gets each malformed file in Chinese and in English. Expected: a non-zero exit;
+Each entry point gets each malformed file (and a folder in its place) in Chinese and in English. Expected: a non-zero exit;
 no Python traceback and no "internal error" (``tongcheng-bug``); the message names the file; the
 Chinese run speaks Chinese; and the project's store and ``raw/`` folder are exactly as before.
 """
@@ -326,9 +326,12 @@ def test_malformed_files_give_located_messages(point: EntryPoint, env: Env) -> N
     before = _snapshot(env.project) if point.uses_project else None
     failures = []
     for suffix in point.suffixes:
-        for kind, make in CORPUS.items():
+        for kind, make in [*CORPUS.items(), ("folder", None)]:
             bad = env.tmp / f"bad_{kind}{suffix}"
-            bad.write_bytes(make())
+            if make is None:  # a folder where a file belongs
+                bad.mkdir(exist_ok=True)
+            else:
+                bad.write_bytes(make())
             for lang in ("zh", "en"):
                 args = [str(a) for a in point.argv(bad, env)] + ["--lang", lang]
                 out = CliRunner().invoke(cli, args)

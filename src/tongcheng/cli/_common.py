@@ -21,6 +21,23 @@ LANG = click.option("--lang", type=click.Choice(["zh", "en"]), default=None,
                          "输出语言(默认中文)。")
 
 
+class UserFile(click.Path):
+    """A file a person gives: it must exist and not be a folder, which the library checks.
+
+    click would refuse a missing file or a folder in English only; the library's check names the
+    file in the command's language (``--lang``, which click may not have read yet at this point)
+    together with what the file should be. ``exists`` stays ``True`` for whoever inspects the
+    command's parameters: the file is required to exist, only the check is deferred.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(exists=True, dir_okay=False, path_type=Path)
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> Path:
+        """Return the path as given; existence is checked where the file is read."""
+        return value if isinstance(value, Path) else Path(str(value))
+
+
 def project_option(func: Callable[..., Any]) -> Callable[..., Any]:
     """Add ``--project DIR`` (default: the current folder)."""
     return click.option("--project", "project_dir", type=click.Path(file_okay=False, path_type=Path),

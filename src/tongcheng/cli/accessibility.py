@@ -11,9 +11,9 @@ import pandas as pd
 
 from .._errors import Problem, ValidationError
 from .._text import Text
-from ._common import LANG, handle_errors, pick_lang
+from ._common import LANG, UserFile, handle_errors, pick_lang
 from ._messages import msg
-from .network import _TABLE_SUFFIXES, UserFile, _check_suffix, _write_table, network
+from .network import _TABLE_SUFFIXES, _check_suffix, _write_table, network
 
 if TYPE_CHECKING:
     from ..network.accessibility import Decay

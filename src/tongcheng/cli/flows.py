@@ -9,9 +9,8 @@ import click
 import pandas as pd
 
 from .._text import Text
-from ._common import LANG, _lang_of, handle_errors
+from ._common import LANG, UserFile, _lang_of, handle_errors
 from ._messages import msg
-from .network import UserFile
 
 _TABLE_SUFFIXES = {".csv", ".parquet"}
 _RULES = {"oecd": "oecd_fua", "omb": "omb_cbsa", "japan_uea": "japan_uea",

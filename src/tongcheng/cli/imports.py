@@ -12,7 +12,7 @@ from .._errors import Problem
 from ..io.importer import UNSPECIFIED, kept_file_state
 from ..project import Project
 from ..store import ImportRecord
-from ._common import LANG, handle_errors, pick_lang, project_option
+from ._common import LANG, UserFile, handle_errors, pick_lang, project_option
 from ._messages import msg
 
 __all__ = ["import_group"]
@@ -24,14 +24,15 @@ def import_group() -> None:
 
 
 @import_group.command("stats")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("file", type=UserFile())
 @click.option("--source", default=None,
               help=f"Where the figures come from (required; '{UNSPECIFIED}' if unknown). "
                    "数据来源(必填)。")
 @click.option("--vintage", default=None,
               help=f"Release the figures belong to, a revision needs a new one (required; "
                    f"'{UNSPECIFIED}' if unknown). 数据版本(必填)。")
-@click.option("--sheet", default=None, help="Excel sheet (default: the first visible one). 工作表(默认: 第一个可见的)。")
+@click.option("--sheet", default=None,
+              help="Excel sheet (default: the first visible one). 工作表(默认: 第一个可见的)。")
 @click.option("--encoding", default=None,
               help="CSV encoding if not UTF-8, e.g. gbk. 非UTF-8编码时指定,如 gbk。")
 @click.option("--strict", is_flag=True,
@@ -70,8 +71,9 @@ def import_stats(file: Path, source: str | None, vintage: str | None, sheet: str
 
 
 @import_group.command("metros")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--sheet", default=None, help="Excel sheet (default: the first visible one). 工作表(默认: 第一个可见的)。")
+@click.argument("file", type=UserFile())
+@click.option("--sheet", default=None,
+              help="Excel sheet (default: the first visible one). 工作表(默认: 第一个可见的)。")
 @click.option("--encoding", default=None,
               help="CSV encoding if not UTF-8, e.g. gbk. 非UTF-8编码时指定,如 gbk。")
 @project_option

@@ -7,9 +7,8 @@ from typing import cast
 
 import click
 
-from ._common import LANG, handle_errors, project_option
+from ._common import LANG, UserFile, handle_errors, project_option
 from ._messages import msg
-from .network import UserFile
 
 
 @click.group()

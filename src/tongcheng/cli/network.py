@@ -10,26 +10,8 @@ from pathlib import Path
 import click
 import pandas as pd
 
-from ._common import LANG, Bar, _lang_of, handle_errors, pick_lang
+from ._common import LANG, Bar, UserFile, _lang_of, handle_errors, pick_lang
 from ._messages import msg
-
-
-class UserFile(click.Path):
-    """A file a person gives: it must exist and not be a folder, which the library checks.
-
-    click would refuse a missing file or a folder in English only; the library's check names the
-    file in the command's language (``--lang``, which click may not have read yet at this point)
-    together with what the file should be. ``exists`` stays ``True`` for whoever inspects the
-    command's parameters: the file is required to exist, only the check is deferred.
-    """
-
-    def __init__(self) -> None:
-        super().__init__(exists=True, dir_okay=False, path_type=Path)
-
-    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> Path:
-        """Return the path as given; existence is checked where the file is read."""
-        return value if isinstance(value, Path) else Path(str(value))
-
 
 _GRAPH = click.option("--graph", "graph_path", required=True,
                       type=UserFile(),
