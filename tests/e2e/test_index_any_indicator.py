@@ -15,7 +15,8 @@ from tongcheng.composite.framework import Framework
 from tongcheng.composite.pipeline import Recipe, build
 from tongcheng.indicators.context import ComputeContext
 from tongcheng.project import Project
-from tongcheng.project_index import build_project_index, pair_index_data
+from tongcheng.project.index import build_project_index
+from tongcheng.project.index_data import pair_index_data
 from tongcheng.store.models import Import, IndexRun, Indicator, Observation
 
 CITIES = ["310100", "320100", "320500", "330100", "340100", "330200"]

@@ -22,7 +22,7 @@ def test_yrd_project_on_postgres(pg_url: str, tmp_path: Path, yrd_project: Proje
     # the same indicators, with the same number of values, as the same project on SQLite
     on_sqlite = yrd_project.compute().set_index("code")
     pd.testing.assert_frame_equal(summary, on_sqlite)
-    from tongcheng.project_index import build_project_index
+    from tongcheng.project.index import build_project_index
 
     run = build_project_index(project)
     assert run.run_id == 1 and len(run.pairs) == 98

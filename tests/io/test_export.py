@@ -16,7 +16,7 @@ from tongcheng.cli.main import cli
 from tongcheng.io import export as export_module
 from tongcheng.io.export import EXPORT_TABLES, export_project
 from tongcheng.project import Project
-from tongcheng.project_index import build_project_index
+from tongcheng.project.index import build_project_index
 
 CITIES = ["310100", "320100", "320500"]
 

@@ -274,7 +274,7 @@ def display_name(project: Project, code: str) -> str:
 
 
 def test_a_city_index_is_a_column_of_the_city_table(yrd_project: Project, tmp_path: Path) -> None:
-    from tongcheng.project_index import build_project_index
+    from tongcheng.project.index import build_project_index
 
     (tmp_path / "fw.csv").write_text("code,level,parent,direction\ngdp,1,economy,1\npop_resident,1,people,1\n"
                                      "economy,2,city_index,1\npeople,2,city_index,1\ncity_index,3,,1\n",

@@ -194,7 +194,7 @@ def run_index(framework_path: Path | None, recipe_path: Path | None, project_dir
     values are read from the store (the recipe's period, else each one's latest).
     Unit indicators give a unit index, pair indicators a pair index.
     """
-    from ..project_index import build_project_index
+    from ..project.index import build_project_index
 
     project = Project.open(project_dir)
     lang = pick_lang(lang, project)

@@ -37,7 +37,7 @@ def cli() -> None:
 def demo(out: Path | None, project_dir: Path | None, lang: str | None) -> None:
     """Build the Yangtze River Delta demo project and its report. 生成长三角示范项目及报告。"""
     from ..indicators import registered
-    from ..project_index import build_project_index
+    from ..project.index import build_project_index
     from ..reports.project_report import write_project_report
 
     lang = pick_lang(lang)

@@ -38,7 +38,7 @@ CATALOGUE_COLUMNS = ("code", "name_zh", "name_en", "unit", "subject_kind", "kind
                      "min_value", "max_value", "max_jump", "description_zh", "description_en", "source")
 """Columns of the exported indicator catalogue (direction +1/−1/empty; range and jump empty = open)."""
 INDEX_SOURCE = "tongcheng composite index"
-"""``source`` of the observations an index run stores (:mod:`tongcheng.project_index`)."""
+"""``source`` of the observations an index run stores (:mod:`tongcheng.project.index`)."""
 _WIDE_KEYS = {"unit": ["unit_code"], "pair": ["subject_key", "unit_code", "partner_code"],
               "metro": ["metro_code"]}
 

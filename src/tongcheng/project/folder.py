@@ -10,15 +10,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import datasets
-from ._errors import ProjectError
-from .config import SETTINGS_FILE, Settings
-from .indicators import compute_indicators
-from .indicators.registry import catalogue as computed_catalogue
-from .io.importer import ImportResult, import_stats
-from .project_index import copy_index_definition
-from .store import Store
-from .units import UnitResolver
+from .. import datasets
+from .._errors import ProjectError
+from ..config import SETTINGS_FILE, Settings
+from ..indicators import compute_indicators
+from ..indicators.registry import catalogue as computed_catalogue
+from ..io.importer import ImportResult, import_stats
+from ..store import Store
+from ..units import UnitResolver
+from .index import copy_index_definition
 
 __all__ = ["BUNDLED_IMPORTS", "Project"]
 
