@@ -30,8 +30,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .._errors import DataError
+from .._measures import unit_label
 from .._text import Text
-from ..reports.i18n import unit_label
 from .columns import bilingual_header
 
 __all__ = ["DATA_SHEET", "INSTRUCTIONS_SHEET", "KEY_HEADERS", "SPARE_ROWS", "write_template"]
