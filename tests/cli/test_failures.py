@@ -95,3 +95,25 @@ def test_the_project_language_is_used_when_no_lang_is_given(yrd_project: Project
                                    "--project", str(yrd_project.root)])
     assert out.exit_code == 2
     assert "row 2" in out.output and "第 2 行" not in out.output
+
+
+def test_click_usage_errors_follow_the_language(tmp_path: Path) -> None:
+    from tongcheng.cli.docs import cli_reference
+
+    out = CliRunner().invoke(cli, ["network", "matrix"])
+    assert out.exit_code == 2 and "缺少选项 '--graph'" in out.output and "查看帮助" in out.output
+    out = CliRunner().invoke(cli, ["network", "matrix", "--lang", "en"])
+    assert "Missing option '--graph'" in out.output and "缺少" not in out.output
+    out = CliRunner().invoke(cli, ["report", "--lang", "fr"])
+    assert "的值无效" in out.output
+    out = CliRunner().invoke(cli, ["import", "stats", "--bogus"])
+    assert "没有选项 '--bogus'" in out.output
+    # an English project speaks English without --lang, before click has parsed anything
+    project = tmp_path / "p"
+    Project.create(project, region="empty", lang="en")
+    out = CliRunner().invoke(cli, ["import", "stats", "--project", str(project)])
+    assert "Missing argument 'FILE'" in out.output
+    # after a Chinese run the generated reference is still the English-framed one
+    CliRunner().invoke(cli, ["network", "matrix"])
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "cli.md").read_text(encoding="utf-8")
+    assert cli_reference() == docs

@@ -24,8 +24,10 @@ def _helps(command: click.Command, ctx: click.Context) -> list[tuple[str, str]]:
 
 def cli_reference() -> str:
     """Return the Markdown reference of ``tongcheng`` and every subcommand's ``--help``."""
+    from ._click_zh import speak
     from .main import cli
 
+    speak("en")  # the reference is the English click frame around the bilingual help
     parts = ["# Command-line reference / 命令行参考", "",
              "Generated from `--help` by `python -m tongcheng.cli.docs > docs/cli.md`; "
              "a test fails when this file and the commands drift apart.", ""]

@@ -9,6 +9,7 @@ import click
 from .. import __version__
 from ..project import BUNDLED_IMPORTS, Project
 from . import accessibility as _accessibility  # noqa: F401  (adds `network accessibility`)
+from ._click_zh import TranslatedGroup
 from ._common import LANG, Bar, handle_errors, pick_lang, project_option
 from ._messages import msg
 from .data import DATA_COMMANDS, run_index
@@ -18,7 +19,7 @@ from .network import network
 from .units import units
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=TranslatedGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="tongcheng")
 def cli() -> None:
     """同城化监测评估系统 — measure, monitor and evaluate metropolitan integration.
