@@ -106,23 +106,15 @@ def _environment_failure(exc: BaseException) -> Text | None:
 
 
 def _store_failure(exc: BaseException) -> Text | None:
-    """Describe a database failure without SQL text or parameter rows (``None``: not one)."""
-    try:
-        from sqlalchemy.exc import DBAPIError, SQLAlchemyError
-    except ImportError:  # pragma: no cover - SQLAlchemy is a dependency
-        return None
+    """Describe a database failure the store did not wrap (``None``: not one): the store's words."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from ..store.db import database_failure
+
     if not isinstance(exc, SQLAlchemyError):
         return None
-    orig = getattr(exc, "orig", None) if isinstance(exc, DBAPIError) else None
-    reason = str(orig if orig is not None else type(exc).__name__).strip().splitlines()
-    first = reason[0] if reason else type(exc).__name__
-    if "locked" in first or "busy" in first:
-        return Text("项目的数据库正被另一个进程写入(例如另一个导入);请等它结束后重试,未写入任何数据",
-                    "the project's database is being written by another process (another "
-                    "import?); try again when it has finished. Nothing was written")
-    return Text("数据库拒绝了操作,已回滚,未写入任何数据。原因: {why}",
-                "the database refused the operation and rolled it back; nothing was "
-                "written. Reason: {why}").format(why=first[:300])
+    error = database_failure(exc, Text("该命令", "the command"))
+    return error.text or Text(str(error), str(error))
 
 
 def _write_bug_log(exc: BaseException) -> str:
