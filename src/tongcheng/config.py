@@ -21,7 +21,8 @@ from typing import Any
 from ._errors import Problem, ProjectError, ValidationError
 from ._text import Text
 
-__all__ = ["DATABASE_SCHEMES", "LANGS", "REGIONS", "SETTINGS_FILE", "Settings", "check_map_indicator"]
+__all__ = ["DATABASE_SCHEMES", "LANGS", "REGIONS", "SETTINGS_FILE", "Settings", "check_map_indicator",
+           "project_language"]
 
 SETTINGS_FILE = "tongcheng.toml"
 REGIONS = ("yrd", "empty")
@@ -245,3 +246,15 @@ def _scheme(url: str) -> str:
 
 def _example(key: str) -> str:
     return json.dumps(getattr(Settings, key), ensure_ascii=False)
+
+
+def project_language(root: str | Path) -> str:
+    """Return the language of the project in ``root``; ``"zh"`` when there is none or it is unreadable.
+
+    For messages that must speak before (or without) a project being opened: errors about the
+    project itself, and the command line's own usage errors.
+    """
+    try:
+        return Settings.read(Path(root)).lang
+    except Exception:  # no project (yet), or a broken one: the default language
+        return "zh"

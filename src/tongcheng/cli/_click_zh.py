@@ -12,7 +12,6 @@ from __future__ import annotations
 import gettext
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 import click
 
@@ -95,24 +94,23 @@ def language_of_argv(argv: Sequence[str]) -> str:
 
     Read before click parses the line, so that click's own errors speak it too.
     """
-    from ..config import Settings
+    from ..config import project_language
 
+    lang = _option_value(argv, "--lang")
+    if lang in ("zh", "en"):
+        return lang
+    return project_language(_option_value(argv, "--project") or ".")
+
+
+def _option_value(argv: Sequence[str], name: str) -> str | None:
+    """Return the value given to option ``name`` (``name V`` or ``name=V``), or ``None``."""
     args = list(argv)
     for i, arg in enumerate(args):
-        if arg == "--lang" and i + 1 < len(args) and args[i + 1] in ("zh", "en"):
+        if arg == name and i + 1 < len(args):
             return args[i + 1]
-        if arg.startswith("--lang=") and arg.split("=", 1)[1] in ("zh", "en"):
+        if arg.startswith(name + "="):
             return arg.split("=", 1)[1]
-    root = "."
-    for i, arg in enumerate(args):
-        if arg == "--project" and i + 1 < len(args):
-            root = args[i + 1]
-        elif arg.startswith("--project="):
-            root = arg.split("=", 1)[1]
-    try:
-        return Settings.read(Path(root)).lang
-    except Exception:  # not a project (yet): the default
-        return "zh"
+    return None
 
 
 class TranslatedGroup(click.Group):

@@ -12,7 +12,7 @@ import click
 from tqdm import tqdm
 
 from .._errors import TongchengError, ValidationError
-from ..config import Settings
+from ..config import project_language
 from ..project import Project
 from ._failures import describe_failure
 
@@ -90,12 +90,7 @@ def _lang_of(kwargs: dict[str, Any]) -> str:
     if lang in ("zh", "en"):
         return str(lang)
     root = kwargs.get("project_dir")
-    if root is not None:
-        try:
-            return Settings.read(Path(root)).lang
-        except Exception:  # an unreadable project speaks the default
-            return "zh"
-    return "zh"
+    return "zh" if root is None else project_language(root)
 
 
 def pick_lang(lang: str | None, project: Project | None = None) -> str:
