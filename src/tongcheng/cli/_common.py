@@ -38,6 +38,12 @@ class UserFile(click.Path):
         return value if isinstance(value, Path) else Path(str(value))
 
 
+SHEET = click.option("--sheet", default=None,
+                     help="Excel sheet (default: the first visible one). 工作表(默认: 第一个可见的)。")
+ENCODING = click.option("--encoding", default=None,
+                        help="CSV encoding if not UTF-8, e.g. gbk. 非UTF-8编码时指定,如 gbk。")
+
+
 def project_option(func: Callable[..., Any]) -> Callable[..., Any]:
     """Add ``--project DIR`` (default: the current folder)."""
     return click.option("--project", "project_dir", type=click.Path(file_okay=False, path_type=Path),

@@ -12,7 +12,7 @@ from .._errors import Problem
 from ..io.importer import UNSPECIFIED, kept_file_state
 from ..project import Project
 from ..store import ImportRecord
-from ._common import LANG, UserFile, handle_errors, pick_lang, project_option
+from ._common import ENCODING, LANG, SHEET, UserFile, handle_errors, pick_lang, project_option
 from ._messages import msg
 
 __all__ = ["import_group"]
@@ -31,10 +31,8 @@ def import_group() -> None:
 @click.option("--vintage", default=None,
               help=f"Release the figures belong to, a revision needs a new one (required; "
                    f"'{UNSPECIFIED}' if unknown). 数据版本(必填)。")
-@click.option("--sheet", default=None,
-              help="Excel sheet (default: the first visible one). 工作表(默认: 第一个可见的)。")
-@click.option("--encoding", default=None,
-              help="CSV encoding if not UTF-8, e.g. gbk. 非UTF-8编码时指定,如 gbk。")
+@SHEET
+@ENCODING
 @click.option("--strict", is_flag=True,
               help="Implausible jumps are errors, not warnings. 不合理的跳变视为错误。")
 @project_option
@@ -72,10 +70,8 @@ def import_stats(file: Path, source: str | None, vintage: str | None, sheet: str
 
 @import_group.command("metros")
 @click.argument("file", type=UserFile())
-@click.option("--sheet", default=None,
-              help="Excel sheet (default: the first visible one). 工作表(默认: 第一个可见的)。")
-@click.option("--encoding", default=None,
-              help="CSV encoding if not UTF-8, e.g. gbk. 非UTF-8编码时指定,如 gbk。")
+@SHEET
+@ENCODING
 @project_option
 @LANG
 @handle_errors

@@ -10,7 +10,7 @@ import pandas as pd
 
 from ..project import Project
 from ..units.metros import members
-from ._common import LANG, Bar, handle_errors, pick_lang, project_option
+from ._common import ENCODING, LANG, SHEET, Bar, handle_errors, pick_lang, project_option
 from ._messages import msg
 
 #: Table headers of `units list` and `units metros`, per language (csv output keeps the keys).
@@ -116,10 +116,8 @@ def list_metros(fmt: str, project_dir: Path, lang: str | None) -> None:
 @click.option("--layer", default=None, help="Layer of a GeoPackage. 图层。")
 @click.option("--crs", default=None,
               help="CRS of the coordinates when the file declares none, e.g. EPSG:2056. 坐标系。")
-@click.option("--encoding", default=None,
-              help="CSV encoding if not UTF-8, e.g. gbk. 非UTF-8编码时指定,如 gbk。")
-@click.option("--sheet", default=None,
-              help="Sheet of an .xlsx point table (default: the first visible). 工作表。")
+@ENCODING
+@SHEET
 @project_option
 @LANG
 @handle_errors
