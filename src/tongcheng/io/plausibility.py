@@ -466,11 +466,11 @@ def fill_missing_rules(store: Store) -> int:
     bundled = pd.concat([datasets.indicator_catalogue(), computed_catalogue()], ignore_index=True)
     bundled = bundled.drop_duplicates("code").set_index("code")[list(PLAUSIBILITY_COLUMNS)]
     bundled = bundled[bundled.notna().any(axis=1)]
-    todo = stored.loc[empty & stored["code"].isin(bundled.index)]
-    if todo.empty:
+    unfilled = stored.loc[empty & stored["code"].isin(bundled.index)]
+    if unfilled.empty:
         return 0
     # every other column as stored, so that nothing but the four empty ones changes
-    return store.put_indicators(todo.drop(columns=list(PLAUSIBILITY_COLUMNS)).join(bundled, on="code"))
+    return store.put_indicators(unfilled.drop(columns=list(PLAUSIBILITY_COLUMNS)).join(bundled, on="code"))
 
 
 def _subject_labels(keys: pd.Series, units: pd.DataFrame | None) -> tuple[pd.Series, pd.Series]:
