@@ -28,8 +28,8 @@ from tongcheng._errors import ValidationError
 from tongcheng._text import Text
 from tongcheng.cli._failures import BUG_MARKER
 from tongcheng.cli.main import cli
+from tongcheng.io.files import MAX_MEMBER_BYTES, check_file, read_frame
 from tongcheng.network import graph_from_arcs
-from tongcheng.network.files import MAX_MEMBER_BYTES, check_file, read_frame
 from tongcheng.network.io import graph_from_npz, graph_to_npz
 from tongcheng.project import Project
 

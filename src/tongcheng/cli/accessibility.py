@@ -29,7 +29,7 @@ def _read(path: Path, *, numeric: tuple[str, ...], ids: tuple[str, ...], counts:
     With ``counts``, an empty or negative cell in ``numeric`` is a problem too (opportunities,
     demand and supply must be given, 0 where there is none); empty times mean unreachable.
     """
-    from ..network.files import read_frame
+    from ..io.files import read_frame
 
     what = (Text("机会/供需表(.csv 或 .parquet)", "a table of places (.csv or .parquet)") if counts
             else Text("出行时间表 from_id,to_id,travel_time(.csv 或 .parquet)",

@@ -51,7 +51,7 @@ def _check_suffix(path: Path, lang: str, option: str = "--out") -> None:
 
 def _read_table(path: Path, what: Text) -> pd.DataFrame:
     """Read a .csv/.parquet table a person gave (missing, empty, not UTF-8, damaged: located)."""
-    from ..network.files import read_frame
+    from ..io.files import read_frame
 
     return read_frame(path, what=what)
 

@@ -89,7 +89,7 @@ _WHAT = {"framework": ("指标体系(CSV 或 YAML)", "an indicator tree (CSV or 
 def _check_files(**paths: Path) -> None:
     """Name a missing, empty or unreadable input in the command's language (click would in English)."""
     from .._text import Text
-    from ..network.files import check_file
+    from ..io.files import check_file
 
     for key, path in paths.items():
         check_file(path, what=Text(*_WHAT[key]))

@@ -156,7 +156,7 @@ def _engine_errors() -> tuple[type[BaseException], ...]:
 def _run(backend: str, files: list[str], cols: dict[str, str], *, period: str | None, count: str,
          threads: int | None, n_units: int | None, label: str) -> pd.DataFrame:
     """Aggregate with ``backend``; a file the engine cannot read, or no record, is a located problem."""
-    from ..network.files import check_file, file_problem
+    from ..io.files import check_file, file_problem
 
     for f in files:
         check_file(f, what=_RECORDS)

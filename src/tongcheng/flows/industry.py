@@ -67,7 +67,7 @@ def read_structure(path: str | Path, *, code: str = "code") -> pd.DataFrame:
         Every problem located by file, row (header = row 1) and column: no code column,
         no industry column, a blank or repeated code, a value that is not a number ≥ 0.
     """
-    from ..network.files import read_frame
+    from ..io.files import read_frame
 
     path = Path(path)
     raw = read_frame(path, what=Text("产业结构表(code 列与各产业列)",

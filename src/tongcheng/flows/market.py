@@ -94,7 +94,7 @@ def read_prices(source: str | Path | pd.DataFrame, *, sheet: str | int | None = 
     else:
         path = Path(source)
         file = path.name
-        from ..network.files import TABLE_AND_EXCEL_SUFFIXES, read_frame
+        from ..io.files import TABLE_AND_EXCEL_SUFFIXES, read_frame
 
         frame = read_frame(path, what=Text("价格指数表(region、year、category、index_prev_year_100)",
                                            "a price-index table (region, year, category, "

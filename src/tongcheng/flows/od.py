@@ -158,9 +158,9 @@ class ODTable:
         ValidationError
             Every problem, located by file, sheet, row and column; a file that is missing,
             empty, of another type, not UTF-8 or damaged (see
-            :func:`tongcheng.network.files.read_frame`).
+            :func:`tongcheng.io.files.read_frame`).
         """
-        from ..network.files import TABLE_AND_EXCEL_SUFFIXES, read_frame
+        from ..io.files import TABLE_AND_EXCEL_SUFFIXES, read_frame
 
         path = Path(path)
         suffix = path.suffix.lower()
@@ -200,7 +200,7 @@ class ODTable:
             If ``openmatrix`` is not installed.
         ValidationError
             If the file is missing, empty, damaged or truncated, not an OMX file, or the matrix
-            is not square or larger than :data:`~tongcheng.network.files.MAX_TABLE_BYTES`
+            is not square or larger than :data:`~tongcheng.io.files.MAX_TABLE_BYTES`
             (checked from its declared shape before it is read).
         DataError
             If the file has no such matrix.
@@ -212,7 +212,7 @@ class ODTable:
             raise ImportError(msg) from exc
         import tables
 
-        from ..network.files import MAX_TABLE_BYTES, check_file, file_problem
+        from ..io.files import MAX_TABLE_BYTES, check_file, file_problem
 
         path = check_file(path, what=_OMX_FILE)
         try:

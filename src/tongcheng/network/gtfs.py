@@ -31,7 +31,7 @@ import pandas as pd
 
 from .._errors import DataError, Problem, ValidationError
 from .._text import Text
-from .files import check_file, not_text, open_zip, parse_csv
+from ..io.files import check_file, not_text, open_zip, parse_csv
 
 __all__ = ["Timetable", "assemble_timetable", "check_gtfs_zip", "parse_gtfs_time", "timetable_from_gtfs"]
 
@@ -331,7 +331,7 @@ def check_gtfs_zip(data: bytes, name: str) -> None:
     ------
     ValidationError
         If the bytes are not a complete zip, a member is damaged or declares an implausible
-        size (:data:`~tongcheng.network.files.MAX_MEMBER_BYTES`), listing each missing table
+        size (:data:`~tongcheng.io.files.MAX_MEMBER_BYTES`), listing each missing table
         and each missing required column (in Chinese and English).
     """
     tables = (*_REQUIRED, "calendar.txt", "calendar_dates.txt")

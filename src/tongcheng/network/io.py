@@ -30,7 +30,7 @@ import pandas as pd
 
 from .._errors import DataError, Problem, ValidationError
 from .._text import Text
-from .files import check_file, check_npz_arrays, file_problem, open_zip
+from ..io.files import check_file, check_npz_arrays, file_problem, open_zip
 from .graph import RoadGraph
 from .gtfs import check_gtfs_zip
 

@@ -9,7 +9,7 @@ import numpy as np
 
 from .._errors import DataError
 from .._text import Text
-from .files import check_file, file_problem
+from ..io.files import check_file, file_problem
 from .graph import RoadGraph, graph_from_arcs
 from .profiles import PROFILES
 

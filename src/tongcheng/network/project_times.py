@@ -193,7 +193,7 @@ def _feed_identity(graph_path: Path, feeds: list[Path]) -> tuple[list[str], list
     from .io import graph_feeds
 
     if feeds:
-        from .files import check_file
+        from ..io.files import check_file
 
         what = Text("GTFS 时刻表(.zip)", "a GTFS feed (.zip)")
         return [f.name for f in feeds], [_sha256(check_file(f, what=what)) for f in feeds], ""

@@ -1,4 +1,7 @@
-"""User files given to routing and flows, checked before they are read.
+"""User files given to routing, flows and index builds, checked before they are read.
+
+(:mod:`tongcheng.io.tables` reads the statistics, units and metro tables people import, with
+spreadsheet row numbers; this module checks files and reads plain frames for the rest.)
 
 Every file a person hands to ``tongcheng network …`` or ``tongcheng flows …`` — a GTFS zip, an
 OSM PBF, a graph ``.npz``, a CSV or Parquet table — may be missing, a folder, empty, unreadable,
